@@ -1,0 +1,142 @@
+"""Rank workplace tools and processes for a need written in free text ("hvordan bytter jeg vakt?").
+
+Each tool is split into passages (each task, its names, its summary, its category) and each
+process into its names and its steps. A question and the passages are compared as TF-IDF vectors
+of Norwegian search terms (lemmatised, stemmed, stop words dropped, synonyms added to the
+question) and of character n-grams of those terms, which catch compounds and dialect spellings
+("vaktbytte", "reiserekning"). An entry scores by its best passage plus a little for the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sqlalchemy.orm import Session
+
+from bot.catalogue import snapshot
+from bot.catalogue.schema import CatalogueFile
+from bot.language.norwegian import terms
+
+# Below this score no entry fits the need: the answer is "no tool fits" (and a gap).
+FIT_THRESHOLD = 0.30
+# Entries scoring below this are not offered as candidates at all.
+CANDIDATE_FLOOR = 0.15
+
+WORD_WEIGHT, CHAR_WEIGHT = 0.65, 0.35
+BEST_PASSAGE_WEIGHT, WHOLE_ENTRY_WEIGHT = 0.8, 0.2
+SYNONYM_WEIGHT = 0.5
+PASSAGE_WEIGHTS = {"task": 1.0, "name": 1.0, "step": 0.8, "summary": 0.8, "category": 0.5}
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "tool" or "process"
+    id: str
+    name: str
+    score: float  # 0..1
+    why: str  # the task, step or text that matched best
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: tuple[Hit, ...]  # best first, at most `limit`, all above the candidate floor
+
+    @property
+    def fits(self) -> bool:
+        """Whether the best hit is good enough to answer with."""
+        return bool(self.hits) and self.hits[0].score >= FIT_THRESHOLD
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.fits else None
+
+
+def _passages(catalogue: CatalogueFile):
+    """(entry number, passage kind, text) for every entry, entries numbered in order."""
+    entries = []
+    passages: list[tuple[int, str, str]] = []
+    for tool in catalogue.tools:
+        number = len(entries)
+        entries.append(("tool", tool.id, tool.name))
+        passages += [(number, "task", task) for task in tool.tasks]
+        passages += [(number, "name", name) for name in (tool.name, *tool.aliases)]
+        passages += [(number, "summary", tool.summary), (number, "category", tool.category)]
+    for process in catalogue.processes:
+        number = len(entries)
+        entries.append(("process", process.id, process.name))
+        passages += [(number, "name", name) for name in (process.name, *process.aliases)]
+        passages += [(number, "step", step) for step in process.steps]
+    return entries, passages
+
+
+def _term_text(text: str, *, expand: bool = False) -> str:
+    return " ".join(terms(text, expand_synonyms=expand))
+
+
+class SearchIndex:
+    """TF-IDF matrices over the passages of one catalogue snapshot."""
+
+    def __init__(self, catalogue: CatalogueFile):
+        self.entries, passages = _passages(catalogue)
+        self.passage_entry = np.array([number for number, _, _ in passages], dtype=np.int64)
+        self.passage_text = [text for _, _, text in passages]
+        self.passage_weight = np.array([PASSAGE_WEIGHTS[kind] for _, kind, _ in passages])
+        term_texts = [_term_text(text) for text in self.passage_text]
+        self.words = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        if passages:
+            self.word_matrix = self.words.fit_transform(term_texts)
+            self.char_matrix = self.chars.fit_transform(term_texts)
+            # Whole entries: all their passages as one document.
+            whole = [[] for _ in self.entries]
+            for number, text in zip(self.passage_entry, term_texts):
+                whole[number].append(text)
+            joined = [" ".join(texts) for texts in whole]
+            self.word_whole = self.words.transform(joined)
+            self.char_whole = self.chars.transform(joined)
+
+    def _query_vectors(self, text: str):
+        plain, expanded = _term_text(text), _term_text(text, expand=True)
+        extra = expanded[len(plain):].strip()
+        word = self.words.transform([plain]) + SYNONYM_WEIGHT * self.words.transform([extra])
+        char = self.chars.transform([plain])
+        return normalize(word), char
+
+    def search(self, text: str, limit: int = 3) -> SearchResult:
+        if not self.entries or not _term_text(text, expand=True):
+            return SearchResult(())
+        word, char = self._query_vectors(text)
+        passage_scores = (
+            WORD_WEIGHT * (self.word_matrix @ word.T).toarray().ravel()
+            + CHAR_WEIGHT * (self.char_matrix @ char.T).toarray().ravel()
+        ) * self.passage_weight
+        best = np.zeros(len(self.entries))
+        best_passage = np.full(len(self.entries), -1)
+        order = np.argsort(passage_scores)  # ascending: later (higher) scores overwrite
+        best[self.passage_entry[order]] = passage_scores[order]
+        best_passage[self.passage_entry[order]] = order
+        whole = (
+            WORD_WEIGHT * (self.word_whole @ word.T).toarray().ravel()
+            + CHAR_WEIGHT * (self.char_whole @ char.T).toarray().ravel()
+        )
+        scores = BEST_PASSAGE_WEIGHT * best + WHOLE_ENTRY_WEIGHT * whole
+        top = np.argsort(-scores)[:limit]
+        hits = tuple(
+            Hit(*self.entries[n], score=round(float(scores[n]), 4), why=self.passage_text[best_passage[n]])
+            for n in top
+            if scores[n] >= CANDIDATE_FLOOR
+        )
+        return SearchResult(hits)
+
+
+def index(session: Session) -> SearchIndex:
+    return snapshot.derived(session, "search", SearchIndex)
+
+
+def search(session: Session, text: str, limit: int = 3) -> SearchResult:
+    """Workplace tools and processes that fit a need, best first."""
+    return index(session).search(text, limit)

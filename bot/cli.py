@@ -1,0 +1,228 @@
+"""The `bot` command: catalogue administration, database upgrades, training and running the assistant."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+# spaCy (through thinc) imports TensorFlow whenever it is installed, as it is beside Rasa. That
+# costs about 350 MB and two seconds, and no `bot` command needs it: Rasa runs in its own process.
+sys.modules.setdefault("tensorflow", None)
+
+log = logging.getLogger("bot")
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed without a stack trace."""
+
+
+def _read_text(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"No such file: {path}")
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+def _catalogue_import(args, *, dry_run: bool) -> int:
+    from bot.catalogue import store
+    from bot.catalogue.schema import CatalogueError
+    from bot.db import session_scope, upgrade
+
+    text = _read_text(args.file)
+    upgrade()
+    try:
+        with session_scope() as session:
+            catalogue, result = store.load_and_import(session, text, args.file, replace=args.replace, dry_run=dry_run)
+    except CatalogueError as error:
+        print(f"{args.file}: {len(error.problems)} problem(s); nothing was changed:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    counts = f"{len(catalogue.tools)} tools, {len(catalogue.private_tools)} private tools, {len(catalogue.processes)} processes"
+    if dry_run:
+        print(f"{args.file} is valid: {counts}.")
+    else:
+        print(f"Imported {args.file} ({counts}). {result.summary()}.")
+    return 0
+
+
+def cmd_catalogue_import(args) -> int:
+    return _catalogue_import(args, dry_run=False)
+
+
+def cmd_catalogue_validate(args) -> int:
+    return _catalogue_import(args, dry_run=True)
+
+
+def cmd_catalogue_seed(args) -> int:
+    """Import the seed catalogue, but only into a database that holds no catalogue yet."""
+    from bot.catalogue import store
+    from bot.db import session_scope, upgrade
+
+    upgrade()
+    with session_scope() as session:
+        if not store.is_empty(session):
+            print("The database already holds a catalogue; the seed was not imported.")
+            return 0
+    args.replace = False
+    return _catalogue_import(args, dry_run=False)
+
+
+def cmd_catalogue_export(args) -> int:
+    from bot.catalogue import store
+    from bot.db import session_scope
+
+    with session_scope() as session:
+        text = store.export(session, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_catalogue_list(args) -> int:
+    from bot.catalogue import store
+    from bot.db import session_scope
+
+    with session_scope() as session:
+        catalogue = store.read_catalogue(session)
+    rows = [("tool", t.id, t.name, t.category) for t in catalogue.tools]
+    rows += [("private", p.id, p.name, p.category) for p in catalogue.private_tools]
+    rows += [("process", p.id, p.name, "") for p in catalogue.processes]
+    if not rows:
+        print("The catalogue is empty. Import one with: bot catalogue import FILE")
+        return 0
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip())
+    return 0
+
+
+def cmd_catalogue_show(args) -> int:
+    from bot.catalogue import store
+    from bot.catalogue.schema import entry_fields
+    from bot.db import session_scope
+
+    with session_scope() as session:
+        found = [
+            (label, entry)
+            for label, get in (("tool", store.get_tool), ("private tool", store.get_private_tool), ("process", store.get_process))
+            if (entry := get(session, args.id)) is not None
+        ]
+    if not found:
+        raise UsageError(f"No tool, private tool or process has the id {args.id!r}. See: bot catalogue list")
+    for label, entry in found:
+        print(f"[{label}]")
+        for name, value in entry_fields(entry).items():
+            if isinstance(value, list):
+                value = ", ".join(value) if name not in ("steps",) else "".join(f"\n  {i}. {s}" for i, s in enumerate(value, 1))
+            print(f"{name}: {value}")
+    return 0
+
+
+def cmd_catalogue_ask(args) -> int:
+    """Show what recognition and task search make of a message (for checking the catalogue)."""
+    from bot.catalogue import recognition, search
+    from bot.db import session_scope
+
+    with session_scope() as session:
+        mentions = recognition.recognise(session, args.text)
+        result = search.search(session, args.text, limit=args.limit)
+    print("Mentions:" if mentions else "Mentions: none")
+    for m in mentions:
+        print(f"  {m.kind:<12} {m.id:<20} {m.text!r} (score {m.score})")
+    print(f"Search: {'fits' if result.fits else 'no tool fits'}")
+    for hit in result.hits:
+        print(f"  {hit.kind:<8} {hit.id:<20} {hit.score:.3f}  {hit.why}")
+    return 0
+
+
+# --- database ------------------------------------------------------------------------------------
+
+def cmd_db_upgrade(args) -> int:
+    from bot.db import upgrade
+
+    upgrade()
+    print("Database schema is up to date.")
+    return 0
+
+
+# --- the parser ----------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description="Digihjelpen administration.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    catalogue = commands.add_parser("catalogue", help="the tool catalogue").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = catalogue.add_parser("import", help="validate a YAML or CSV file and apply it (upsert by id)")
+    p.add_argument("file", help="catalogue file (.yml/.yaml or .csv), or - for standard input (YAML)")
+    p.add_argument("--replace", action="store_true", help="also remove entries that are not in the file")
+    p.set_defaults(func=cmd_catalogue_import)
+    p = catalogue.add_parser("validate", help="check a file exactly as import would, without changing anything")
+    p.add_argument("file")
+    p.add_argument("--replace", action="store_true", help="check as for import --replace")
+    p.set_defaults(func=cmd_catalogue_validate)
+    p = catalogue.add_parser("seed", help="import FILE only when the database holds no catalogue")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_catalogue_seed)
+    p = catalogue.add_parser("export", help="write the catalogue as YAML or CSV")
+    p.add_argument("--format", choices=("yaml", "csv"), default="yaml")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_catalogue_export)
+    catalogue.add_parser("list", help="list every entry").set_defaults(func=cmd_catalogue_list)
+    p = catalogue.add_parser("show", help="show one entry")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_catalogue_show)
+    p = catalogue.add_parser("ask", help="show the tools a message mentions and the tools that fit its need")
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=3)
+    p.set_defaults(func=cmd_catalogue_ask)
+
+    db = commands.add_parser("db", help="the database").add_subparsers(dest="action", required=True, metavar="ACTION")
+    db.add_parser("upgrade", help="upgrade the schema to the newest version").set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.func(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (OperationalError, ProgrammingError) as error:
+        from bot.config import settings
+
+        log.debug("database error", exc_info=True)
+        print(
+            f"error: the database at {settings().database_url} cannot be used: {error.orig}\n"
+            "Check BOT_DATABASE_URL and that the server runs, then try: bot db upgrade",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
