@@ -158,6 +158,39 @@ def cmd_db_upgrade(args) -> int:
     return 0
 
 
+# --- model and running ----------------------------------------------------------------------------
+
+def cmd_model_ensure(args) -> int:
+    from bot.training.model import ensure_model
+
+    print(f"Model: {ensure_model()}")
+    return 0
+
+
+def cmd_model_train(args) -> int:
+    from bot.training.model import train
+
+    print(f"Model: {train()}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    """Start the action server, Rasa and the web service (after `make run` has prepared them)."""
+    import asyncio
+
+    from bot.config import settings
+    from bot.runner import run_all, service_environment, services
+    from bot.training.model import ensure_spacy_model, latest_model
+
+    model = latest_model()
+    if model is None:
+        raise UsageError("No trained model in models/. Train one with: bot model ensure")
+    ensure_spacy_model()
+    config = settings()
+    print(f"Starting Digihjelpen: web http://{config.host}:{config.web_port}/  (Ctrl-C stops)", flush=True)
+    return asyncio.run(run_all(services(config, model), service_environment(config)))
+
+
 # --- the parser ----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,6 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="the database").add_subparsers(dest="action", required=True, metavar="ACTION")
     db.add_parser("upgrade", help="upgrade the schema to the newest version").set_defaults(func=cmd_db_upgrade)
+
+    model = commands.add_parser("model", help="trained Rasa models").add_subparsers(dest="action", required=True, metavar="ACTION")
+    model.add_parser("ensure", help="train only when there is no model or the training data changed").set_defaults(
+        func=cmd_model_ensure
+    )
+    model.add_parser("train", help="train a new model now").set_defaults(func=cmd_model_train)
+
+    commands.add_parser("run", help="start the action server, Rasa and the web service").set_defaults(func=cmd_run)
     return parser
 
 

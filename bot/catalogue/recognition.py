@@ -60,7 +60,7 @@ class _Surface:
     kind: str
     id: str
     name: str
-    ordinary: bool  # a one-word name that is also an ordinary word: match it only exactly
+    ordinary: bool  # a one-word name that is also an ordinary word: match it only exactly, capitalised
     written: str | None  # a name of one or two letters ("X", "KS") matches only in its own case
 
 
@@ -129,6 +129,8 @@ class RecognitionIndex:
         forms = {word} | {word[: -len(s)] for s in SUFFIXES if word.endswith(s) and len(word) - len(s) >= 4}
         matches = []
         for form in forms:
+            if form != word and _is_ordinary_form(form):
+                continue  # "teamets" is team + ets, not a typo of "Teams"
             limit = 1 if len(form) < 9 else 2
             for name_word, _, _ in fuzzy_process.extract(
                 form, bucket, scorer=OSA.distance, score_cutoff=limit, limit=None
@@ -167,8 +169,8 @@ class RecognitionIndex:
                     length = len(surface.tokens)
                     if length < best_length or i + length > len(parts):
                         continue
-                    if surface.ordinary and first_score < SCORE_EXACT:
-                        continue
+                    if surface.ordinary and (first_score < SCORE_EXACT or parts[i].raw.islower()):
+                        continue  # "Profil" is the tool; "min profil", "profilen" are ordinary words
                     if surface.written is not None and parts[i].raw != surface.written:
                         continue
                     score = self._score_rest(parts, i, surface, first_score)

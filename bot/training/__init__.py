@@ -1,0 +1,1 @@
+"""Training the Rasa model: what goes into it, when it is stale, and running `rasa train`."""
