@@ -32,6 +32,13 @@ SCORE_EXACT, SCORE_INFLECTED, SCORE_COMPOUND, SCORE_TYPO = 1.0, 0.95, 0.9, 0.8
 
 _PART_RE = re.compile(r"\w+", re.UNICODE)
 
+# Articles, possessives and demonstratives (bokmål and nynorsk): after one, a lower-case word that
+# is both a name and an ordinary word is the ordinary word ("min profil", "et signal").
+DETERMINERS = frozenset(
+    "en ei et ett ein eit eitt min mi mitt mine din di ditt dine sin si sitt sine vår vårt våre "
+    "deres dykkar hans hennes dens dets denne dette disse noen noe ingen hver hvert".split()
+)
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -60,7 +67,7 @@ class _Surface:
     kind: str
     id: str
     name: str
-    ordinary: bool  # a one-word name that is also an ordinary word: match it only exactly, capitalised
+    ordinary: bool  # a one-word name that is also an ordinary word: match it only exactly, not as a noun
     written: str | None  # a name of one or two letters ("X", "KS") matches only in its own case
 
 
@@ -151,7 +158,7 @@ class RecognitionIndex:
                     return SCORE_INFLECTED
             if word.startswith(name_word) and len(name_word) >= 2 and _is_compound_tail(word[len(name_word):]):
                 return SCORE_COMPOUND
-        if len(name_word) >= MIN_FUZZY_LENGTH and OSA.distance(word, name_word) <= 1:
+        if len(name_word) >= MIN_FUZZY_LENGTH and word[0] == name_word[0] and OSA.distance(word, name_word) <= 1:
             return SCORE_TYPO
         return 0.0
 
@@ -169,8 +176,8 @@ class RecognitionIndex:
                     length = len(surface.tokens)
                     if length < best_length or i + length > len(parts):
                         continue
-                    if surface.ordinary and (first_score < SCORE_EXACT or parts[i].raw.islower()):
-                        continue  # "Profil" is the tool; "min profil", "profilen" are ordinary words
+                    if surface.ordinary and (first_score < SCORE_EXACT or _after_determiner(parts, i)):
+                        continue  # "i Profil" is the tool; "min profil", "profilen" are ordinary words
                     if surface.written is not None and parts[i].raw != surface.written:
                         continue
                     score = self._score_rest(parts, i, surface, first_score)
@@ -205,6 +212,11 @@ class RecognitionIndex:
                 return 0.0
             score = min(score, word_score)
         return score
+
+
+def _after_determiner(parts: list[_Part], i: int) -> bool:
+    """Whether a lower-case word follows an article or possessive, as a common noun does ('et signal')."""
+    return i > 0 and parts[i].raw.islower() and parts[i - 1].text in DETERMINERS
 
 
 def _is_ordinary_form(word: str) -> bool:

@@ -147,6 +147,16 @@ def _plain_terms(text: str) -> list[str]:
     return [normalise_word(w) for w in words(text) if w not in STOP_WORDS and not w.isdigit()]
 
 
+def term_spans(text: str) -> list[tuple[str, int, int]]:
+    """Search terms with the character span of the word each came from (stop words dropped)."""
+    spans = []
+    for match in _TOKEN_RE.finditer(text):
+        word = fold(match.group())
+        if word not in STOP_WORDS and not word.isdigit():
+            spans.append((normalise_word(word), match.start(), match.end()))
+    return spans
+
+
 def terms(text: str, *, expand_synonyms: bool = False) -> list[str]:
     """Search terms of a text: folded, stop words dropped, lemmatised and stemmed.
 

@@ -1,0 +1,41 @@
+"""Replies as data: text, buttons and the slots an answer sets. Actions turn them into messages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+def intent_button(title: str, intent: str, **entities: str) -> Button:
+    """A button that sends an intent with entities straight to the dialogue, skipping the NLU."""
+    suffix = json.dumps(entities, ensure_ascii=False) if entities else ""
+    return Button(title, f"/{intent}{suffix}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass
+class Answer:
+    replies: list[Reply] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, text: str, *buttons: Button) -> "Answer":
+        self.replies.append(Reply(text, tuple(buttons)))
+        return self
+
+    def extend(self, other: "Answer") -> "Answer":
+        """Append another answer's replies; its slots win."""
+        self.replies += other.replies
+        self.slots.update(other.slots)
+        return self

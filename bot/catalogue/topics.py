@@ -1,0 +1,84 @@
+"""Sectors and categories a message names: "jeg er ny lærer" → skole, "verktøy for samhandling"
+→ Samhandling. Sectors come from the catalogue's audiences plus the role words in
+`sector_words.yml`; categories from the catalogue's categories."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy.orm import Session
+
+from bot.catalogue import snapshot
+from bot.catalogue.schema import CatalogueFile
+from bot.language.norwegian import term_spans, terms
+
+EVERYONE = "alle"
+
+
+@functools.lru_cache(maxsize=1)
+def _sector_words() -> dict[str, list[str]]:
+    return yaml.safe_load(Path(__file__).with_name("sector_words.yml").read_text(encoding="utf-8"))
+
+
+class TopicIndex:
+    """Term sequences for each sector and category of one catalogue snapshot."""
+
+    def __init__(self, catalogue: CatalogueFile):
+        sectors = {a for entry in (*catalogue.tools, *catalogue.processes) for a in entry.audience} - {EVERYONE}
+        self.sectors: list[tuple[tuple[str, ...], str]] = []
+        for sector in sorted(sectors):
+            for phrase in (sector, *_sector_words().get(sector, ())):
+                self._add(self.sectors, phrase, sector)
+        self.categories: list[tuple[tuple[str, ...], str]] = []
+        for category in sorted({tool.category for tool in catalogue.tools}):
+            self._add(self.categories, category, category)
+        # Longer phrases first, so "helse og omsorg" wins over "omsorg".
+        self.sectors.sort(key=lambda item: -len(item[0]))
+        self.categories.sort(key=lambda item: -len(item[0]))
+
+    @staticmethod
+    def _add(target: list, phrase: str, value: str) -> None:
+        phrase_terms = tuple(terms(phrase))
+        if phrase_terms:
+            target.append((phrase_terms, value))
+
+    @staticmethod
+    def _find(table, text: str) -> list["Topic"]:
+        message = term_spans(text)
+        words = [term for term, _, _ in message]
+        found: dict[str, Topic] = {}
+        for phrase_terms, value in table:
+            n = len(phrase_terms)
+            for i in range(len(words) - n + 1):
+                if value not in found and tuple(words[i:i + n]) == phrase_terms:
+                    found[value] = Topic(value, message[i][1], message[i + n - 1][2])
+        return sorted(found.values(), key=lambda t: t.start)
+
+    def sectors_in(self, text: str) -> list["Topic"]:
+        return self._find(self.sectors, text)
+
+    def categories_in(self, text: str) -> list["Topic"]:
+        return self._find(self.categories, text)
+
+
+@dataclass(frozen=True)
+class Topic:
+    value: str  # the sector or category as the catalogue names it
+    start: int
+    end: int
+
+
+def index(session: Session) -> TopicIndex:
+    return snapshot.derived(session, "topics", TopicIndex)
+
+
+def sectors_in(session: Session, text: str) -> list[Topic]:
+    """Catalogue sectors (audience values) the text names, in text order."""
+    return index(session).sectors_in(text)
+
+
+def categories_in(session: Session, text: str) -> list[Topic]:
+    return index(session).categories_in(text)
