@@ -1,5 +1,6 @@
-"""The shape every catalogue action shares: open a database session, ask `bot.assistant` for an
-answer, send its replies and set its slots. A database error gives the employee a polite message."""
+"""The shape every action shares: open a database session, ask `bot.assistant` for an answer,
+note the gaps the message reveals (`bot.gaps`), send the replies and set the slots. A database
+error gives the employee a polite message; gap records survive it through the spool."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.assistant.answers import Mentioned
-from bot.assistant.replies import Answer
+from bot.assistant.replies import Answer, intent_button
 from bot.db import session_scope
+from bot.gaps.conversation import ConversationGaps, notice
+from bot.gaps.detect import private_tool_gaps
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +27,30 @@ DATABASE_DOWN = (
     "Beklager, jeg får ikke slått opp i verktøykatalogen akkurat nå. Prøv igjen om litt, "
     "eller kontakt IT-servicesenteret hvis det haster."
 )
+ASK_FEEDBACK = "Fikk du svar på det du lurte på?"
+# Rasa's input channel → the channel a gap record names.
+CHANNELS = {"botframework": "teams", "bot.channels.teams.TeamsInput": "teams"}
 
 
 def mentioned(tracker: Tracker) -> Mentioned:
     return Mentioned.from_entities(tracker.latest_message.get("entities") or [])
+
+
+def channel_of(tracker: Tracker) -> str:
+    metadata = tracker.latest_message.get("metadata") or {}
+    if isinstance(metadata.get("channel"), str):
+        return metadata["channel"][:30]
+    channel = tracker.get_latest_input_channel() or "rest"
+    return CHANNELS.get(channel, channel)
+
+
+def gap_state(tracker: Tracker) -> ConversationGaps:
+    return ConversationGaps(
+        logged=list(tracker.get_slot("gaps_logged") or []),
+        records=list(tracker.get_slot("gap_records") or []),
+        department=tracker.get_slot("department"),
+        department_asked=bool(tracker.get_slot("department_asked")),
+    )
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> List[Dict[Text, Any]]:
@@ -41,18 +64,31 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> List[Dict[Text, An
 class CatalogueAction(Action, abc.ABC):
     """An action whose answer comes from the catalogue: subclasses implement `answer`."""
 
+    ask_feedback = False  # offer 👍/👎 after an answer about a tool (not after a question back)
+
     @abc.abstractmethod
     def answer(self, session: Session, tracker: Tracker) -> Answer:
         """The answer to the tracker's latest message."""
 
-    def _answer(self, tracker: Tracker) -> Answer:
+    def _respond(self, tracker: Tracker) -> Answer:
         with session_scope() as session:
-            return self.answer(session, tracker)
+            answer = self.answer(session, tracker)
+            answer.gaps += private_tool_gaps(session, mentioned(tracker).private_tools)
+        if self.ask_feedback and answer.slots.get("tool"):
+            answer.say(
+                ASK_FEEDBACK,
+                intent_button("👍 Ja", "feedback_helpful"),
+                intent_button("👎 Nei", "feedback_not_helpful"),
+            )
+        if answer.gaps:
+            text = tracker.latest_message.get("text") or ""
+            answer.extend(notice(answer.gaps, text=text, channel=channel_of(tracker), state=gap_state(tracker)))
+        return answer
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         try:
-            answer = await asyncio.to_thread(self._answer, tracker)
-        except (SQLAlchemyError, OSError):  # OSError: e.g. the SQLite file's directory cannot be created
+            answer = await asyncio.to_thread(self._respond, tracker)
+        except SQLAlchemyError:
             log.exception("%s: database error", self.name())
             dispatcher.utter_message(text=DATABASE_DOWN)
             return []

@@ -10,6 +10,8 @@ from bot.assistant import answers
 
 
 class ActionFindTool(CatalogueAction):
+    ask_feedback = True
+
     def name(self) -> str:
         return "action_find_tool"
 
@@ -19,6 +21,8 @@ class ActionFindTool(CatalogueAction):
 
 class _ToolQuestion(CatalogueAction, abc.ABC):
     """What a tool is, or how to get access, training or support: one action per aspect."""
+
+    ask_feedback = True
 
     @property
     @abc.abstractmethod

@@ -12,7 +12,8 @@ class ActionAskAllowed(CatalogueAction):
         return "action_ask_allowed"
 
     def answer(self, session: Session, tracker: Tracker):
-        return answers.allowed(session, mentioned(tracker), tracker.get_slot("tool"))
+        text = tracker.latest_message.get("text") or ""
+        return answers.allowed(session, mentioned(tracker), tracker.get_slot("tool"), text)
 
 
 class ActionInformationClass(CatalogueAction):

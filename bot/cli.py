@@ -158,6 +158,66 @@ def cmd_db_upgrade(args) -> int:
     return 0
 
 
+# --- gaps and privacy ------------------------------------------------------------------------------
+
+def _since(value: str | None):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--since takes a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def cmd_gaps_export(args) -> int:
+    from bot.db import session_scope
+    from bot.gaps import report
+
+    with session_scope() as session:
+        gaps = report.gaps_since(session, _since(args.since))
+        sys.stdout.write(report.to_csv(gaps) if args.format == "csv" else report.to_json(gaps))
+    return 0
+
+
+def cmd_gaps_report(args) -> int:
+    from bot.db import session_scope
+    from bot.gaps import report
+
+    with session_scope() as session:
+        sys.stdout.write(report.summary(report.gaps_since(session, _since(args.since))))
+    return 0
+
+
+def cmd_gaps_replay(args) -> int:
+    from bot import spool
+    import bot.feedback.recorder  # noqa: F401  (registers the spool writers)
+    import bot.gaps.recorder  # noqa: F401
+
+    waiting = spool.pending()
+    if spool.replay():
+        print(f"Replayed {waiting} spooled record(s).")
+        return 0
+    print(f"The database is still unavailable; {waiting} record(s) stay in the spool.", file=sys.stderr)
+    return 1
+
+
+def cmd_privacy_purge(args) -> int:
+    from bot.config import settings
+    from bot.db import session_scope
+    from bot.privacy import purge
+
+    if args.older_than < 1:
+        raise UsageError("--older-than must be at least 1 day")
+    before = purge.cutoff(args.older_than)
+    events = purge.purge_conversations(settings().tracker_store_url, before)
+    with session_scope() as session:
+        inbox = purge.purge_inbox(session, before)
+    print(f"Deleted {events} conversation event(s) and {inbox} inbox message(s) older than {args.older_than} days.")
+    return 0
+
+
 # --- model and running ----------------------------------------------------------------------------
 
 def cmd_model_ensure(args) -> int:
@@ -227,6 +287,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="the database").add_subparsers(dest="action", required=True, metavar="ACTION")
     db.add_parser("upgrade", help="upgrade the schema to the newest version").set_defaults(func=cmd_db_upgrade)
+
+    gaps = commands.add_parser("gaps", help="the gap log").add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = gaps.add_parser("export", help="write gap records as JSON or CSV to standard output")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only records from this date on")
+    p.set_defaults(func=cmd_gaps_export)
+    p = gaps.add_parser("report", help="a readable summary: top private tools, missing needs, departments, weeks")
+    p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.set_defaults(func=cmd_gaps_report)
+    gaps.add_parser("replay", help="write records spooled while the database was down").set_defaults(func=cmd_gaps_replay)
+
+    privacy = commands.add_parser("privacy", help="retention").add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = privacy.add_parser("purge", help="delete conversations and inbox texts older than a limit")
+    p.add_argument("--older-than", type=int, default=30, metavar="DAYS", help="age limit in days (default 30)")
+    p.set_defaults(func=cmd_privacy_purge)
 
     model = commands.add_parser("model", help="trained Rasa models").add_subparsers(dest="action", required=True, metavar="ACTION")
     model.add_parser("ensure", help="train only when there is no model or the training data changed").set_defaults(

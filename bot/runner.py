@@ -54,7 +54,8 @@ def service_environment(config: Settings) -> dict[str, str]:
     return {
         **os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
         "BOT_ACTION_PORT": str(config.action_port), "BOT_RASA_PORT": str(config.rasa_port),
-        "BOT_WEB_PORT": str(config.web_port),
+        "BOT_WEB_PORT": str(config.web_port), "BOT_TRACKER_STORE_URL": config.tracker_store_url,
+        "BOT_DATABASE_URL": config.database_url,
     }
 
 

@@ -12,6 +12,7 @@ from bot.assistant import classification
 from bot.assistant.replies import Answer, Button, intent_button
 from bot.catalogue import search, snapshot, store
 from bot.catalogue.schema import PrivateToolEntry, ProcessEntry, ToolEntry
+from bot.gaps.detect import missing_tool_gap, unknown_private_tool_gap
 
 ASPECTS = ("info", "access", "training", "support")
 ASPECT_INTENT = {"info": "tool_info", "access": "tool_access", "training": "tool_training", "support": "tool_support"}
@@ -199,7 +200,7 @@ def private_tool_advice(session: Session, private: PrivateToolEntry) -> Answer:
     )
 
 
-def allowed(session: Session, mentioned: Mentioned, context_tool: str | None) -> Answer:
+def allowed(session: Session, mentioned: Mentioned, context_tool: str | None, text: str = "") -> Answer:
     """May I use this tool? Private tools get the approved alternative and the guidance."""
     answer = Answer()
     for private_id in mentioned.private_tools:
@@ -215,11 +216,15 @@ def allowed(session: Session, mentioned: Mentioned, context_tool: str | None) ->
     if tool is None:
         if catalogue_size(session) == 0:
             return Answer().say(EMPTY_CATALOGUE)
-        return Answer().say(
+        answer = Answer().say(
             "Jeg kjenner ikke det verktøyet, så jeg kan ikke si at det er godkjent. "
             "Bruk det ikke til jobb før du har spurt IT-servicesenteret. "
             "Skriv gjerne hva du vil gjøre, så finner jeg et godkjent verktøy."
         )
+        unknown = unknown_private_tool_gap(text)
+        if unknown is not None:
+            answer.gaps.append(unknown)
+        return answer
     text = f"Ja, {tool.name} er godkjent for jobb."
     if tool.data_classification:
         text += f" Det kan brukes til {classification.EXPLAINED[tool.data_classification]}."

@@ -53,8 +53,9 @@ def onboarding(session: Session, sector: str | None, step: int = 0) -> Answer:
             + ("" if sector else " Skriv gjerne hvor du jobber, for eksempel «jeg er ny i hjemmetjenesten», så tar jeg med verktøyene for ditt område.")
         )
     if step >= len(pack):
-        return Answer(slots={"onboarding_sector": sector, "onboarding_step": None}).say(
-            "Det var alle verktøyene i startpakken. Lykke til i ny jobb! Spør meg gjerne om noe annet."
+        return Answer(slots={"onboarding_sector": sector, "onboarding_step": len(pack)}).say(
+            "Det var alle verktøyene i startpakken. Lykke til i ny jobb! Spør meg gjerne om noe annet.",
+            intent_button("Start på nytt", "onboarding"),
         )
     tool = pack[step]
     answer.slots["tool"] = tool.id

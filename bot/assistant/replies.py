@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.gaps.detect import GapNote
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Reply:
 class Answer:
     replies: list[Reply] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
+    gaps: list["GapNote"] = field(default_factory=list)  # gaps this answer revealed, to be recorded
 
     def say(self, text: str, *buttons: Button) -> "Answer":
         self.replies.append(Reply(text, tuple(buttons)))
@@ -38,4 +42,5 @@ class Answer:
         """Append another answer's replies; its slots win."""
         self.replies += other.replies
         self.slots.update(other.slots)
+        self.gaps += other.gaps
         return self

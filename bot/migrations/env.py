@@ -3,7 +3,9 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-import bot.catalogue.models  # noqa: F401  (registers the tables on Base.metadata)
+import bot.catalogue.models  # noqa: F401  (each import registers its tables on Base.metadata)
+import bot.feedback.models  # noqa: F401
+import bot.gaps.models  # noqa: F401
 from bot.db import Base
 
 config = context.config

@@ -87,6 +87,7 @@ def assistant(trained_model, seeded_db_url, tmp_path_factory):
     env = {
         **os.environ, "BOT_DATABASE_URL": seeded_db_url, "BOT_ACTION_PORT": str(action_port),
         "BOT_RASA_PORT": str(rasa_port), "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
+        "BOT_TRACKER_STORE_URL": f"sqlite:///{logs_dir / 'tracker.db'}", "BOT_SPOOL_DIR": str(logs_dir / "spool"),
     }
     bin_dir = Path(sys.executable).parent
     commands = [

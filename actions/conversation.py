@@ -1,0 +1,110 @@
+"""Small talk, the department question, feedback and the rephrase prompt."""
+
+from __future__ import annotations
+
+import abc
+
+from rasa_sdk import Tracker
+from sqlalchemy.orm import Session
+
+from actions.base import CatalogueAction, gap_state, mentioned
+from bot.assistant.fallback import rephrase
+from bot.assistant.replies import Answer
+from bot.feedback import recorder as feedback
+from bot.gaps.conversation import department_given
+
+SMALL_TALK = ("greet", "goodbye", "thanks", "help", "bot_challenge", "out_of_scope")
+
+
+def _intent(message: dict) -> tuple[str | None, float | None]:
+    intent = message.get("intent") or {}
+    return intent.get("name"), intent.get("confidence")
+
+
+class ActionSmallTalk(CatalogueAction):
+    """Greeting, thanks, goodbye, help, "are you a robot" and out of scope: the domain's response.
+
+    Runs as an action so a private tool named in any message is still noted as a gap, and so
+    out-of-scope questions reach the trainers' inbox.
+    """
+
+    def name(self) -> str:
+        return "action_small_talk"
+
+    def answer(self, session: Session, tracker: Tracker) -> Answer:
+        intent, confidence = _intent(tracker.latest_message)
+        if intent == "out_of_scope":
+            feedback.to_inbox("out_of_scope", tracker.latest_message.get("text") or "", intent, confidence)
+        return Answer()
+
+    async def run(self, dispatcher, tracker, domain):
+        intent, _ = _intent(tracker.latest_message)
+        dispatcher.utter_message(response=f"utter_{intent if intent in SMALL_TALK else 'help'}")
+        return await super().run(dispatcher, tracker, domain)
+
+
+class ActionRephrase(CatalogueAction):
+    """The NLU was unsure: offer the two likeliest meanings, and give the message to the trainers."""
+
+    def name(self) -> str:
+        return "action_rephrase"
+
+    def answer(self, session: Session, tracker: Tracker) -> Answer:
+        message = tracker.latest_message
+        ranking = message.get("intent_ranking") or []
+        top = next((r for r in ranking if r.get("name") != "nlu_fallback"), {})
+        feedback.to_inbox("fallback", message.get("text") or "", top.get("name"), top.get("confidence"))
+        return rephrase(ranking, message.get("entities") or [])
+
+
+class ActionGiveDepartment(CatalogueAction):
+    def name(self) -> str:
+        return "action_give_department"
+
+    def answer(self, session: Session, tracker: Tracker) -> Answer:
+        entities = tracker.latest_message.get("entities") or []
+        chosen = next((e.get("value") for e in entities if e.get("entity") == "department"), None)
+        chosen = chosen or next(iter(mentioned(tracker).sectors), None)
+        return department_given(chosen, gap_state(tracker))
+
+
+def _answered_message(tracker: Tracker) -> dict:
+    """The user message before the feedback: the one the answer was about."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return users[-2].get("parse_data", {}) | {"text": users[-2].get("text")} if len(users) >= 2 else {}
+
+
+class _Feedback(CatalogueAction, abc.ABC):
+    """👍/👎 on the previous answer, stored with its intent and tool (never the person)."""
+
+    helpful = True
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The action's name."""
+
+    def answer(self, session: Session, tracker: Tracker) -> Answer:
+        answered = _answered_message(tracker)
+        intent, confidence = _intent(answered)
+        feedback.feedback(self.helpful, intent, tracker.get_slot("tool"))
+        if self.helpful:
+            return Answer().say("Så bra! Takk for at du sa fra.")
+        feedback.to_inbox("not_helpful", answered.get("text") or "", intent, confidence)
+        return Answer().say(
+            "Beklager at svaret ikke hjalp. Prøv gjerne å si det på en annen måte, eller kontakt "
+            "IT-servicesenteret. Spørsmålet ditt går anonymt videre, så vi kan lære av det."
+        )
+
+
+class ActionFeedbackHelpful(_Feedback):
+    helpful = True
+
+    def name(self) -> str:
+        return "action_feedback_helpful"
+
+
+class ActionFeedbackNotHelpful(_Feedback):
+    helpful = False
+
+    def name(self) -> str:
+        return "action_feedback_not_helpful"

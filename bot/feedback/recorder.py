@@ -1,0 +1,38 @@
+"""Writing the trainer inbox and answer feedback: masked, anonymous, spooled when the database is down."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import spool
+from bot.feedback.models import Feedback, InboxItem
+from bot.privacy.masking import mask
+
+
+def _writer(model):
+    def write(session: Session, payload: dict) -> None:
+        if session.scalar(select(model.id).where(model.record_id == payload["record_id"])) is None:
+            session.add(model(**{**payload, "created_at": datetime.fromisoformat(payload["created_at"])}))
+
+    return write
+
+
+spool.register("inbox", _writer(InboxItem))
+spool.register("feedback", _writer(Feedback))
+
+
+def _new() -> dict:
+    return {"record_id": str(uuid.uuid4()), "created_at": datetime.now(timezone.utc).isoformat()}
+
+
+def to_inbox(kind: str, text: str, intent: str | None, confidence: float | None) -> None:
+    """A message for the trainers: not understood (fallback), out of scope, or an answer that did not help."""
+    spool.write("inbox", {**_new(), "kind": kind, "text": mask(text), "intent": intent, "confidence": confidence})
+
+
+def feedback(helpful: bool, intent: str | None, tool: str | None) -> None:
+    spool.write("feedback", {**_new(), "helpful": helpful, "intent": intent, "tool": tool})

@@ -1,0 +1,61 @@
+"""Gaps within one conversation: record each gap once, tell the employee it was noted
+anonymously, and ask for the department once (never required)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.assistant.replies import Answer, intent_button
+from bot.config import settings
+from bot.gaps import recorder
+from bot.gaps.detect import GapNote
+
+DECLINED = "vil ikke oppgi"
+NOTED = "Jeg har notert dette anonymt, så IT-avdelingen ser hva ansatte mangler. Navnet ditt lagres ikke."
+ASK_DEPARTMENT = "Vil du si hvilket område du jobber i? Det hjelper IT å se hvor behovet er. Det er helt frivillig."
+
+
+@dataclass
+class ConversationGaps:
+    """What the conversation's slots remember about its gaps."""
+
+    logged: list[str] = field(default_factory=list)  # keys of the gaps already recorded
+    records: list[str] = field(default_factory=list)  # their record ids, for the department answer
+    department: str | None = None
+    department_asked: bool = False
+
+
+def notice(notes: list[GapNote], *, text: str, channel: str, state: ConversationGaps) -> Answer:
+    """Record the gaps this conversation has not recorded yet, and say so."""
+    answer = Answer()
+    new: dict[str, GapNote] = {}
+    for note in notes:
+        if note.key not in state.logged and note.key not in new:
+            new[note.key] = note
+    if not new:
+        return answer
+    ids = [recorder.record(note, text=text, channel=channel, department=state.department) for note in new.values()]
+    answer.slots = {"gaps_logged": state.logged + list(new), "gap_records": state.records + ids}
+    answer.say(NOTED)
+    if not state.department_asked:
+        answer.slots["department_asked"] = True
+        answer.say(
+            ASK_DEPARTMENT,
+            *(intent_button(d, "give_department", department=d) for d in settings().departments),
+            intent_button("Vil ikke oppgi", "give_department", department=DECLINED),
+        )
+    return answer
+
+
+def department_given(department: str | None, state: ConversationGaps) -> Answer:
+    """The employee's answer to the department question."""
+    if not department or department.casefold() == DECLINED:
+        return Answer(slots={"department": None, "department_asked": True}).say("Helt greit. Takk likevel!")
+    known = {d.casefold(): d for d in settings().departments}
+    chosen = known.get(department.casefold())
+    if chosen is None:
+        return Answer(slots={"department_asked": True}).say(
+            "Jeg fant ikke det området i listen, så jeg lot det være. Takk likevel!"
+        )
+    recorder.set_department(state.records, chosen)
+    return Answer(slots={"department": chosen, "department_asked": True}).say(f"Takk! Jeg har notert {chosen}.")

@@ -1,0 +1,58 @@
+"""Writing gap records: masked, anonymous, and never lost (through the spool when the database is down)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot import spool
+from bot.gaps.detect import GapNote
+from bot.gaps.models import Gap
+from bot.language.detect import language_of
+from bot.privacy.masking import mask
+
+
+def _write_gap(session: Session, payload: dict) -> None:
+    if session.scalar(select(Gap.id).where(Gap.record_id == payload["record_id"])) is None:
+        values = dict(payload)
+        values["created_at"] = datetime.fromisoformat(values["created_at"])
+        session.add(Gap(**values))
+
+
+def _write_department(session: Session, payload: dict) -> None:
+    session.execute(
+        update(Gap)
+        .where(Gap.record_id.in_(payload["record_ids"]), Gap.department.is_(None))
+        .values(department=payload["department"])
+    )
+
+
+spool.register("gap", _write_gap)
+spool.register("gap_department", _write_department)
+
+
+def record(note: GapNote, *, text: str, channel: str, department: str | None = None) -> str:
+    """Store one gap (or spool it); returns its record id."""
+    record_id = str(uuid.uuid4())
+    spool.write("gap", {
+        "record_id": record_id,
+        "created_at": datetime.now(timezone.utc).isoformat(),
+        "kind": note.kind,
+        "private_tool": note.private_tool,
+        "need": mask(note.need) if note.need else None,
+        "alternatives": list(note.alternatives),
+        "department": department,
+        "channel": channel,
+        "text": mask(text),
+        "language": language_of(text),
+    })
+    return record_id
+
+
+def set_department(record_ids: list[str], department: str) -> None:
+    """Add the department an employee chose to the gaps of their conversation."""
+    if record_ids:
+        spool.write("gap_department", {"record_ids": list(record_ids), "department": department})

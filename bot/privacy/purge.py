@@ -1,0 +1,33 @@
+"""Retention: delete conversations (Rasa's SQL tracker store) and trainer-inbox texts older than a
+limit. Gap records are kept: their text is masked and they say nothing about who wrote it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, inspect, text
+from sqlalchemy.orm import Session
+
+from bot.db import engine_for
+from bot.feedback.models import InboxItem
+
+DEFAULT_DAYS = 30
+
+
+def cutoff(days: int) -> datetime:
+    return datetime.now(timezone.utc) - timedelta(days=days)
+
+
+def purge_conversations(tracker_store_url: str, before: datetime) -> int:
+    """Delete tracker events older than `before`; returns the number deleted."""
+    engine = engine_for(tracker_store_url)
+    if not inspect(engine).has_table("events"):
+        return 0
+    with engine.begin() as connection:
+        result = connection.execute(text("DELETE FROM events WHERE timestamp < :before"), {"before": before.timestamp()})
+    return result.rowcount or 0
+
+
+def purge_inbox(session: Session, before: datetime) -> int:
+    result = session.execute(delete(InboxItem).where(InboxItem.created_at < before))
+    return result.rowcount or 0
