@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.assistant import classification
 from bot.assistant.replies import Answer, Button, intent_button
-from bot.catalogue import search, snapshot, store
+from bot.catalogue import search, snapshot
 from bot.catalogue.schema import PrivateToolEntry, ProcessEntry, ToolEntry
 from bot.gaps.detect import missing_tool_gap, unknown_private_tool_gap
 
@@ -55,7 +55,7 @@ class Mentioned:
 
 
 def catalogue_size(session: Session) -> int:
-    return snapshot.derived(session, "size", lambda catalogue: len(catalogue.tools))
+    return len(snapshot.view(session).tools)
 
 
 def follow_up_buttons(tool_id: str, skip: str | None = None) -> tuple[Button, ...]:
@@ -66,7 +66,7 @@ def follow_up_buttons(tool_id: str, skip: str | None = None) -> tuple[Button, ..
 
 
 def _tool_names(session: Session, ids) -> list[str]:
-    return [tool.name for tool_id in ids if (tool := store.get_tool(session, tool_id)) is not None]
+    return [tool.name for tool_id in ids if (tool := snapshot.view(session).tools.get(tool_id)) is not None]
 
 
 # --- which tool for a need -------------------------------------------------------------------
@@ -86,11 +86,11 @@ def need(session: Session, text: str, mentioned: Mentioned) -> Answer:
     best = result.hits[0]
     offered = {best.id}
     if best.kind == "process":
-        process = store.get_process(session, best.id)
+        process = snapshot.view(session).processes[best.id]
         offered.update(process.tools)
         answer = process_steps(session, process)
     else:
-        tool = store.get_tool(session, best.id)
+        tool = snapshot.view(session).tools[best.id]
         answer = Answer(slots={"tool": tool.id}).say(
             f"Til det kan du bruke {tool.name}. {tool.summary}\nDen passer til å {best.why}."
             if best.why in tool.tasks else f"Til det kan du bruke {tool.name}. {tool.summary}",
@@ -112,7 +112,7 @@ def process_named(session: Session, text: str) -> ProcessEntry | None:
     """The process whose name is the whole text, as a candidate button sends it. Search alone
     could rank the process's tool first again ("Levere reiseregning" → Visma Reise)."""
     wanted = text.strip().casefold()
-    catalogue = snapshot.derived(session, "catalogue", lambda catalogue: catalogue)
+    catalogue = snapshot.view(session).file
     return next((p for p in catalogue.processes if p.name.casefold() == wanted), None)
 
 
@@ -157,7 +157,7 @@ def tool_question(session: Session, aspect: str, mentioned: Mentioned, context_t
     candidates = resolve_tool(mentioned, context_tool)
     if len(candidates) > 1:
         return clarify(session, ASPECT_INTENT[aspect], candidates)
-    tool = store.get_tool(session, candidates[0]) if candidates else None
+    tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
     if tool is None:
         return Answer().say(EMPTY_CATALOGUE if catalogue_size(session) == 0 else ASK_WHICH_TOOL)
     return tool_aspect(tool, aspect)
@@ -204,7 +204,7 @@ def allowed(session: Session, mentioned: Mentioned, context_tool: str | None, te
     """May I use this tool? Private tools get the approved alternative and the guidance."""
     answer = Answer()
     for private_id in mentioned.private_tools:
-        private = store.get_private_tool(session, private_id)
+        private = snapshot.view(session).private_tools.get(private_id)
         if private is not None:
             answer.extend(private_tool_advice(session, private))
     if answer.replies:
@@ -212,7 +212,7 @@ def allowed(session: Session, mentioned: Mentioned, context_tool: str | None, te
     candidates = resolve_tool(mentioned, None if mentioned.private_tools else context_tool)
     if len(candidates) > 1:
         return clarify(session, "ask_allowed", candidates)
-    tool = store.get_tool(session, candidates[0]) if candidates else None
+    tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
     if tool is None:
         if catalogue_size(session) == 0:
             return Answer().say(EMPTY_CATALOGUE)
@@ -240,7 +240,7 @@ def information_class(session: Session, text: str, mentioned: Mentioned, context
     candidates = resolve_tool(mentioned, context_tool)
     if len(candidates) > 1:
         return clarify(session, "ask_classification", candidates)
-    tool = store.get_tool(session, candidates[0]) if candidates else None
+    tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
     if tool is None:
         if catalogue_size(session) == 0:
             return Answer().say(EMPTY_CATALOGUE)
@@ -272,7 +272,7 @@ def information_class(session: Session, text: str, mentioned: Mentioned, context
 
 def tools_approved_for(session: Session, level: str, limit: int = 5, category: str | None = None) -> Answer:
     """Tools approved for `level`, those in `category` first."""
-    catalogue = snapshot.derived(session, "catalogue", lambda catalogue: catalogue)
+    catalogue = snapshot.view(session).file
     tools = [t for t in catalogue.tools if t.data_classification and classification.allows(t.data_classification, level)]
     tools.sort(key=lambda t: t.category != category)
     if not tools:
@@ -297,7 +297,7 @@ def _first_sentence(text: str) -> str:
 # --- lists -------------------------------------------------------------------------------------
 
 def tool_list(session: Session, mentioned: Mentioned) -> Answer:
-    catalogue = snapshot.derived(session, "catalogue", lambda catalogue: catalogue)
+    catalogue = snapshot.view(session).file
     if not catalogue.tools:
         return Answer().say(EMPTY_CATALOGUE)
     if mentioned.categories or mentioned.sectors:

@@ -38,7 +38,7 @@ def starter_pack(catalogue: CatalogueFile, sector: str | None) -> list[ToolEntry
 
 def onboarding(session: Session, sector: str | None, step: int = 0) -> Answer:
     """Step `step` (0-based) of the starter pack for `sector`."""
-    catalogue = snapshot.derived(session, "catalogue", lambda catalogue: catalogue)
+    catalogue = snapshot.view(session).file
     if not catalogue.tools:
         return Answer().say(EMPTY_CATALOGUE)
     pack = starter_pack(catalogue, sector)

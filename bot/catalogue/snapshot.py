@@ -1,36 +1,92 @@
-"""An in-memory copy of the catalogue for recognition and search, refreshed when an import bumps
-the catalogue revision, so a newly imported tool is found at once without restarting anything."""
+"""The catalogue in memory, for recognition, search and answers.
+
+Everything derived from the catalogue (indexes, lookups by id) is rebuilt only when an import
+has changed the catalogue's revision stamp, so a newly imported tool is found at once without a
+restart. When the database cannot be reached, the last copy keeps serving (stale, but the
+employee still gets an answer).
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
+from dataclasses import dataclass
 from typing import Callable, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.catalogue import store
-from bot.catalogue.schema import CatalogueFile
+from bot.catalogue.schema import CatalogueFile, PrivateToolEntry, ProcessEntry, ToolEntry
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, str], tuple[tuple, object]] = {}
+_files: dict[str, tuple[tuple, CatalogueFile]] = {}  # database URL → (stamp, catalogue)
+_derived: dict[tuple[str, str], tuple[tuple, object]] = {}  # (URL, name) → (stamp, value)
+
+
+def _stamp(session: Session, url: str) -> tuple | None:
+    """The catalogue's stamp, or None when the database is unreachable but a copy exists."""
+    try:
+        return store.stamp(session)
+    except SQLAlchemyError:
+        with _lock:
+            if url not in _files:
+                raise
+        session.rollback()
+        log.warning("catalogue database unreachable; serving the last copy of the catalogue")
+        return None
 
 
 def derived(session: Session, name: str, build: Callable[[CatalogueFile], T]) -> T:
     """`build(catalogue)` for the session's database, rebuilt only when the catalogue changed."""
-    key = (str(session.get_bind().url), name)
-    revision = store.stamp(session)
+    url = str(session.get_bind().url)
+    stamp = _stamp(session, url)
     with _lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] == revision:
+        if stamp is None:
+            stamp = _files[url][0]
+        hit = _derived.get((url, name))
+        if hit is not None and hit[0] == stamp:
             return hit[1]  # type: ignore[return-value]
-    value = build(store.read_catalogue(session))
+        cached_file = _files.get(url)
+    if cached_file is not None and cached_file[0] == stamp:
+        catalogue = cached_file[1]
+    else:
+        catalogue = store.read_catalogue(session)
+        with _lock:
+            _files[url] = (stamp, catalogue)
+    value = build(catalogue)
     with _lock:
-        _cache[key] = (revision, value)
+        _derived[(url, name)] = (stamp, value)
     return value
+
+
+@dataclass(frozen=True)
+class CatalogueView:
+    """The catalogue with its entries by id."""
+
+    file: CatalogueFile
+    tools: dict[str, ToolEntry]
+    private_tools: dict[str, PrivateToolEntry]
+    processes: dict[str, ProcessEntry]
+
+    @classmethod
+    def of(cls, catalogue: CatalogueFile) -> "CatalogueView":
+        return cls(
+            catalogue,
+            {t.id: t for t in catalogue.tools},
+            {p.id: p for p in catalogue.private_tools},
+            {p.id: p for p in catalogue.processes},
+        )
+
+
+def view(session: Session) -> CatalogueView:
+    return derived(session, "view", CatalogueView.of)
 
 
 def clear() -> None:
     with _lock:
-        _cache.clear()
+        _files.clear()
+        _derived.clear()

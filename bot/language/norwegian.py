@@ -131,6 +131,11 @@ def _synonym_groups() -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(values)) for key, values in expansion.items()}
 
 
+def synonyms_of(term: str) -> tuple[str, ...]:
+    """The stems of the words in the same synonym groups as the stem `term`."""
+    return _synonym_groups().get(term, ())
+
+
 # --- terms for search ------------------------------------------------------------------------
 
 def words(text: str) -> list[str]:
@@ -164,6 +169,5 @@ def terms(text: str, *, expand_synonyms: bool = False) -> list[str]:
     """
     result = _plain_terms(text)
     if expand_synonyms:
-        groups = _synonym_groups()
-        result += [extra for term in list(result) for extra in groups.get(term, ())]
+        result += [extra for term in list(result) for extra in synonyms_of(term)]
     return result

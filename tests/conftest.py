@@ -1,0 +1,156 @@
+"""Shared fixtures: real catalogue databases on SQLite and PostgreSQL, and the test catalogue."""
+
+from __future__ import annotations
+
+import sys
+
+# spaCy (through thinc) imports TensorFlow whenever it is installed, as it is beside Rasa. That
+# costs seconds and hundreds of MB per test run, and no test here needs it, so make the import fail
+# fast. It must happen before anything imports spaCy, hence at the very top of the root conftest.
+sys.modules.setdefault("tensorflow", None)
+
+import os  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Callable, Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+from sqlalchemy import MetaData, create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bot import db  # noqa: E402
+
+POSTGRES_ENV = "BOT_TEST_POSTGRES_URL"
+TEST_CATALOGUE = Path(__file__).parent / "catalogue" / "data" / "catalogue.yml"
+SEED_CATALOGUE = Path(__file__).parent.parent / "data" / "catalogue" / "tools.yml"
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def postgres_admin():
+    """An AUTOCOMMIT engine on the server's maintenance database (CREATE/DROP DATABASE need it)."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} not set: PostgreSQL tests skipped")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", future=True)
+    yield engine
+    engine.dispose()
+
+
+class Databases:
+    """A pool of catalogue databases of one backend for the whole test session.
+
+    Each database is created under a unique name and upgraded with `bot.db.upgrade` once; a test
+    borrows one emptied of every row, as good as new, and gives it back afterwards. At the end of
+    the session every database is dropped. Creating and dropping a PostgreSQL database per test
+    costs a forced checkpoint each (0.2 s on a quiet machine, seconds on a busy one); emptying one
+    costs a few milliseconds.
+    """
+
+    def __init__(self, backend: str, directory: Path, admin=None):
+        self.backend, self.directory, self.admin = backend, directory, admin
+        self.created: list[tuple[str, str]] = []  # (url, postgres database name or "")
+        self.free: list[str] = []
+        self.tables: dict[str, list] = {}  # url → its tables, in an order safe to empty them in
+
+    def create(self) -> str:
+        name = f"digihjelpen_test_{uuid.uuid4().hex[:16]}"
+        if self.backend == "sqlite":
+            url, pg_name = f"sqlite:///{self.directory / (name + '.db')}", ""
+        else:
+            with self.admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            url = make_url(os.environ[POSTGRES_ENV]).set(database=name).render_as_string(hide_password=False)
+            pg_name = name
+        self.created.append((url, pg_name))
+        db.upgrade(url)
+        return url
+
+    def borrow(self) -> str:
+        """An upgraded database with no rows in any table."""
+        from bot.catalogue import snapshot
+
+        url = self.free.pop() if self.free else self.create()
+        engine = db.engine_for(url)
+        if url not in self.tables:  # dependants first; DELETE is far cheaper than TRUNCATE on tiny tables
+            schema = MetaData()
+            schema.reflect(engine)
+            self.tables[url] = [t for t in reversed(schema.sorted_tables) if t.name != "alembic_version"]
+        with engine.begin() as connection:
+            if self.backend == "postgres":
+                connection.execute(text("SET LOCAL lock_timeout = '10s'"))  # a leaked session: fail, not hang
+            for table in self.tables[url]:
+                connection.execute(table.delete())
+        snapshot.clear()
+        return url
+
+    def give_back(self, url: str) -> None:
+        self.free.append(url)
+
+    def close(self) -> None:
+        for url, pg_name in reversed(self.created):
+            db.engine_for(url).dispose()  # engine_for is cached: close its pooled connections
+            if pg_name:
+                with self.admin.connect() as connection:
+                    # FORCE: Alembic's own engine may still hold an idle pooled connection.
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def databases(request, tmp_path_factory) -> Iterator[Databases]:
+    """The database pool of one backend: every database test runs once on SQLite, once on PostgreSQL."""
+    admin = request.getfixturevalue("postgres_admin") if request.param == "postgres" else None
+    pool = Databases(request.param, tmp_path_factory.mktemp("db"), admin)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def new_database(databases) -> Iterator[Callable[[], str]]:
+    """A factory of empty, upgraded databases of one backend (for tests that need two)."""
+    borrowed: list[str] = []
+
+    def new() -> str:
+        borrowed.append(databases.borrow())
+        return borrowed[-1]
+
+    yield new
+    for url in borrowed:
+        databases.give_back(url)
+
+
+@pytest.fixture
+def db_url(new_database) -> str:
+    """The URL of an empty, upgraded catalogue database (SQLite and PostgreSQL)."""
+    return new_database()
+
+
+def _loaded(databases: Databases, catalogue: Path) -> Iterator[str]:
+    from bot.catalogue import store
+
+    url = databases.borrow()
+    with db.session_scope(url) as session:
+        store.load_and_import(session, catalogue.read_text(encoding="utf-8"), str(catalogue))
+    yield url
+    databases.give_back(url)
+
+
+@pytest.fixture(scope="module")
+def loaded_db_url(databases) -> Iterator[str]:
+    """A database holding the test catalogue, one per module and backend. Tests must not change it."""
+    yield from _loaded(databases, TEST_CATALOGUE)
+
+
+@pytest.fixture(scope="module")
+def seed_db_url(databases) -> Iterator[str]:
+    """A database holding the seed catalogue, one per module and backend. Tests must not change it."""
+    yield from _loaded(databases, SEED_CATALOGUE)
+
+
+@pytest.fixture(scope="session")
+def test_catalogue():
+    """The test catalogue, parsed (for pure recognition and search tests without a database)."""
+    from bot.catalogue.schema import parse
+
+    return parse(TEST_CATALOGUE.read_text(encoding="utf-8"))
