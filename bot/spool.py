@@ -87,15 +87,28 @@ def replay() -> bool:
     with _locked() as path:
         if not path.exists():
             return True
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        entries, good, bad = [], [], []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+                entries.append((_writers[entry["kind"]], entry["payload"]))
+                good.append(line)
+            except (ValueError, KeyError, TypeError):
+                bad.append(line)
+        if bad:
+            # Lines cut short by a crash while they were written: set aside for a person to look at.
+            log.error("%d unreadable spool line(s) moved to %s", len(bad), path.with_suffix(".bad"))
+            with open(path.with_suffix(".bad"), "a", encoding="utf-8") as rejected:
+                rejected.writelines(line + "\n" for line in bad)
+            path.write_text("".join(line + "\n" for line in good), encoding="utf-8")
         try:
             with session_scope() as session:
-                for line in lines:
-                    entry = json.loads(line)
-                    _writers[entry["kind"]](session, entry["payload"])
+                for writer, payload in entries:
+                    writer(session, payload)
         except SQLAlchemyError:
-            log.warning("database still unavailable: %d spooled record(s) kept", len(lines))
+            log.warning("database still unavailable: %d spooled record(s) kept", len(entries))
             return False
         path.unlink()
-        log.info("replayed %d spooled record(s)", len(lines))
+        log.info("replayed %d spooled record(s)", len(entries))
         return True

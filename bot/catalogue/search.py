@@ -113,6 +113,10 @@ class SearchIndex:
             joined = [" ".join(texts) for texts in whole]
             self.word_whole = self.words.transform(joined).tocsc()
             self.char_whole = self.chars.transform(joined).tocsc()
+            # sklearn recomputes idf_ from a sparse matrix on every access (about 0.1 ms each,
+            # and _weight is called for every term of every reranked entry): keep a copy.
+            self.idf = self.words.idf_
+            self.idf_max = float(self.idf.max())
         # _passages lists each entry's passages together and in entry order (at least its name),
         # so entry n's passages are passage_start[n]:passage_start[n + 1].
         self.passage_start = np.searchsorted(self.passage_entry, np.arange(len(self.entries) + 1))
@@ -123,7 +127,7 @@ class SearchIndex:
     def _weight(self, term: str) -> float:
         """A term's IDF: rare terms say more about the need; terms the catalogue never uses most."""
         column = self.words.vocabulary_.get(term)
-        return float(self.words.idf_[column] if column is not None else self.words.idf_.max())
+        return float(self.idf[column]) if column is not None else self.idf_max
 
     def _coverage(self, entry: int, query_terms: list[str]) -> float:
         """The IDF-weighted share of the question's terms the entry has: equal, a synonym, or part

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.catalogue import store
+from bot.catalogue import snapshot
 from bot.language.norwegian import STOP_WORDS, lexicon, words
 from bot.privacy.masking import mask
 
@@ -33,7 +33,7 @@ class GapNote:
 def private_tool_gaps(session: Session, private_tool_ids: list[str]) -> list[GapNote]:
     notes = []
     for tool_id in private_tool_ids:
-        tool = store.get_private_tool(session, tool_id)
+        tool = snapshot.view(session).private_tools.get(tool_id)
         if tool is not None:
             notes.append(GapNote("private_tool", private_tool=tool.id, need=tool.category, alternatives=tool.alternatives))
     return notes

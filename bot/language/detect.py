@@ -13,8 +13,9 @@ MARKERS = {
               "mykje gjere seier vere vore skule høyre sjå".split()),
     "en": set("i the is are what how where can do does my you your with and to of for it this that which "
               "please want need use using access help".split()),
+    # Not "kan", "må", "vil": nynorsk uses them too.
     "nb": set("jeg ikke hva hvordan hvorfor hvem hvor fra en et de dere mer hele bare noe noen mye gjøre sier "
-              "være vært skole høre se kan må vil".split()),
+              "være vært skole høre se".split()),
 }
 
 

@@ -1,6 +1,6 @@
 """Mask personal data in free text before it is stored or logged.
 
-Masks fødselsnummer and D-numbers (11 digits, maybe with a space after the date part; told
+Masks fødselsnummer and D-numbers (11 digits, maybe with a space or hyphen after the date part; told
 apart by their control digits), bank account numbers (other 11-digit numbers, and 1234.56.78903
 or 1234 56 78903), Norwegian phone numbers (8 digits
 in the usual groupings, maybe with +47 or 0047), e-mail addresses, and any other run of 9 or more
@@ -45,7 +45,7 @@ def _eleven_digits(match: re.Match) -> str:
 _PATTERNS = [
     ("email", re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}", re.UNICODE)),
     ("account", re.compile(_NOT_DIGIT_BEFORE + r"\d{4}([ .])\d{2}\1\d{5}" + _NOT_DIGIT_AFTER)),
-    ("eleven_digits", re.compile(_NOT_DIGIT_BEFORE + r"\d{6} ?\d{5}" + _NOT_DIGIT_AFTER)),
+    ("eleven_digits", re.compile(_NOT_DIGIT_BEFORE + r"\d{6}[ -]?\d{5}" + _NOT_DIGIT_AFTER)),
     (
         "phone",
         re.compile(

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components: catalogue entities and Norwegian normalisation."""
