@@ -9,6 +9,8 @@ BOT := $(VENV)/bin/bot
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 SEED := data/catalogue/tools.yml
 PYTEST_ARGS ?=
+# Rasa would otherwise send telemetry and error reports to the internet.
+export RASA_TELEMETRY_ENABLED ?= false
 
 # Finds a Python 3.10: python3.10 on PATH, else any pyenv 3.10.x. Prints its path or fails.
 define find_python310

@@ -52,7 +52,7 @@ async def _pipe(name: str, width: int, stream: asyncio.StreamReader) -> None:
 def service_environment(config: Settings) -> dict[str, str]:
     """The environment every service gets: ours plus the ports endpoints.yml refers to."""
     return {
-        **os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
+        **os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
         "BOT_ACTION_PORT": str(config.action_port), "BOT_RASA_PORT": str(config.rasa_port),
         "BOT_WEB_PORT": str(config.web_port), "BOT_TRACKER_STORE_URL": config.tracker_store_url,
         "BOT_DATABASE_URL": config.database_url,

@@ -92,7 +92,7 @@ def train(models_dir: Path | None = None) -> Path:
         "--data", *[p for p in TRAINING_DATA if (PROJECT_ROOT / p).exists()],
         "--out", str(models_dir), "--fixed-model-name", name,
     ]
-    subprocess.run(command, cwd=PROJECT_ROOT, check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"})
     model = models_dir / f"{name}.tar.gz"
     record = {
         "model": model.name,
