@@ -1,6 +1,8 @@
 """Sectors and categories a message names: "jeg er ny lærer" → skole, "verktøy for samhandling"
 → Samhandling. Sectors come from the catalogue's audiences plus the role words in
-`sector_words.yml`; categories from the catalogue's categories."""
+`sector_words.yml`; categories from the catalogue's categories. Whole phrases are matched
+word by word, inflected forms through their lemma, so "lærere" is a teacher but "lære" is not, and
+"hjelpe" is not "IT-hjelp"."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue import snapshot
 from bot.catalogue.schema import CatalogueFile
-from bot.language.norwegian import term_spans, terms
+from bot.language.norwegian import word_spans, words
 
 EVERYONE = "alle"
 
@@ -41,20 +43,22 @@ class TopicIndex:
 
     @staticmethod
     def _add(target: list, phrase: str, value: str) -> None:
-        phrase_terms = tuple(terms(phrase))
+        phrase_terms = tuple(words(phrase))
         if phrase_terms:
             target.append((phrase_terms, value))
 
     @staticmethod
     def _find(table, text: str) -> list["Topic"]:
-        message = term_spans(text)
-        words = [term for term, _, _ in message]
+        """Phrases in the text, word by word: a word matches a phrase word written as it is or
+        when its lemma is that word ("lærere" → lærer, but not "lære")."""
+        message = word_spans(text)
         found: dict[str, Topic] = {}
         for phrase_terms, value in table:
             n = len(phrase_terms)
-            for i in range(len(words) - n + 1):
-                if value not in found and tuple(words[i:i + n]) == phrase_terms:
-                    found[value] = Topic(value, message[i][1], message[i + n - 1][2])
+            for i in range(len(message) - n + 1):
+                window = message[i:i + n]
+                if value not in found and all(p in (w[0], w[1]) for p, w in zip(phrase_terms, window)):
+                    found[value] = Topic(value, window[0][2], window[-1][3])
         return sorted(found.values(), key=lambda t: t.start)
 
     def sectors_in(self, text: str) -> list["Topic"]:

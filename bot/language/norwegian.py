@@ -152,13 +152,13 @@ def _plain_terms(text: str) -> list[str]:
     return [normalise_word(w) for w in words(text) if w not in STOP_WORDS and not w.isdigit()]
 
 
-def term_spans(text: str) -> list[tuple[str, int, int]]:
-    """Search terms with the character span of the word each came from (stop words dropped)."""
+def word_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """Every word as (folded, lemma, start, end); the lemma is the folded word when the lexicon
+    does not know it. Nothing is dropped or stemmed."""
     spans = []
     for match in _TOKEN_RE.finditer(text):
         word = fold(match.group())
-        if word not in STOP_WORDS and not word.isdigit():
-            spans.append((normalise_word(word), match.start(), match.end()))
+        spans.append((word, lexicon().lemma(word) or word, match.start(), match.end()))
     return spans
 
 
