@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue import snapshot
 from bot.catalogue.schema import CatalogueFile
-from bot.language.norwegian import word_spans, words
+from bot.language.norwegian import stem, word_spans, words
 
 EVERYONE = "alle"
 
@@ -49,15 +49,16 @@ class TopicIndex:
 
     @staticmethod
     def _find(table, text: str) -> list["Topic"]:
-        """Phrases in the text, word by word: a word matches a phrase word written as it is or
-        when its lemma is that word ("lærere" → lærer, but not "lære")."""
+        """Phrases in the text, word by word: a word matches a phrase word written as it is, when
+        its lemma is that word ("lærere" → lærer, but not "lære"), or, for a word the lexicon does
+        not know (nynorsk, dialect), when the stems agree ("skulen" → skule)."""
         message = word_spans(text)
         found: dict[str, Topic] = {}
         for phrase_terms, value in table:
             n = len(phrase_terms)
             for i in range(len(message) - n + 1):
                 window = message[i:i + n]
-                if value not in found and all(p in (w[0], w[1]) for p, w in zip(phrase_terms, window)):
+                if value not in found and all(_same_word(w, p) for p, w in zip(phrase_terms, window)):
                     found[value] = Topic(value, window[0][2], window[-1][3])
         return sorted(found.values(), key=lambda t: t.start)
 
@@ -66,6 +67,13 @@ class TopicIndex:
 
     def categories_in(self, text: str) -> list["Topic"]:
         return self._find(self.categories, text)
+
+
+def _same_word(word: tuple, phrase_word: str) -> bool:
+    folded, lemma = word[0], word[1]
+    if phrase_word in (folded, lemma):
+        return True
+    return lemma is None and stem(folded) == stem(phrase_word)
 
 
 @dataclass(frozen=True)

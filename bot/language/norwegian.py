@@ -152,14 +152,14 @@ def _plain_terms(text: str) -> list[str]:
     return [normalise_word(w) for w in words(text) if w not in STOP_WORDS and not w.isdigit()]
 
 
-def word_spans(text: str) -> list[tuple[str, str, int, int]]:
-    """Every word as (folded, lemma, start, end); the lemma is the folded word when the lexicon
-    does not know it. Nothing is dropped or stemmed."""
-    spans = []
-    for match in _TOKEN_RE.finditer(text):
-        word = fold(match.group())
-        spans.append((word, lexicon().lemma(word) or word, match.start(), match.end()))
-    return spans
+def word_spans(text: str) -> list[tuple[str, str | None, int, int]]:
+    """Every word as (folded, lemma, start, end); the lemma is None when the lexicon does not
+    know the word (nynorsk, dialect, names). Nothing is dropped or stemmed."""
+    return [
+        (word, lexicon().lemma(word), match.start(), match.end())
+        for match in _TOKEN_RE.finditer(text)
+        for word in (fold(match.group()),)
+    ]
 
 
 def terms(text: str, *, expand_synonyms: bool = False) -> list[str]:
