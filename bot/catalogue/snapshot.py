@@ -28,16 +28,24 @@ _derived: dict[tuple[str, str], tuple[tuple, object]] = {}  # (URL, name) → (s
 
 
 def _stamp(session: Session, url: str) -> tuple | None:
-    """The catalogue's stamp, or None when the database is unreachable but a copy exists."""
+    """The catalogue's stamp, or None when the database is unreachable but a copy exists.
+
+    Read once per session (one message asks for several indexes), so every new session sees an
+    import at once.
+    """
+    if store.STAMP_KEY in session.info:
+        return session.info[store.STAMP_KEY]
     try:
-        return store.stamp(session)
+        stamp = store.stamp(session)
     except SQLAlchemyError:
         with _lock:
             if url not in _files:
                 raise
         session.rollback()
         log.warning("catalogue database unreachable; serving the last copy of the catalogue")
-        return None
+        stamp = None
+    session.info[store.STAMP_KEY] = stamp
+    return stamp
 
 
 def derived(session: Session, name: str, build: Callable[[CatalogueFile], T]) -> T:

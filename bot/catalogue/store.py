@@ -132,7 +132,11 @@ def load_and_import(session: Session, text: str, path: str, *, replace: bool = F
     return catalogue, import_catalogue(session, catalogue, replace=replace)
 
 
+STAMP_KEY = "catalogue_stamp"  # where bot.catalogue.snapshot keeps the stamp it read in a session
+
+
 def _bump_revision(session: Session) -> None:
+    session.info.pop(STAMP_KEY, None)
     state = session.get(m.CatalogueState, 1)
     if state is None:
         session.add(m.CatalogueState(id=1, revision=1, updated_at=datetime.now(timezone.utc)))
