@@ -28,8 +28,9 @@ DATABASE_DOWN = (
     "eller kontakt IT-servicesenteret hvis det haster."
 )
 ASK_FEEDBACK = "Fikk du svar på det du lurte på?"
-# Rasa's input channel → the channel a gap record names.
-CHANNELS = {"botframework": "teams", "bot.channels.teams.TeamsInput": "teams"}
+# Rasa's input channel → the channel a gap record names, when the message metadata names none (our
+# channels do: `web` from the widget relay, `teams` from bot.channels.teams).
+CHANNELS = {"botframework": "teams"}
 
 
 def mentioned(tracker: Tracker) -> Mentioned:

@@ -20,6 +20,9 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot import db  # noqa: E402
 
+# The real services (trained model, assistant, web service), shared by every test directory.
+pytest_plugins = ["assistant_services"]
+
 POSTGRES_ENV = "BOT_TEST_POSTGRES_URL"
 TEST_CATALOGUE = Path(__file__).parent / "catalogue" / "data" / "catalogue.yml"
 SEED_CATALOGUE = Path(__file__).parent.parent / "data" / "catalogue" / "tools.yml"

@@ -1,5 +1,6 @@
 """Retention: delete conversations (Rasa's SQL tracker store) and trainer-inbox texts older than a
-limit. Gap records are kept: their text is masked and they say nothing about who wrote it."""
+limit, or one conversation when the employee asks. Gap records are kept: their text is masked and
+they say nothing about who wrote it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ def purge_conversations(tracker_store_url: str, before: datetime) -> int:
         return 0
     with engine.begin() as connection:
         result = connection.execute(text("DELETE FROM events WHERE timestamp < :before"), {"before": before.timestamp()})
+    return result.rowcount or 0
+
+
+def delete_conversation(tracker_store_url: str, sender_id: str) -> int:
+    """Delete every tracker event of one conversation (Rasa 3.6 has no endpoint for it); returns
+    the number deleted."""
+    engine = engine_for(tracker_store_url)
+    if not inspect(engine).has_table("events"):
+        return 0
+    with engine.begin() as connection:
+        result = connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id})
     return result.rowcount or 0
 
 

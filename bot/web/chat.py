@@ -1,32 +1,46 @@
-"""The employees' chat: the page and a same-origin relay to Rasa's REST channel.
+"""The employees' chat: the standalone page, the embeddable widget script, and a same-origin relay
+to Rasa's REST channel.
 
-The browser never names the conversation: the server issues a random conversation id in an
-HttpOnly cookie and relays the message to Rasa as that sender.
+The browser never names the conversation: the server issues a random, signed conversation id in
+an HttpOnly cookie (`widget_session`) and relays each message to Rasa as that sender. The relay
+refuses long messages and too many messages a minute, masks personal data before Rasa sees it,
+returns the message as stored, reads the history back from the tracker store (`widget_history`)
+and deletes the conversation on request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import secrets
 from pathlib import Path
 
 import aiohttp
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.privacy.masking import mask
+from bot.privacy.purge import delete_conversation
+from bot.web import widget_history
+from bot.web.widget_session import Conversations, RateLimit
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-COOKIE = "dh_conversation"
+# The standalone page loads only its own files: no inline script or style, nothing from elsewhere.
+PAGE_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 MAX_MESSAGE_LENGTH = 1000
+MESSAGES_PER_MINUTE = 20
 RASA_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 MESSAGES = {
     "too_long": f"Meldingen er for lang. Skriv kortere, høyst {MAX_MESSAGE_LENGTH} tegn.",
     "empty": "Skriv en melding først.",
     "bad_request": "Vi forsto ikke forespørselen. Last siden på nytt og prøv igjen.",
+    "too_many": "Du har sendt mange meldinger på kort tid. Vent et minutt og prøv igjen.",
     "unavailable": "Digihjelpen svarer ikke akkurat nå. Prøv igjen om litt.",
+    "history_unavailable": "Vi fikk ikke hentet samtalen din akkurat nå.",
+    "delete_failed": "Vi fikk ikke slettet samtalen akkurat nå. Prøv igjen om litt.",
 }
 
 
@@ -34,11 +48,31 @@ def _error(key: str, status: int) -> web.Response:
     return web.json_response({"error": MESSAGES[key]}, status=status)
 
 
+def _conversation(request: web.Request) -> tuple[str, bool]:
+    """The request's conversation id, and whether it is new (then the response sets the cookie)."""
+    conversations: Conversations = request.app["conversations"]
+    existing = conversations.from_request(request)
+    return (existing, False) if existing else (conversations.new(), True)
+
+
+def _with_cookie(request: web.Request, response: web.Response, conversation: str, new: bool) -> web.Response:
+    if new:
+        request.app["conversations"].set_cookie(request, response, conversation)
+    return response
+
+
 async def index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "index.html")
+    return web.FileResponse(STATIC_DIR / "index.html", headers={"Content-Security-Policy": PAGE_POLICY})
+
+
+async def widget_script(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "widget.js", headers={"Content-Type": "text/javascript; charset=utf-8"})
 
 
 async def send_message(request: web.Request) -> web.Response:
+    conversation, new = _conversation(request)
+    if not request.app["message_limit"].allow(conversation):
+        return _with_cookie(request, _error("too_many", 429), conversation, new)
     try:
         body = await request.json()
     except ValueError:
@@ -52,9 +86,7 @@ async def send_message(request: web.Request) -> web.Response:
     if len(text) > MAX_MESSAGE_LENGTH:
         return _error("too_long", 413)
 
-    conversation = request.cookies.get(COOKIE)
-    if not conversation or len(conversation) != 43:
-        conversation = secrets.token_urlsafe(32)
+    text = mask(text)  # personal data stops here; Rasa's channel masks again for its other clients
     config: Settings = request.app["settings"]
     try:
         async with request.app["http"].post(
@@ -64,15 +96,47 @@ async def send_message(request: web.Request) -> web.Response:
         ) as response:
             response.raise_for_status()
             replies = await response.json()
-    except (aiohttp.ClientError, TimeoutError, ValueError):
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
         log.warning("Rasa did not answer", exc_info=log.isEnabledFor(logging.DEBUG))
-        return _error("unavailable", 502)
-    result = web.json_response({"replies": [{k: v for k, v in r.items() if k != "recipient_id"} for r in replies]})
-    result.set_cookie(COOKIE, conversation, httponly=True, samesite="Strict", path="/")
-    return result
+        return _with_cookie(request, _error("unavailable", 502), conversation, new)
+    messages = [m for m in map(widget_history.from_rasa_reply, replies if isinstance(replies, list) else []) if m]
+    # The message as Rasa stores it (masked), so the page shows what a reload will show.
+    result = web.json_response({"message": text, "replies": messages})
+    return _with_cookie(request, result, conversation, new)
+
+
+async def history(request: web.Request) -> web.Response:
+    conversation, new = _conversation(request)
+    if new:
+        return _with_cookie(request, web.json_response({"messages": []}), conversation, new)
+    try:
+        messages = await asyncio.to_thread(
+            widget_history.conversation, request.app["settings"].tracker_store_url, conversation
+        )
+    except SQLAlchemyError:
+        log.warning("Could not read the conversation from the tracker store", exc_info=True)
+        return _error("history_unavailable", 503)
+    return web.json_response({"messages": messages})
+
+
+async def delete(request: web.Request) -> web.Response:
+    """Delete the conversation from Rasa's tracker store and start a new one."""
+    conversation = request.app["conversations"].from_request(request)
+    if conversation:
+        try:
+            await asyncio.to_thread(delete_conversation, request.app["settings"].tracker_store_url, conversation)
+        except SQLAlchemyError:
+            log.warning("Could not delete a conversation from the tracker store", exc_info=True)
+            return _error("delete_failed", 503)
+    return _with_cookie(request, web.json_response({"deleted": True}), request.app["conversations"].new(), True)
 
 
 def setup(app: web.Application) -> None:
+    app["conversations"] = Conversations(app["settings"].session_secret)
+    app["message_limit"] = RateLimit(MESSAGES_PER_MINUTE, 60)
     app.router.add_get("/", index)
+    app.router.add_get("/widget.js", widget_script)
+    app.router.add_get("/api/history", history)
     app.router.add_post("/api/messages", send_message)
+    app.router.add_delete("/api/conversation", delete)
     app.router.add_static("/static/", STATIC_DIR)

@@ -1,0 +1,174 @@
+"""The real services for slow tests, shared by every test directory (registered as a plugin in the
+root conftest, so the model is trained once and the assistant started once per test run): a
+trained model, a seeded SQLite catalogue, the assistant (action server + Rasa with that model) and
+our web service in front of it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+from bot import db
+from bot.catalogue import store
+from bot.config import PROJECT_ROOT
+from bot.training import model as training
+from bot.training.project import Project
+
+SEED = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
+STARTUP_SECONDS = 180
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seeded_database(path: Path) -> str:
+    url = f"sqlite:///{path}"
+    db.upgrade(url)
+    with db.session_scope(url) as session:
+        store.load_and_import(session, SEED.read_text(encoding="utf-8"), str(SEED))
+    return url
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory) -> Path:
+    """The project's model, trained once for the whole test run."""
+    return training.train(Project(models_dir=tmp_path_factory.mktemp("models")))
+
+
+@pytest.fixture(scope="session")
+def seeded_db_url(tmp_path_factory) -> str:
+    return seeded_database(tmp_path_factory.mktemp("db") / "catalogue.db")
+
+
+@dataclass
+class Assistant:
+    rasa_url: str
+    db_url: str
+    workdir: Path
+    logs: list[Path]
+
+    @property
+    def tracker_store_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'tracker.db'}"
+
+    def ask(self, sender: str, text: str) -> list[dict]:
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def texts(self, sender: str, text: str) -> str:
+        return "\n".join(reply.get("text", "") for reply in self.ask(sender, text))
+
+
+def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        for process, log in zip(processes, logs):
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[:3]} exited early:\n{log.read_text()[-4000:]}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} not up after {STARTUP_SECONDS} s:\n" + "\n".join(l.read_text()[-3000:] for l in logs))
+
+
+@contextmanager
+def running_assistant(
+    model: Path, db_url: str, workdir: Path, extra_env: dict[str, str] | None = None, rasa_args: tuple[str, ...] = (),
+) -> Iterator[Assistant]:
+    """The action server and Rasa (all channels of credentials.yml, with the HTTP API) with `model` on
+    `db_url`, as `make run` starts them; `extra_env` adds to their environment, `rasa_args` to
+    Rasa's command line."""
+    rasa_port, action_port = free_port(), free_port()
+    env = {
+        **os.environ, "BOT_DATABASE_URL": db_url, "BOT_ACTION_PORT": str(action_port),
+        "BOT_RASA_PORT": str(rasa_port), "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "BOT_TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}", "BOT_SPOOL_DIR": str(workdir / "spool"),
+        **(extra_env or {}),
+    }
+    bin_dir = Path(sys.executable).parent
+    commands = [
+        [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        [
+            str(bin_dir / "rasa"), "run", "--model", str(model), "--port", str(rasa_port),
+            "--interface", "127.0.0.1", "--enable-api", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            *rasa_args,
+        ],
+    ]
+    processes, logs = [], []
+    for number, command in enumerate(commands):
+        log = workdir / f"service{number}.log"
+        logs.append(log)
+        processes.append(subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT))
+    try:
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, logs)
+        # /version needs no authentication (/status does once --jwt-secret is given); Rasa loads the
+        # model before it answers any request, so it is up with its model when /version answers.
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/version", processes, logs)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", db_url, workdir, logs)
+    finally:
+        stop(processes)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model, seeded_db_url, tmp_path_factory):
+    """The assistant on a seeded SQLite catalogue, shared by the end-to-end tests."""
+    with running_assistant(trained_model, seeded_db_url, tmp_path_factory.mktemp("assistant")) as running:
+        yield running
+
+
+
+
+@dataclass
+class WebService:
+    url: str
+    assistant: Assistant
+
+
+@pytest.fixture(scope="session")
+def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
+    """Our web service (`python -m bot.web`, chat page and relay) in front of the shared assistant."""
+    port = free_port()
+    env = {
+        **os.environ, "PYTHONUNBUFFERED": "1", "BOT_WEB_PORT": str(port), "BOT_HOST": "127.0.0.1",
+        "BOT_RASA_PORT": assistant.rasa_url.rsplit(":", 1)[1], "BOT_TRACKER_STORE_URL": assistant.tracker_store_url,
+        "BOT_DATABASE_URL": assistant.db_url,
+    }
+    log = tmp_path_factory.mktemp("web") / "web.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])
+        yield WebService(f"http://127.0.0.1:{port}", assistant)
+    finally:
+        stop([process])
