@@ -20,6 +20,10 @@ class Settings:
     models_dir: Path
     data_dir: Path
     departments: tuple[str, ...]
+    session_secret: str  # BOT_SESSION_SECRET: 32 random bytes, base64; empty → a new key per start
+    department_threshold: int  # fewest records a department count may rest on before it is shown
+    promote_tolerance: float  # how much lower a candidate's macro-F1 may be and still be promoted
+    rasa_jwt_secret: str  # BOT_RASA_JWT_SECRET for Rasa's HTTP API; empty → var/rasa-jwt-secret
 
     @property
     def rasa_url(self) -> str:
@@ -34,6 +38,23 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SystemExit(f"Setting {name} must be a whole number, got {raw!r}") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"Setting {name} must be a number such as 0.01, got {raw!r}") from None
+
+
+def _secret(name: str, minimum_length: int) -> str:
+    value = os.environ.get(name, "").strip()
+    if value and len(value) < minimum_length:
+        raise SystemExit(f"Setting {name} must be at least {minimum_length} characters long (or unset)")
+    return value
 
 
 DEFAULT_DEPARTMENTS = (
@@ -59,4 +80,38 @@ def settings() -> Settings:
         departments=tuple(
             d.strip() for d in (os.environ.get("BOT_DEPARTMENTS") or "").split(",") if d.strip()
         ) or DEFAULT_DEPARTMENTS,
+        session_secret=os.environ.get("BOT_SESSION_SECRET", "").strip(),
+        department_threshold=max(1, _int("BOT_DEPARTMENT_THRESHOLD", 5)),
+        promote_tolerance=max(0.0, _float("BOT_PROMOTE_TOLERANCE", 0.01)),
+        rasa_jwt_secret=_secret("BOT_RASA_JWT_SECRET", minimum_length=32),
+    )
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The Microsoft Teams channel (bot/channels/teams.py, docs/teams.md). It is off unless the
+    Azure Bot's app id and password are set; the rest defaults to Microsoft's public cloud."""
+
+    app_id: str
+    app_password: str
+    openid_url: str  # OpenID metadata naming the keys that sign the Bot Connector's requests
+    issuers: tuple[str, ...]  # accepted `iss` of those requests
+    token_url: str  # where the bot gets its own token to post replies (tenant-specific if single-tenant)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_id and self.app_password)
+
+
+def teams_settings() -> TeamsSettings:
+    tenant = os.environ.get("BOT_TEAMS_TENANT_ID", "").strip() or "botframework.com"
+    issuers = tuple(i.strip() for i in os.environ.get("BOT_TEAMS_ISSUERS", "").split(",") if i.strip())
+    return TeamsSettings(
+        app_id=os.environ.get("BOT_TEAMS_APP_ID", "").strip(),
+        app_password=os.environ.get("BOT_TEAMS_APP_PASSWORD", ""),
+        openid_url=os.environ.get("BOT_TEAMS_OPENID_URL", "").strip()
+        or "https://login.botframework.com/v1/.well-known/openidconfiguration",
+        issuers=issuers or ("https://api.botframework.com",),
+        token_url=os.environ.get("BOT_TEAMS_TOKEN_URL", "").strip()
+        or f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
     )

@@ -1,10 +1,11 @@
-"""The gap record table. There is deliberately no sender, name, e-mail or other person-linked field."""
+"""The gap record table and its audit trail. A gap has deliberately no sender, name, e-mail or other
+person-linked field; the audit trail names the IT staff who changed a gap, never the employee."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Text
 
 from bot.db import Base
 
@@ -39,4 +40,26 @@ class Gap(Base):
         Index("ix_gaps_private_tool", "private_tool"),
         Index("ix_gaps_status", "status"),
         Index("ix_gaps_department", "department"),
+        # The IT dashboard and API (bot/gaps/queries.py): every query there is a period of
+        # created_at plus filters on these columns, so PostgreSQL answers counts and groupings
+        # from this index alone (index-only scans), and the list's ORDER BY created_at, id from its order.
+        Index(
+            "ix_gaps_created_at_id_covering", "created_at", "id",
+            postgresql_include=["kind", "status", "private_tool", "department", "need"],
+        ),
     )
+
+
+class GapChange(Base):
+    """One change of a gap's status or note: who, when, from what to what."""
+
+    __tablename__ = "gap_changes"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    gap_id = Column(Integer, ForeignKey("gaps.id", ondelete="CASCADE"), nullable=False)
+    changed_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    actor = Column(String(100), nullable=False)  # the user name (kept when the user is removed)
+    field = Column(String(20), nullable=False)  # "status" or "note"
+    old_value = Column(Text)
+    new_value = Column(Text)
+
+    __table_args__ = (Index("ix_gap_changes_gap_id", "gap_id", "changed_at"),)

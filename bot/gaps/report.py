@@ -7,6 +7,7 @@ import io
 import json
 from collections import Counter
 from datetime import date, datetime, time, timezone
+from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,15 +43,21 @@ def to_json(gaps: list[Gap]) -> str:
     return json.dumps([as_dict(g) for g in gaps], ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(gaps: list[Gap]) -> str:
-    """The same columns as JSON; alternatives joined with ';'."""
+def _no_formula(value):
+    """Spreadsheets run a cell that starts with = + - @ as a formula; the employee wrote the text,
+    so such a cell gets a leading apostrophe and stays text."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def to_csv(gaps: Iterable[Gap]) -> str:
+    """The same columns as JSON; alternatives joined with ';'; no cell starts a formula."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for gap in gaps:
         row = as_dict(gap)
         row["alternatives"] = ";".join(row["alternatives"])
-        writer.writerow(row)
+        writer.writerow({name: _no_formula(value) for name, value in row.items()})
     return buffer.getvalue()
 
 

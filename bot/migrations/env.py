@@ -3,7 +3,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-import bot.catalogue.models  # noqa: F401  (each import registers its tables on Base.metadata)
+import bot.auth.models  # noqa: F401  (each import registers its tables on Base.metadata)
+import bot.catalogue.models  # noqa: F401
 import bot.feedback.models  # noqa: F401
 import bot.gaps.models  # noqa: F401
 from bot.db import Base

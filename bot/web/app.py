@@ -7,7 +7,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.config import Settings, settings
-from bot.web import chat
+from bot.web import admin, api, chat
 
 MAX_BODY = 64 * 1024
 
@@ -28,4 +28,6 @@ def create_app(config: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_http_session)
     app.router.add_get("/health", health)
     chat.setup(app)
+    admin.setup(app)
+    api.setup(app)
     return app

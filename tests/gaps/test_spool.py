@@ -119,7 +119,7 @@ def outage(request, tmp_path, monkeypatch) -> Iterator[Outage]:
     else:
         source = request.getfixturevalue("postgres_outage")
         with db.engine_for(source.url).begin() as connection:
-            connection.execute(text("TRUNCATE gaps, inbox_items, feedback"))
+            connection.execute(text("TRUNCATE gaps, inbox_items, feedback CASCADE"))  # CASCADE: gap_changes
 
     def down() -> None:
         source.down()

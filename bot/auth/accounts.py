@@ -1,0 +1,128 @@
+"""Users and API tokens: create, list, remove or revoke, and check a password or a token.
+
+Secrets are never logged. Password checks take the same time whether or not the user exists (a
+dummy hash is verified for unknown names); token digests are compared in constant time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.auth import ROLES
+from bot.auth.models import ApiToken, User
+
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "dh_"
+
+
+class AccountError(ValueError):
+    """A request the caller can correct (unknown role, taken name, short password …)."""
+
+
+@functools.lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+
+
+def normal_name(name: str) -> str:
+    return name.strip().casefold()
+
+
+# --- users -----------------------------------------------------------------------------------------
+
+def add_user(session: Session, name: str, role: str, password: str) -> User:
+    _check_role(role)
+    name = normal_name(name)
+    if not name or len(name) > 100 or any(c.isspace() for c in name):
+        raise AccountError("a user name is 1-100 characters without spaces")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise AccountError(f"a user named {name!r} already exists")
+    user = User(name=name, role=role, password_hash=_hasher().hash(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def remove_user(session: Session, name: str) -> bool:
+    user = session.scalar(select(User).where(User.name == normal_name(name)))
+    if user is None:
+        return False
+    session.delete(user)
+    return True
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def authenticate(session: Session, name: str, password: str) -> User | None:
+    """The user when the password is right, else None (in about the same time either way)."""
+    user = session.scalar(select(User).where(User.name == normal_name(name)))
+    try:
+        _hasher().verify(user.password_hash if user else _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+# --- API tokens --------------------------------------------------------------------------------------
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, role: str, label: str = "") -> tuple[ApiToken, str]:
+    """A new token; the plain token is returned once and never stored."""
+    _check_role(role)
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(digest=_digest(plain), role=role, label=label)
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def revoke_token(session: Session, token_id: int) -> bool:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        return False
+    if token.revoked_at is None:
+        token.revoked_at = datetime.now(timezone.utc)
+    return True
+
+
+def token_role(session: Session, plain: str) -> str | None:
+    """The role of a valid, unrevoked token, else None."""
+    digest = _digest(plain)
+    token = session.scalar(select(ApiToken).where(ApiToken.digest == digest))
+    if token is None or token.revoked_at is not None or not hmac.compare_digest(token.digest, digest):
+        return None
+    return token.role

@@ -1,0 +1,306 @@
+"""Reading the gap log for IT: filters, a page of the filtered list, the summary (with small
+department counts hidden), and groups of similar records.
+
+The admin pages and the API share everything here, so a filter means the same in both. Periods are
+whole days in UTC, both ends included; the previous period is as long and ends the day before.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterator, Mapping
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.gaps.models import KINDS, STATUSES, Gap
+from bot.gaps.report import since_datetime
+from bot.language import norwegian
+
+DEFAULT_DAYS = 30
+MAX_PER_PAGE = 200
+DEFAULT_PER_PAGE = 50
+TOP = 10
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be used; the message is for the person who wrote it (Norwegian)."""
+
+
+@dataclass(frozen=True)
+class GapFilter:
+    """Which gaps to show: a period of whole days and optional exact or partial matches."""
+
+    start: date
+    end: date
+    kind: str | None = None
+    status: str | None = None
+    need: str | None = None  # part of the need (category or description), any case
+    private_tool: str | None = None
+    department: str | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> GapFilter:
+        """The same filter over the period of the same length just before this one."""
+        return replace(self, start=self.start - timedelta(days=self.days), end=self.start - timedelta(days=1))
+
+    def conditions(self, *, period: bool = True) -> list:
+        where = []
+        if period:
+            where += [Gap.created_at >= since_datetime(self.start), Gap.created_at < since_datetime(self.end + timedelta(days=1))]
+        if self.kind:
+            where.append(Gap.kind == self.kind)
+        if self.status:
+            where.append(Gap.status == self.status)
+        if self.need:
+            pattern = self.need.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(Gap.need.ilike(f"%{pattern}%", escape="\\"))
+        if self.private_tool:
+            where.append(Gap.private_tool == self.private_tool)
+        if self.department:
+            where.append(Gap.department == self.department)
+        return where
+
+    def params(self) -> dict[str, str]:
+        """The filter as query parameters (the inverse of `parse_filter`)."""
+        values = {
+            "from": self.start.isoformat(), "to": self.end.isoformat(), "kind": self.kind, "status": self.status,
+            "need": self.need, "tool": self.private_tool, "department": self.department,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def _date(params: Mapping[str, str], name: str, label: str) -> date | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(f"{label} må være en dato på formen ÅÅÅÅ-MM-DD, for eksempel 2024-03-01.") from None
+
+
+def parse_filter(params: Mapping[str, str], today: date | None = None) -> GapFilter:
+    """A filter from query parameters: from, to (YYYY-MM-DD), kind, status, need, tool, department.
+
+    Without dates the period is the last 30 days up to and including `today` (default: today in UTC).
+    """
+    end = _date(params, "to", "Til-datoen") or today or datetime.now(timezone.utc).date()
+    start = _date(params, "from", "Fra-datoen") or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise FilterError("Fra-datoen må være før eller lik til-datoen.")
+    text = {name: (params.get(name) or "").strip() or None for name in ("kind", "status", "need", "tool", "department")}
+    if text["kind"] and text["kind"] not in KINDS:
+        raise FilterError(f"Ukjent type. Velg en av: {', '.join(KINDS)}.")
+    if text["status"] and text["status"] not in STATUSES:
+        raise FilterError(f"Ukjent status. Velg en av: {', '.join(STATUSES)}.")
+    return GapFilter(
+        start=start, end=end, kind=text["kind"], status=text["status"], need=text["need"],
+        private_tool=text["tool"], department=text["department"],
+    )
+
+
+def parse_paging(params: Mapping[str, str]) -> tuple[int, int]:
+    """(page, per_page) from query parameters, page counted from 1."""
+    try:
+        page = int(params.get("page") or 1)
+        per_page = int(params.get("per_page") or DEFAULT_PER_PAGE)
+    except ValueError:
+        raise FilterError("Sidetallet må være et helt tall.") from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise FilterError(f"Sidetallet må være 1 eller mer, og antall per side mellom 1 og {MAX_PER_PAGE}.")
+    return page, per_page
+
+
+# --- the list ----------------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    items: list[Gap]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def list_page(session: Session, gap_filter: GapFilter, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> Page:
+    """One page of the filtered gaps, newest first."""
+    where = gap_filter.conditions()
+    total = session.scalar(select(func.count()).select_from(Gap).where(*where))
+    items = session.scalars(
+        select(Gap).where(*where).order_by(Gap.created_at.desc(), Gap.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    )
+    return Page(list(items), total, page, per_page)
+
+
+def iter_gaps(session: Session, gap_filter: GapFilter, batch: int = 1000) -> Iterator[Gap]:
+    """Every filtered gap, newest first, read in batches (for CSV)."""
+    query = select(Gap).where(*gap_filter.conditions()).order_by(Gap.created_at.desc(), Gap.id.desc())
+    yield from session.execute(query.execution_options(yield_per=batch)).scalars()
+
+
+# --- the summary -------------------------------------------------------------------------------------
+
+def _utc_day(session: Session):
+    """The UTC calendar day of created_at, as SQL (PostgreSQL and SQLite differ)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", Gap.created_at))
+    return func.date(Gap.created_at)
+
+
+def _shown(count: int, threshold: int) -> int | None:
+    """The count, or None when fewer than `threshold` records back it."""
+    return count if count >= threshold else None
+
+
+def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = TOP) -> dict:
+    """What the dashboard and /api/v1/gaps/summary show, as JSON-ready data.
+
+    Department counts below `threshold` are None ("færre enn N"), so no small group can be
+    singled out; this holds for the department table and for each tool's breakdown. Three scans
+    of the period (the covering index makes them index-only on PostgreSQL): counts by kind, tool
+    and department over this and the previous period, counts per day, and the uncovered needs.
+    """
+    previous = gap_filter.previous()
+    period = gap_filter.conditions()[:2]
+    current, earlier = and_(*period), Gap.created_at < since_datetime(gap_filter.start)
+    both = previous.conditions()[:1] + gap_filter.conditions()[1:]  # previous start .. current end, same filters
+
+    kinds, tools_now, tools_before = Counter(), Counter(), Counter()
+    by_department, tool_departments = Counter(), defaultdict(Counter)
+    totals = Counter()
+    for kind, tool, department, now, before in session.execute(
+        select(Gap.kind, Gap.private_tool, Gap.department, func.count().filter(current), func.count().filter(earlier))
+        .where(*both).group_by(Gap.kind, Gap.private_tool, Gap.department)
+    ):
+        totals["now"] += now
+        totals["before"] += before
+        kinds[kind] += now
+        by_department[department] += now
+        if kind == "private_tool" and tool is not None:
+            tools_now[tool] += now
+            tools_before[tool] += before
+            tool_departments[tool][department] += now
+    top_tools = sorted((t for t, n in tools_now.items() if n), key=lambda t: (-tools_now[t], t))[:top]
+
+    def departments(counts: Counter) -> list[dict]:
+        ordered = sorted((d for d, n in counts.items() if n), key=lambda d: (-counts[d], d is None, d or ""))
+        return [{"department": d, "count": _shown(counts[d], threshold)} for d in ordered]
+
+    days = Counter()
+    day = _utc_day(session)
+    for value, count in session.execute(select(day, func.count()).where(*gap_filter.conditions()).group_by(day)):
+        days[date.fromisoformat(str(value)[:10])] += count
+
+    needs = Counter()
+    labels: dict[str, Counter] = defaultdict(Counter)
+    for need, count in session.execute(
+        select(Gap.need, func.count()).where(*gap_filter.conditions(), Gap.kind == "missing_tool").group_by(Gap.need)
+    ):
+        key = need_key(need)
+        needs[key] += count
+        labels[key][need or ""] += count
+
+    return {
+        "period": {"from": gap_filter.start.isoformat(), "to": gap_filter.end.isoformat()},
+        "previous_period": {"from": previous.start.isoformat(), "to": previous.end.isoformat()},
+        "threshold": threshold,
+        "total": totals["now"],
+        "previous_total": totals["before"],
+        "by_kind": {kind: kinds[kind] for kind in KINDS},
+        "top_private_tools": [
+            {
+                "private_tool": tool, "count": tools_now[tool], "previous": tools_before[tool],
+                "change": tools_now[tool] - tools_before[tool], "departments": departments(tool_departments[tool]),
+            }
+            for tool in top_tools
+        ],
+        "uncovered_needs": [
+            {"need": labels[key].most_common(1)[0][0] or None, "count": count} for key, count in needs.most_common(top)
+        ],
+        "weeks": weekly(days, gap_filter.start, gap_filter.end),
+        "departments": departments(by_department),
+    }
+
+
+def weekly(days: Mapping[date, int], start: date, end: date) -> list[dict]:
+    """Counts per ISO week (Monday to Sunday) from the week of `start` to the week of `end`."""
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        count = sum(days.get(monday + timedelta(days=i), 0) for i in range(7))
+        year, week, _ = monday.isocalendar()
+        weeks.append({"week": f"{year}-W{week:02d}", "start": monday.isoformat(), "count": count})
+        monday += timedelta(days=7)
+    return weeks
+
+
+# --- groups ------------------------------------------------------------------------------------------
+
+def need_key(need: str | None) -> str:
+    """Needs that mean the same share a key: their sorted Norwegian search terms
+    ("lage skjema", "Lager skjemaer" → "lag skjema"), else the folded text."""
+    text = need or ""
+    terms = sorted(set(norwegian.terms(text)))
+    return " ".join(terms) if terms else norwegian.fold(text).strip()
+
+
+def group_key(kind: str, private_tool: str | None, need: str | None) -> str:
+    if kind == "private_tool" and private_tool:
+        return f"tool:{private_tool}"
+    return f"need:{need_key(need)}"
+
+
+@dataclass
+class Group:
+    key: str
+    kind: str
+    label: str
+    count: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    needs: set = field(default_factory=set)  # the need texts of the records (for finding members)
+    latest: datetime | None = None
+
+
+def groups(session: Session, gap_filter: GapFilter) -> list[Group]:
+    """The filtered gaps in groups, largest first: one group per private tool, and one per set of
+    missing-tool needs with the same search terms."""
+    found: dict[str, Group] = {}
+    rows = session.execute(
+        select(Gap.kind, Gap.private_tool, Gap.need, Gap.status, func.count(), func.max(Gap.created_at))
+        .where(*gap_filter.conditions()).group_by(Gap.kind, Gap.private_tool, Gap.need, Gap.status)
+    )
+    for kind, tool, need, status, count, latest in rows:
+        key = group_key(kind, tool, need)
+        group = found.get(key)
+        if group is None:
+            label = tool if key.startswith("tool:") else (need or "")
+            group = found[key] = Group(key=key, kind=kind if key.startswith("tool:") else "missing_tool", label=label)
+        group.count += count
+        group.statuses[status] += count
+        group.needs.add(need)
+        group.latest = latest if group.latest is None or latest > group.latest else group.latest
+    return sorted(found.values(), key=lambda g: (-g.count, g.key))
+
+
+def group_member_ids(session: Session, gap_filter: GapFilter, key: str) -> list[int]:
+    """The ids of the filtered gaps in the group `key` (empty when no such group)."""
+    group = next((g for g in groups(session, gap_filter) if g.key == key), None)
+    if group is None:
+        return []
+    query = select(Gap.id, Gap.kind, Gap.private_tool, Gap.need).where(*gap_filter.conditions())
+    if key.startswith("tool:"):
+        query = query.where(Gap.kind == "private_tool", Gap.private_tool == key[len("tool:"):])
+    else:
+        needs = [n for n in group.needs if n is not None]
+        query = query.where(or_(Gap.need.in_(needs), Gap.need.is_(None) if None in group.needs else False))
+    return [gap_id for gap_id, kind, tool, need in session.execute(query) if group_key(kind, tool, need) == key]

@@ -1,0 +1,30 @@
+"""The admin pages under /admin: sign-in, and IT's view of the gap log (overview, list, one gap,
+groups, CSV). Each page checks the user's role, so later parts (the trainers' pages) add their own
+routes with their own roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.web.admin import auth, pages, views
+from bot.web.admin.security import LoginLimiter, Sessions, session_key
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+async def _to_dashboard(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPMovedPermanently("/admin/")
+
+
+def setup(app: web.Application) -> None:
+    app[auth.SESSIONS] = Sessions(session_key(app["settings"].session_secret))
+    app[auth.LIMITER] = LoginLimiter()
+    pages.setup(app)
+    app.router.add_get("/admin", _to_dashboard)
+    app.router.add_get("/admin/login", auth.login_form)
+    app.router.add_post("/admin/login", auth.login)
+    app.router.add_post("/admin/logout", auth.logout)
+    app.router.add_routes(views.routes())
+    app.router.add_static("/admin/static/", STATIC_DIR)

@@ -1,0 +1,117 @@
+"""Signing in and out, and `require(*roles)`: the guard every admin handler sits behind.
+
+Not signed in: a page request is sent to the login page, anything else gets 401. Signed in with
+a role the page does not allow: 403. Every POST must carry the session's CSRF token (else 403).
+The user is looked up on every request, so removing a user or changing a role takes effect at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Awaitable, Callable
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.auth import accounts
+from bot.web.admin import pages
+from bot.web.admin.security import LoginLimiter, Session, Sessions, csrf_ok, new_session
+from bot.web.database import in_session
+
+log = logging.getLogger(__name__)
+
+SESSIONS = web.AppKey("admin.sessions", Sessions)
+LIMITER = web.AppKey("admin.limiter", LoginLimiter)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a path inside the admin pages (no open redirect)."""
+    if value and value.startswith("/admin") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/admin/"
+
+
+async def _current_user(request: web.Request, session: Session | None):
+    if session is None or session.user_id is None:
+        return None
+    user = await in_session(request, accounts.get_user, session.user_id)
+    return user if user is not None and user.name == session.name else None
+
+
+def require(*roles: str) -> Callable[[Handler], Handler]:
+    """Let a request through only for a signed-in user with one of `roles` (and a valid CSRF
+    token on POST); the handler finds the user in request["user"] and the session in request["session"]."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            session = request.app[SESSIONS].load(request)
+            user = await _current_user(request, session)
+            if user is None:
+                if request.method == "GET":
+                    raise web.HTTPSeeOther("/admin/login?" + urlencode({"next": request.path_qs}))
+                return pages.error(request, 401, "Du er ikke logget inn. Logg inn og prøv igjen.")
+            request["session"], request["user"] = session, user
+            if user.role not in roles:
+                return pages.error(request, 403, "Du har ikke tilgang til denne siden med rollen din.")
+            if request.method == "POST" and not csrf_ok(session, (await request.post()).get("csrf")):
+                return pages.error(request, 403, pages.FORM_EXPIRED)
+            return await handler(request)
+
+        return guarded
+
+    return decorate
+
+
+async def login_page(request: web.Request, *, status: int = 200, message: str | None = None, name: str = "") -> web.Response:
+    sessions = request.app[SESSIONS]
+    session = sessions.load(request) or new_session()
+    request["session"] = session
+    response = pages.render(request, "login.html", {
+        "message": message, "name": name, "next": _safe_next(request.query.get("next")),
+    }, status=status)
+    sessions.save(request, response, session)
+    return response
+
+
+async def login_form(request: web.Request) -> web.Response:
+    return await login_page(request)
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    sessions, limiter = request.app[SESSIONS], request.app[LIMITER]
+    session = sessions.load(request)
+    form = await request.post()
+    if not csrf_ok(session, form.get("csrf")):
+        return pages.error(request, 403, pages.FORM_EXPIRED)
+    name, password = str(form.get("name", "")), str(form.get("password", ""))
+    key = (accounts.normal_name(name), request.remote or "")
+    if limiter.blocked(key):
+        log.warning("login blocked after repeated failures (from %s)", request.remote)
+        return await login_page(request, status=429, name=name, message=(
+            "For mange mislykkede forsøk. Vent 15 minutter og prøv igjen, eller kontakt en administrator."
+        ))
+    user = await in_session(request, accounts.authenticate, name, password)
+    if user is None:
+        limiter.failed(key)
+        log.info("failed login (from %s)", request.remote)
+        return await login_page(request, status=401, name=name, message="Feil brukernavn eller passord.")
+    limiter.succeeded(key)
+    log.info("user %s logged in", user.name)
+    response = web.HTTPSeeOther(_safe_next(form.get("next")))
+    # A new CSRF token at login, so a token seen before login is worth nothing after.
+    fresh = new_session()
+    fresh.user_id, fresh.name, fresh.role = user.id, user.name, user.role
+    sessions.save(request, response, fresh)
+    return response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    session = request.app[SESSIONS].load(request)
+    if not csrf_ok(session, (await request.post()).get("csrf")):
+        return pages.error(request, 403, pages.FORM_EXPIRED)
+    response = web.HTTPSeeOther("/admin/login")
+    Sessions.clear(response)
+    return response

@@ -1,0 +1,157 @@
+"""The gap pages for IT: the overview, the filtered list with paging and CSV, one gap with its
+status, note and audit trail, and groups of similar gaps whose status can be set together."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.gaps import queries, report, triage
+from bot.gaps.models import STATUSES, Gap
+from bot.web.admin import pages
+from bot.web.admin.auth import require
+from bot.web.admin.chart import weekly_svg
+from bot.web.database import in_session
+
+GAP_ROLES = ("it", "admin")
+
+
+def _filter_context(request: web.Request, gap_filter: queries.GapFilter | None) -> dict:
+    values = gap_filter.params() if gap_filter else dict(request.query)
+    return {
+        "filters": values,
+        "departments": request.app["settings"].departments,
+        "statuses": STATUSES,
+        "query": urlencode(gap_filter.params()) if gap_filter else "",
+    }
+
+
+def _parse(request: web.Request) -> queries.GapFilter:
+    return queries.parse_filter(request.query)
+
+
+@require(*GAP_ROLES)
+async def dashboard(request: web.Request) -> web.Response:
+    try:
+        period = _parse(request)
+        gap_filter = queries.GapFilter(start=period.start, end=period.end)  # the overview covers every gap
+    except queries.FilterError as error:
+        return pages.render(request, "dashboard.html", {**_filter_context(request, None), "error": str(error), "summary": None}, status=400)
+    threshold = request.app["settings"].department_threshold
+    summary = await in_session(request, queries.summary, gap_filter, threshold)
+    return pages.render(request, "dashboard.html", {
+        **_filter_context(request, gap_filter), "error": None, "summary": summary, "chart": weekly_svg(summary["weeks"]),
+    })
+
+
+@require(*GAP_ROLES)
+async def gap_list(request: web.Request) -> web.Response:
+    try:
+        gap_filter = _parse(request)
+        page, per_page = queries.parse_paging(request.query)
+    except queries.FilterError as error:
+        return pages.render(request, "gaps.html", {**_filter_context(request, None), "error": str(error), "page": None}, status=400)
+    result = await in_session(request, queries.list_page, gap_filter, page, per_page)
+    return pages.render(request, "gaps.html", {**_filter_context(request, gap_filter), "error": None, "page": result})
+
+
+@require(*GAP_ROLES)
+async def gap_csv(request: web.Request) -> web.Response:
+    try:
+        gap_filter = _parse(request)
+    except queries.FilterError as error:
+        return pages.error(request, 400, str(error))
+    text = await in_session(request, lambda session: report.to_csv(queries.iter_gaps(session, gap_filter)))
+    name = f"behov-{gap_filter.start.isoformat()}-{gap_filter.end.isoformat()}.csv"
+    return web.Response(
+        body=("\ufeff" + text).encode("utf-8"),  # the BOM makes Excel read UTF-8
+        content_type="text/csv", charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+def _load_gap(session, gap_id: int):
+    gap = session.get(Gap, gap_id)
+    return (gap, triage.history(session, gap_id)) if gap else (None, [])
+
+
+def _gap_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+@require(*GAP_ROLES)
+async def gap_detail(request: web.Request) -> web.Response:
+    gap, changes = await in_session(request, _load_gap, _gap_id(request))
+    if gap is None:
+        return pages.error(request, 404, "Dette behovet finnes ikke. Det kan være slettet.")
+    return pages.render(request, "gap.html", {
+        "gap": gap, "changes": changes, "statuses": STATUSES, "saved": request.query.get("lagret") == "1", "error": None,
+    })
+
+
+@require(*GAP_ROLES)
+async def gap_update(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    status, note = form.get("status"), form.get("note")
+    if status not in STATUSES or (note is not None and len(note) > 5000):
+        return pages.error(request, 400, "Velg en gyldig status. Notatet kan være høyst 5000 tegn.")
+    actor, gap_id = request["user"].name, _gap_id(request)
+
+    def update(session) -> bool:
+        gap = session.get(Gap, gap_id)
+        if gap is None:
+            return False
+        triage.change(session, gap, actor, status=status, note=note)
+        return True
+
+    if not await in_session(request, update):
+        return pages.error(request, 404, "Dette behovet finnes ikke. Det kan være slettet.")
+    raise web.HTTPSeeOther(f"/admin/gaps/{gap_id}?lagret=1")
+
+
+@require(*GAP_ROLES)
+async def group_list(request: web.Request) -> web.Response:
+    try:
+        gap_filter = _parse(request)
+    except queries.FilterError as error:
+        return pages.render(request, "groups.html", {**_filter_context(request, None), "error": str(error), "groups": None}, status=400)
+    groups = await in_session(request, queries.groups, gap_filter)
+    return pages.render(request, "groups.html", {
+        **_filter_context(request, gap_filter), "error": None, "groups": groups,
+        "changed": request.query.get("endret"),
+    })
+
+
+@require(*GAP_ROLES)
+async def group_status(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    status, key = form.get("new_status"), form.get("key") or ""  # "status" is the filter's
+    try:
+        gap_filter = queries.parse_filter(form)
+    except queries.FilterError as error:
+        return pages.error(request, 400, str(error))
+    if status not in STATUSES:
+        return pages.error(request, 400, "Velg en gyldig status.")
+    actor = request["user"].name
+
+    def update(session) -> int:
+        return triage.change_status_of(session, queries.group_member_ids(session, gap_filter, key), actor, status)
+
+    changed = await in_session(request, update)
+    raise web.HTTPSeeOther("/admin/groups?" + urlencode({**gap_filter.params(), "endret": changed}))
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/admin/", dashboard),
+        web.get("/admin/gaps", gap_list),
+        web.get("/admin/gaps.csv", gap_csv),
+        web.get(r"/admin/gaps/{id:\d+}", gap_detail),
+        web.post(r"/admin/gaps/{id:\d+}", gap_update),
+        web.get("/admin/groups", group_list),
+        web.post("/admin/groups/status", group_status),
+    ]

@@ -1,0 +1,163 @@
+"""The read-only gap API for integrations (e.g. Power BI): GET /api/v1/gaps, GET
+/api/v1/gaps/summary and the OpenAPI document at /api/v1/openapi.json.
+
+Callers send `Authorization: Bearer TOKEN` with a token from `bot tokens create --role it`.
+Filters and paging mean exactly what they mean on the admin pages (bot.gaps.queries).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.auth import accounts
+from bot.gaps import queries, report
+from bot.gaps.models import KINDS, STATUSES
+from bot.web.database import in_session
+
+API_ROLES = ("it", "admin")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _problem(status: int, message: str, **headers: str) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=headers)
+
+
+def bearer(handler: Handler) -> Handler:
+    """401 without a valid, unrevoked token; 403 when the token's role may not read gaps."""
+
+    @functools.wraps(handler)
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        role = await in_session(request, accounts.token_role, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if role is None:
+            return _problem(401, "Mangler gyldig API-nøkkel.", **{"WWW-Authenticate": 'Bearer realm="digihjelpen"'})
+        if role not in API_ROLES:
+            return _problem(403, "API-nøkkelen gir ikke tilgang til behovsloggen.")
+        return await handler(request)
+
+    return guarded
+
+
+@bearer
+async def list_gaps(request: web.Request) -> web.Response:
+    try:
+        gap_filter = queries.parse_filter(request.query)
+        page_no, per_page = queries.parse_paging(request.query)
+    except queries.FilterError as error:
+        return _problem(400, str(error))
+    page = await in_session(request, queries.list_page, gap_filter, page_no, per_page)
+    return web.json_response({
+        "filters": gap_filter.params(), "page": page.page, "per_page": page.per_page, "total": page.total,
+        "pages": page.pages, "items": [report.as_dict(gap) for gap in page.items],
+    })
+
+
+@bearer
+async def gap_summary(request: web.Request) -> web.Response:
+    try:
+        gap_filter = queries.parse_filter(request.query)
+    except queries.FilterError as error:
+        return _problem(400, str(error))
+    threshold = request.app["settings"].department_threshold
+    return web.json_response(await in_session(request, queries.summary, gap_filter, threshold))
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(OPENAPI)
+
+
+def _string(description: str, **extra) -> dict:
+    return {"type": "string", "description": description, **extra}
+
+
+_FILTERS = [
+    {"name": "from", "in": "query", "schema": _string("First day (UTC), YYYY-MM-DD; default 29 days before `to`", format="date")},
+    {"name": "to", "in": "query", "schema": _string("Last day (UTC), YYYY-MM-DD, included; default today", format="date")},
+    {"name": "kind", "in": "query", "schema": _string("Kind of gap", enum=list(KINDS))},
+    {"name": "status", "in": "query", "schema": _string("Triage status", enum=list(STATUSES))},
+    {"name": "need", "in": "query", "schema": _string("Part of the need (category or description), any case")},
+    {"name": "tool", "in": "query", "schema": _string("Private tool (catalogue id), exact")},
+    {"name": "department", "in": "query", "schema": _string("Department, exact")},
+]
+_COUNT_OR_HIDDEN = {"type": ["integer", "null"], "description": "null when fewer records than `threshold` back it"}
+_DEPARTMENTS = {"type": "array", "items": {"type": "object", "properties": {
+    "department": {"type": ["string", "null"]}, "count": _COUNT_OR_HIDDEN}}}
+_PERIOD = {"type": "object", "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}}}
+_ERRORS = {
+    "400": {"description": "A filter or paging value cannot be used", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "401": {"description": "No valid, unrevoked token"},
+    "403": {"description": "The token's role may not read the gap log"},
+}
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "Digihjelpen gap log API", "version": "1.0.0", "description": (
+        "Read-only access to the anonymous gap log: what employees needed that workplace tools did not cover. "
+        "Create a token with `bot tokens create --role it`.")},
+    "servers": [{"url": "/"}],
+    "security": [{"bearer": []}],
+    "paths": {
+        "/api/v1/gaps": {"get": {
+            "summary": "Gap records, filtered, newest first, one page at a time",
+            "operationId": "listGaps",
+            "parameters": _FILTERS + [
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": queries.MAX_PER_PAGE,
+                                                               "default": queries.DEFAULT_PER_PAGE}},
+            ],
+            "responses": {"200": {"description": "One page of gaps", "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/GapPage"}}}}, **_ERRORS},
+        }},
+        "/api/v1/gaps/summary": {"get": {
+            "summary": "Counts for the period: totals, top private tools with trend, uncovered needs, weeks, departments",
+            "operationId": "gapSummary",
+            "parameters": _FILTERS,
+            "responses": {"200": {"description": "The summary", "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Summary"}}}}, **_ERRORS},
+        }},
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
+            "Gap": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+                "kind": {"type": "string", "enum": list(KINDS)}, "private_tool": {"type": ["string", "null"]},
+                "need": {"type": ["string", "null"]}, "alternatives": {"type": "array", "items": {"type": "string"}},
+                "department": {"type": ["string", "null"]}, "channel": {"type": "string"},
+                "text": {"type": "string", "description": "The employee's message with personal data masked"},
+                "language": {"type": "string"}, "status": {"type": "string", "enum": list(STATUSES)},
+                "note": {"type": ["string", "null"]},
+            }},
+            "GapPage": {"type": "object", "properties": {
+                "filters": {"type": "object", "additionalProperties": {"type": "string"}},
+                "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},
+                "pages": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Gap"}},
+            }},
+            "Summary": {"type": "object", "properties": {
+                "period": _PERIOD, "previous_period": _PERIOD,
+                "threshold": {"type": "integer", "description": "Department counts below this are hidden (null)"},
+                "total": {"type": "integer"}, "previous_total": {"type": "integer"},
+                "by_kind": {"type": "object", "properties": {k: {"type": "integer"} for k in KINDS}},
+                "top_private_tools": {"type": "array", "items": {"type": "object", "properties": {
+                    "private_tool": {"type": "string"}, "count": {"type": "integer"}, "previous": {"type": "integer"},
+                    "change": {"type": "integer"}, "departments": _DEPARTMENTS}}},
+                "uncovered_needs": {"type": "array", "items": {"type": "object", "properties": {
+                    "need": {"type": ["string", "null"]}, "count": {"type": "integer"}}}},
+                "weeks": {"type": "array", "items": {"type": "object", "properties": {
+                    "week": {"type": "string", "example": "2024-W10"}, "start": {"type": "string", "format": "date"},
+                    "count": {"type": "integer"}}}},
+                "departments": _DEPARTMENTS,
+            }},
+        },
+    },
+}
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/v1/gaps", list_gaps)
+    app.router.add_get("/api/v1/gaps/summary", gap_summary)
+    app.router.add_get("/api/v1/openapi.json", openapi)

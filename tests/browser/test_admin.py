@@ -1,0 +1,115 @@
+"""IT's admin pages in real headless Chromium against `python -m bot.web` on a seeded database:
+log in, filter, open a gap, change its status, download CSV, with screenshots and an axe-core
+check (no serious or critical violations) of every page on the way."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from assistant_services import free_port, stop, wait_until_up
+from conftest import serious_accessibility_violations
+
+from bot import db
+from bot.config import PROJECT_ROOT
+from bot.gaps.models import Gap
+
+pytestmark = pytest.mark.slow
+PASSWORD = "et-langt-passord-til-test"
+
+
+def _seed(url: str) -> None:
+    now = datetime.now(timezone.utc)
+    rows = [("private_tool", "whatsapp", "Samhandling", "NAV")] * 6 + [("private_tool", "dropbox", "Lagring", "Oppvekst")] * 3
+    rows += [("missing_tool", None, "lage skjema", "NAV"), ("missing_tool", None, "Lager skjemaer", "Kultur")]
+    with db.session_scope(url) as session:
+        for i, (kind, tool, need, department) in enumerate(rows):
+            session.add(Gap(
+                record_id=str(uuid.uuid4()), created_at=now - timedelta(days=i), kind=kind, private_tool=tool, need=need,
+                alternatives=["teams"] if tool else [], department=department, text=f"Melding {i} om {need} fra <e-post>",
+            ))
+
+
+@pytest.fixture(scope="module")
+def admin_site(tmp_path_factory):
+    """The web service on a fresh SQLite database with gaps and one IT user made by `bot users add`."""
+    workdir = tmp_path_factory.mktemp("admin-site")
+    url = f"sqlite:///{workdir / 'bot.db'}"
+    db.upgrade(url)
+    _seed(url)
+    port = free_port()
+    env = {**os.environ, "BOT_DATABASE_URL": url, "BOT_WEB_PORT": str(port), "BOT_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+    added = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "users", "add", "it-kari", "--role", "it"],
+        input=PASSWORD + "\n", env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    log = workdir / "web.log"
+    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop([process])
+    assert PASSWORD not in log.read_text()
+
+
+def _accessible(page) -> None:
+    violations = serious_accessibility_violations(page)
+    assert not violations, f"{page.url}:\n" + "\n".join(violations)
+
+
+def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, artifacts):
+    page.goto(f"{admin_site}/admin/")
+    assert "/admin/login" in page.url
+    _accessible(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Hopp til hovedinnholdet"
+    page.get_by_label("Brukernavn").fill("it-kari")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+    page.get_by_role("heading", name="Oversikt", level=1).wait_for()
+    assert page.locator("svg.chart rect").count() >= 1
+    assert "færre enn 5" in page.content()  # dropbox (3) and the small departments
+    page.screenshot(path=str(artifacts / "admin-dashboard.png"), full_page=True)
+    _accessible(page)
+
+    page.get_by_role("link", name="Alle behov", exact=True).click()
+    page.get_by_label("Avdeling").select_option("NAV")
+    page.get_by_label("Type").select_option("private_tool")
+    page.get_by_role("button", name="Vis").click()
+    page.get_by_text("6 behov passer med valgene.").wait_for()
+    page.screenshot(path=str(artifacts / "admin-gap-list.png"), full_page=True)
+    _accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Last ned som CSV").click()
+    download = download_info.value
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    assert len(rows) == 6 and {r["department"] for r in rows} == {"NAV"} and {r["private_tool"] for r in rows} == {"whatsapp"}
+    download.save_as(artifacts / "admin-gaps.csv")
+
+    page.locator("table.gaps a").first.click()
+    page.get_by_role("heading", name="Behov nr.", level=1).wait_for()
+    assert "&lt;e-post&gt;" in page.content()
+    _accessible(page)
+    page.get_by_label("Status", exact=True).select_option("planlagt")
+    page.get_by_label("Notat").fill("Vi ser på Teams for vaktlister")
+    page.get_by_role("button", name="Lagre").click()
+    page.get_by_text("Endringene er lagret.").wait_for()
+    audit = page.locator("table").last.inner_text()
+    assert "it-kari" in audit and "planlagt" in audit and "Vi ser på Teams for vaktlister" in audit
+    page.screenshot(path=str(artifacts / "admin-gap-detail.png"), full_page=True)
+
+    page.get_by_role("link", name="Grupper", exact=True).click()
+    page.get_by_role("heading", name="Grupper", level=1).wait_for()
+    assert page.locator('input[name="key"]').count() == 3  # whatsapp, dropbox, and the two "skjema" needs
+    page.screenshot(path=str(artifacts / "admin-groups.png"), full_page=True)
+    _accessible(page)
