@@ -157,3 +157,26 @@ def test_catalogue():
     from bot.catalogue.schema import parse
 
     return parse(TEST_CATALOGUE.read_text(encoding="utf-8"))
+
+
+# Every test spools into its own temporary directory and writes only to the databases it names
+# (BOT_DATABASE_URL, BOT_TRACKER_STORE_URL), never to the project's var/.
+@pytest.fixture(autouse=True)
+def spool_dir(monkeypatch, tmp_path) -> Path:
+    """The test's spool directory; the default databases point at a file, so they cannot open."""
+    directory = tmp_path / "spool"
+    monkeypatch.setenv("BOT_SPOOL_DIR", str(directory))
+    # A test that forgets to name a database fails (its records land in the spool above).
+    blocker = tmp_path / "no-database-named"
+    blocker.write_text("")
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{blocker / 'bot.db'}")
+    monkeypatch.setenv("BOT_TRACKER_STORE_URL", f"sqlite:///{blocker / 'tracker.db'}")
+    monkeypatch.delenv("BOT_DEPARTMENTS", raising=False)
+    return directory
+
+
+@pytest.fixture
+def database(monkeypatch, db_url) -> str:
+    """An empty, upgraded database (SQLite and PostgreSQL) that the code under test uses."""
+    monkeypatch.setenv("BOT_DATABASE_URL", db_url)
+    return db_url
