@@ -22,7 +22,8 @@ from bot.config import Settings
 from bot.privacy.masking import mask
 from bot.privacy.purge import delete_conversation
 from bot.web import widget_history
-from bot.web.widget_session import Conversations, RateLimit
+from bot.web.ratelimit import RateLimit
+from bot.web.widget_session import Conversations
 
 log = logging.getLogger(__name__)
 

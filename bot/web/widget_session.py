@@ -13,8 +13,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-import time
-from collections import deque
 from typing import Optional
 
 from aiohttp import web
@@ -55,28 +53,3 @@ class Conversations:
         response.set_cookie(
             COOKIE, self.cookie_value(conversation), httponly=True, samesite="Strict", path="/", secure=secure or None
         )
-
-
-class RateLimit:
-    """At most `limit` events per `window` seconds per key (a sliding window kept in memory)."""
-
-    def __init__(self, limit: int, window: float, clock=time.monotonic):
-        self.limit, self.window, self._clock = limit, window, clock
-        self._events: dict[str, deque[float]] = {}
-
-    def allow(self, key: str) -> bool:
-        """Count one event for `key`; False (and not counted) when the key is over its limit."""
-        now = self._clock()
-        if len(self._events) > 10_000:
-            self._forget_idle(now)
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        if len(events) >= self.limit:
-            return False
-        events.append(now)
-        return True
-
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, events in self._events.items() if not events or events[-1] <= now - self.window]:
-            del self._events[key]

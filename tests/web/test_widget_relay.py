@@ -17,7 +17,8 @@ from bot.config import settings
 from bot.db import engine_for
 from bot.web import chat
 from bot.web.app import create_app
-from bot.web.widget_session import COOKIE, RateLimit
+from bot.web.ratelimit import RateLimit
+from bot.web.widget_session import COOKIE
 
 # Rasa's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent).
 EVENTS_TABLE = """CREATE TABLE events (

@@ -9,7 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.web.admin import auth, pages, views
-from bot.web.admin.security import LoginLimiter, Sessions, session_key
+from bot.web.admin.security import Sessions, login_limiter, session_key
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -20,7 +20,7 @@ async def _to_dashboard(request: web.Request) -> web.StreamResponse:
 
 def setup(app: web.Application) -> None:
     app[auth.SESSIONS] = Sessions(session_key(app["settings"].session_secret))
-    app[auth.LIMITER] = LoginLimiter()
+    app[auth.LIMITER] = login_limiter()
     pages.setup(app)
     app.router.add_get("/admin", _to_dashboard)
     app.router.add_get("/admin/login", auth.login_form)

@@ -16,13 +16,14 @@ from aiohttp import web
 
 from bot.auth import accounts
 from bot.web.admin import pages
-from bot.web.admin.security import LoginLimiter, Session, Sessions, csrf_ok, new_session
+from bot.web.admin.security import Session, Sessions, csrf_ok, new_session
+from bot.web.ratelimit import RateLimit
 from bot.web.database import in_session
 
 log = logging.getLogger(__name__)
 
 SESSIONS = web.AppKey("admin.sessions", Sessions)
-LIMITER = web.AppKey("admin.limiter", LoginLimiter)
+LIMITER = web.AppKey("admin.limiter", RateLimit)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -88,17 +89,17 @@ async def login(request: web.Request) -> web.StreamResponse:
         return pages.error(request, 403, pages.FORM_EXPIRED)
     name, password = str(form.get("name", "")), str(form.get("password", ""))
     key = (accounts.normal_name(name), request.remote or "")
-    if limiter.blocked(key):
+    if limiter.over(key):
         log.warning("login blocked after repeated failures (from %s)", request.remote)
         return await login_page(request, status=429, name=name, message=(
             "For mange mislykkede forsøk. Vent 15 minutter og prøv igjen, eller kontakt en administrator."
         ))
     user = await in_session(request, accounts.authenticate, name, password)
     if user is None:
-        limiter.failed(key)
+        limiter.record(key)
         log.info("failed login (from %s)", request.remote)
         return await login_page(request, status=401, name=name, message="Feil brukernavn eller passord.")
-    limiter.succeeded(key)
+    limiter.reset(key)
     log.info("user %s logged in", user.name)
     response = web.HTTPSeeOther(_safe_next(form.get("next")))
     # A new CSRF token at login, so a token seen before login is worth nothing after.

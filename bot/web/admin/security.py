@@ -13,13 +13,12 @@ import hmac
 import json
 import logging
 import secrets
-import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
 
 from aiohttp import web
 from cryptography.fernet import Fernet, InvalidToken
+
+from bot.web.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +76,10 @@ class Sessions:
         response.del_cookie(COOKIE, path="/admin")
 
 
+MAX_LOGIN_FAILURES = 5
+LOGIN_WINDOW_SECONDS = 15 * 60
+
+
 def new_session() -> Session:
     return Session(csrf=secrets.token_urlsafe(32))
 
@@ -86,33 +89,6 @@ def csrf_ok(session: Session | None, sent: str | None) -> bool:
     return bool(session and sent) and hmac.compare_digest(session.csrf.encode(), str(sent).encode())
 
 
-@dataclass
-class LoginLimiter:
-    """At most `max_failures` failed logins per (user name, address) in `window` seconds."""
-
-    max_failures: int = 5
-    window: float = 15 * 60
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict = field(default_factory=lambda: defaultdict(deque))
-
-    def _recent(self, key: tuple[str, str]) -> deque:
-        failures, cutoff = self._failures[key], self.clock() - self.window
-        while failures and failures[0] <= cutoff:
-            failures.popleft()
-        if not failures:
-            del self._failures[key]
-            return deque()
-        return failures
-
-    def blocked(self, key: tuple[str, str]) -> bool:
-        return len(self._recent(key)) >= self.max_failures
-
-    def failed(self, key: tuple[str, str]) -> None:
-        if len(self._failures) > 10_000:  # many names tried: forget what has expired
-            for old in list(self._failures):
-                self._recent(old)
-        self._recent(key)
-        self._failures[key].append(self.clock())
-
-    def succeeded(self, key: tuple[str, str]) -> None:
-        self._failures.pop(key, None)
+def login_limiter() -> RateLimit:
+    """At most 5 failed logins per (user name, address) in 15 minutes."""
+    return RateLimit(MAX_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS)

@@ -7,7 +7,8 @@ import pytest
 from bot import db
 from bot.auth import accounts
 from bot.gaps.models import Gap, GapChange
-from bot.web.admin.security import COOKIE, LoginLimiter
+from bot.web.admin.security import COOKIE
+from bot.web.ratelimit import RateLimit
 
 GET_PAGES = ["/admin/", "/admin/gaps", "/admin/gaps/1", "/admin/groups", "/admin/gaps.csv"]
 POST_PAGES = ["/admin/gaps/1", "/admin/groups/status"]
@@ -118,18 +119,18 @@ async def test_five_failed_logins_block_that_name_from_that_address(client, user
 
 def test_the_login_limit_forgets_failures_after_the_window():
     now = [1000.0]
-    limiter = LoginLimiter(max_failures=5, window=900, clock=lambda: now[0])
+    limiter = RateLimit(5, 900, clock=lambda: now[0])
     key = ("it-kari", "10.0.0.1")
     for _ in range(5):
-        limiter.failed(key)
-    assert limiter.blocked(key) and not limiter.blocked(("it-kari", "10.0.0.2"))
+        limiter.record(key)
+    assert limiter.over(key) and not limiter.over(("it-kari", "10.0.0.2"))
     now[0] += 899
-    assert limiter.blocked(key)
+    assert limiter.over(key)
     now[0] += 2
-    assert not limiter.blocked(key)
-    limiter.failed(key)
-    limiter.succeeded(key)
-    assert not limiter.blocked(key)
+    assert not limiter.over(key)
+    limiter.record(key)
+    limiter.reset(key)
+    assert not limiter.over(key)
 
 
 async def test_pages_use_only_local_assets_and_are_in_norwegian(client, login):

@@ -1,0 +1,48 @@
+"""Rate limits for the web service: at most `limit` events per key in a sliding window of
+`window` seconds, kept in memory (per process). Used for login failures and chat messages."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from typing import Callable, Hashable
+
+MAX_KEYS = 10_000  # past this many keys, forget the ones whose events have all expired
+
+
+class RateLimit:
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window, self._clock = limit, window, clock
+        self._events: dict[Hashable, deque[float]] = {}
+
+    def _recent(self, key: Hashable, now: float) -> deque[float]:
+        events = self._events.get(key)
+        if events is None:
+            return deque()
+        while events and events[0] <= now - self.window:
+            events.popleft()
+        if not events:
+            del self._events[key]
+        return events
+
+    def over(self, key: Hashable) -> bool:
+        """Whether `key` has used up its events in the window."""
+        return len(self._recent(key, self._clock())) >= self.limit
+
+    def record(self, key: Hashable) -> None:
+        now = self._clock()
+        if len(self._events) > MAX_KEYS:
+            for old in list(self._events):
+                self._recent(old, now)
+        self._recent(key, now)
+        self._events.setdefault(key, deque()).append(now)
+
+    def allow(self, key: Hashable) -> bool:
+        """Count one event for `key`; False (and not counted) when the key is over its limit."""
+        if self.over(key):
+            return False
+        self.record(key)
+        return True
+
+    def reset(self, key: Hashable) -> None:
+        self._events.pop(key, None)
