@@ -27,7 +27,7 @@ help:
 	@echo "make run        set up (venv, database, seed catalogue, model) and start the assistant"
 	@echo "make test       set up and run the whole test suite (slow tests included)"
 	@echo "make test-fast  the tests without the slow ones (no training, no browser)"
-	@echo "make train      train a model if the training data or config changed"
+	@echo "make train      train, check against the model in service, promote if not worse"
 	@echo "make bench      run the benchmarks in bench/"
 
 install: $(STAMP)
@@ -49,9 +49,11 @@ db: install
 	$(BOT) catalogue seed $(SEED)
 
 train: install
-	$(BOT) model ensure
+	$(BOT) train
 
-run: db train
+# Trains (and checks and promotes) only when no model is in service or the training data changed.
+run: db
+	$(BOT) model ensure
 	$(BOT) run
 
 test: install

@@ -26,12 +26,16 @@ class Service:
 
 
 def services(config: Settings, model: Path) -> list[Service]:
+    """The three services; Rasa's HTTP API only behind JWT, so `bot train` can switch its model."""
+    from bot.training.serving import jwt_secret
+
     bin_dir = Path(sys.executable).parent
     return [
         Service("actions", [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.action_port)]),
         Service("rasa", [
             str(bin_dir / "rasa"), "run", "--model", str(model), "--port", str(config.rasa_port),
             "--interface", "127.0.0.1", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            "--enable-api", "--jwt-secret", jwt_secret(),
         ]),
         Service("web", [str(bin_dir / "python"), "-m", "bot.web"]),
     ]

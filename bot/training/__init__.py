@@ -1,1 +1,2 @@
-"""Training the Rasa model: what goes into it, when it is stale, and running `rasa train`."""
+"""The trainer workflow: inbox work on the training files, then train, evaluate, promote and switch
+the running Rasa (docs/trainers.md; module map in docs/architecture.md)."""

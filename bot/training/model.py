@@ -1,69 +1,53 @@
-"""Models in `models/`: a fingerprint of the training inputs decides when to train again.
+"""Training a candidate model: the fingerprint of its inputs, `rasa data validate` and `rasa train`.
 
-Each trained model `models/NAME.tar.gz` has a record `models/NAME.json` with the fingerprint of
-the inputs it was trained on and when; `ensure_model()` trains only when no model matches the
-current inputs.
+Rasa runs in a subprocess from the project root (our config's SpacyNLP loads `var/spacy-nb` from
+there, and the custom components are imported from there) with absolute paths to the inputs of
+the `Project`, which may be a copy of the project's files. What happens to a candidate after
+training (evaluation, promotion) is in `bot.training.pipeline`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 import os
 import subprocess
 import sys
 import time
+from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
-from bot.config import PROJECT_ROOT, settings
+from bot.config import PROJECT_ROOT
+from bot.training import registry
+from bot.training.project import Project
 
-log = logging.getLogger(__name__)
-
-CONFIG_FILES = ("config.yml", "domain.yml")
-TRAINING_DATA = ("data/nlu", "data/rules.yml", "data/stories.yml")
 SPACY_MODEL_DIR = PROJECT_ROOT / "var" / "spacy-nb"
+LOG_TAIL_LINES = 30
+
+# Called with (seconds since start, Rasa's latest log message) while Rasa works.
+Progress = Callable[[float, str], None]
 
 
-def training_files(root: Path = PROJECT_ROOT) -> list[Path]:
-    """Every file that goes into a model, in a stable order."""
-    files: list[Path] = []
-    for name in (*CONFIG_FILES, *TRAINING_DATA):
-        path = root / name
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
-        elif path.is_file():
-            files.append(path)
-    return files
+class TrainingError(Exception):
+    """Rasa refused the data or failed to train; the message says why."""
 
 
-def fingerprint(root: Path = PROJECT_ROOT) -> str:
+def fingerprint(project: Project | None = None) -> str:
+    """A hash of every training input file (name and content)."""
+    project = project or Project()
     digest = hashlib.sha256()
-    for path in training_files(root):
-        digest.update(str(path.relative_to(root)).encode())
+    for path in project.training_files():
+        digest.update(str(path.relative_to(project.root)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
 
 
-def latest_model(models_dir: Path | None = None) -> Path | None:
-    models_dir = models_dir or settings().models_dir
-    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    return models[-1] if models else None
-
-
-def model_record(model: Path) -> dict:
-    record = model.with_name(model.name.removesuffix(".tar.gz") + ".json")
-    try:
-        return json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def is_current(model: Path | None) -> bool:
-    return model is not None and model_record(model).get("fingerprint") == fingerprint()
+def is_current(model: Path | None, project: Project | None = None) -> bool:
+    """Whether `model` was trained on exactly the project's current inputs."""
+    return model is not None and registry.read_record(model).get("fingerprint") == fingerprint(project)
 
 
 def ensure_spacy_model() -> Path:
@@ -79,37 +63,78 @@ def rasa_executable() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
-def train(models_dir: Path | None = None) -> Path:
-    """Run `rasa train` on the project's data and record the fingerprint beside the model."""
-    models_dir = models_dir or settings().models_dir
-    models_dir.mkdir(parents=True, exist_ok=True)
-    ensure_spacy_model()
-    name = "digihjelpen-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    stamp = fingerprint()
+def rasa_environment(**extra: str) -> dict[str, str]:
+    """The environment for Rasa subprocesses: quiet TensorFlow, no telemetry to Rasa's servers."""
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1", **extra}
+
+
+def _log_message(line: str) -> str | None:
+    """The message of one of Rasa's INFO/ERROR log lines ("... INFO  rasa.x  - message"), else None."""
+    for level in (" INFO ", " ERROR ", " CRITICAL "):
+        if level in line and " - " in line:
+            return line.split(" - ", 1)[1].strip()
+    return None
+
+
+def run_rasa(args: list[str], log_file: Path, progress: Progress | None = None, env: dict | None = None) -> None:
+    """Run `rasa ARGS`, writing its output to `log_file` and reporting its log messages to
+    `progress`; raises TrainingError with the end of the output when Rasa fails."""
     started = time.monotonic()
-    command = [
-        rasa_executable(), "train", "--config", "config.yml", "--domain", "domain.yml",
-        "--data", *[p for p in TRAINING_DATA if (PROJECT_ROOT / p).exists()],
-        "--out", str(models_dir), "--fixed-model-name", name,
+    tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("w", encoding="utf-8") as log, subprocess.Popen(
+        [rasa_executable(), *args], cwd=PROJECT_ROOT, env=env or rasa_environment(),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+    ) as process:
+        for line in process.stdout:
+            log.write(line)
+            tail.append(line.rstrip())
+            message = _log_message(line)
+            if progress and message:
+                progress(time.monotonic() - started, message)
+    if process.returncode != 0:
+        shown = "\n".join(l for l in tail if l.strip() and "Warning" not in l and not l.startswith("  "))
+        raise TrainingError(f"`rasa {args[0]}` failed (exit {process.returncode}); see {log_file}:\n{shown}")
+
+
+def validate_data(project: Project | None = None, progress: Progress | None = None, log_file: Path | None = None) -> None:
+    """`rasa data validate` on the project's domain and data; TrainingError says what is wrong."""
+    project = project or Project()
+    args = ["data", "validate", "--domain", str(project.domain), "--data", *map(str, project.training_data)]
+    run_rasa(args, log_file or project.models_dir / "validate.log", progress)
+
+
+def new_model_name(models_dir: Path) -> str:
+    name = "digihjelpen-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    number = 1
+    while (models_dir / f"{name}.tar.gz").exists() or (models_dir / f"{name}.json").exists():
+        number += 1
+        name = name.split("_")[0] + f"_{number}"
+    return name
+
+
+def train(project: Project | None = None, progress: Progress | None = None, *, validated: bool = False) -> Path:
+    """Train a candidate into the project's models dir with `rasa train` (which validates the data
+    first unless `validated`); its record (fingerprint, time, training seconds, status
+    "candidate") is written beside it."""
+    project = project or Project()
+    project.models_dir.mkdir(parents=True, exist_ok=True)
+    ensure_spacy_model()
+    name = new_model_name(project.models_dir)
+    stamp = fingerprint(project)
+    started = time.monotonic()
+    args = [
+        "train", "--config", str(project.config), "--domain", str(project.domain),
+        "--data", *map(str, project.training_data), "--out", str(project.models_dir), "--fixed-model-name", name,
+        *(["--skip-validation"] if validated else []),
     ]
-    subprocess.run(command, cwd=PROJECT_ROOT, check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"})
-    model = models_dir / f"{name}.tar.gz"
-    record = {
+    run_rasa(args, project.models_dir / f"{name}.log", progress)
+    model = project.models_dir / f"{name}.tar.gz"
+    registry.write_record(model, {
         "model": model.name,
         "fingerprint": stamp,
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "training_seconds": round(time.monotonic() - started, 1),
-    }
-    model.with_name(f"{name}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        "status": registry.CANDIDATE,
+    })
     return model
-
-
-def ensure_model(models_dir: Path | None = None) -> Path:
-    """The newest model, trained first when there is none or the inputs changed since."""
-    model = latest_model(models_dir)
-    if is_current(model):
-        log.info("model %s is up to date", model.name)
-        ensure_spacy_model()
-        return model
-    print("Training a model: " + ("there is none yet." if model is None else "training data or config changed."), flush=True)
-    return train(models_dir)

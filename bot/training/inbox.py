@@ -1,0 +1,103 @@
+"""The trainers' work on the inbox (bot.feedback.models.InboxItem): assign messages to an intent
+(existing, or new with its answer), dismiss them, and export what was assigned.
+
+Every function takes the caller's database session and commits nothing itself, so the command
+line and the web inbox use them the same way. Assigning writes the training files first; the
+items are marked only for the examples that were added or already there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.feedback.models import InboxItem
+from bot.training import examples, intents
+from bot.training.examples import ExampleError, Outcome
+from bot.training.project import Project
+
+NEW, ASSIGNED, DISMISSED = "ny", "tildelt", "avvist"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    intent: str
+    created: bool  # a new intent was created
+    outcomes: list[Outcome]  # one per text: the items' messages first, then the extra examples
+    assigned: list[int]  # ids of the items now marked assigned
+    left: dict[int, str]  # ids of items left new, with the reason
+
+
+def open_items(session: Session, limit: int = 200) -> list[InboxItem]:
+    """Items no trainer has handled yet, newest first."""
+    query = select(InboxItem).where(InboxItem.status == NEW).order_by(InboxItem.created_at.desc(), InboxItem.id.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def _new_items(session: Session, item_ids: list[int]) -> list[InboxItem]:
+    items = list(session.scalars(select(InboxItem).where(InboxItem.id.in_(item_ids)).order_by(InboxItem.id)))
+    missing = sorted(set(item_ids) - {item.id for item in items})
+    if missing:
+        raise ExampleError(f"No inbox message with id {', '.join(map(str, missing))}.")
+    handled = [item.id for item in items if item.status != NEW]
+    if handled:
+        raise ExampleError(f"Inbox message {', '.join(map(str, handled))} has been handled already.")
+    return items
+
+
+def assign(
+    session: Session, item_ids: list[int], intent: str, *, extra_examples: tuple[str, ...] = (),
+    new_response: str | None = None, project: Project | None = None,
+) -> Assignment:
+    """Add the items' messages (and any extra examples) as examples of `intent`; with
+    `new_response`, create `intent` first, answered by that text. Tool names are marked up."""
+    project = project or Project()
+    items = _new_items(session, item_ids)
+    texts = [examples.annotate_tools(session, text) for text in [item.text for item in items] + list(extra_examples)]
+    if new_response is not None:
+        created = intents.create_intent(intent, new_response, texts, project)
+        outcomes = created.examples
+    else:
+        outcomes = examples.add_examples(project.nlu_dir, intent, texts)
+    assigned, left = [], {}
+    for item, outcome in zip(items, outcomes):
+        if outcome.status in ("added", "exists"):
+            item.status, item.assigned_intent = ASSIGNED, intent
+            assigned.append(item.id)
+        else:
+            left[item.id] = outcome.reason
+    return Assignment(intent, new_response is not None, outcomes, assigned, left)
+
+
+def dismiss(session: Session, item_ids: list[int]) -> int:
+    """Mark the items dismissed (not training material); returns how many."""
+    items = _new_items(session, item_ids)
+    for item in items:
+        item.status = DISMISSED
+    return len(items)
+
+
+def assigned_since(session: Session, since: date | None = None) -> list[InboxItem]:
+    """Assigned items, oldest first; with `since`, only those that came in on or after that day."""
+    query = select(InboxItem).where(InboxItem.status == ASSIGNED, InboxItem.assigned_intent.is_not(None))
+    if since is not None:
+        query = query.where(InboxItem.created_at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
+    return list(session.scalars(query.order_by(InboxItem.created_at, InboxItem.id)))
+
+
+def export_patch(session: Session, since: date | None = None) -> str:
+    """The assigned examples as a Rasa NLU YAML file (tool names marked up), one block per intent."""
+    by_intent: dict[str, list[str]] = defaultdict(list)
+    for item in assigned_since(session, since):
+        text = examples.annotate_tools(session, " ".join(item.text.split()))
+        if text not in by_intent[item.assigned_intent]:
+            by_intent[item.assigned_intent].append(text)
+    lines = ['version: "3.1"', f"# Examples assigned in the trainer inbox{f' since {since}' if since else ''}.",
+             "nlu:" if by_intent else "nlu: []"]
+    for intent in sorted(by_intent):
+        lines += [f"  - intent: {intent}", "    examples: |", *(f"      - {text}" for text in by_intent[intent])]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,100 @@
+"""A new intent with its answer: examples in `data/nlu/<intent>.yml`, the intent and its response
+`utter_<intent>` in domain.yml, and a rule in data/rules.yml (intent -> utter_<intent>).
+
+domain.yml and data/rules.yml are read with ruamel.yaml to find where each section ends, and the
+new lines are inserted there as text, so every other byte of those files (comments, order,
+quoting, blank lines) stays as it was. Everything is checked before any file is written.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from bot.training.examples import (
+    ExampleError, Outcome, block_end, check_intent_name, check_new, inserted, intents_with_examples,
+    new_intent_file, round_trip_yaml,
+)
+from bot.training.project import Project
+
+MAX_RESPONSE_LENGTH = 1000
+RESERVED = {"nlu_fallback", "restart", "session_start", "back", "out_of_scope"}
+
+
+@dataclass(frozen=True)
+class NewIntent:
+    intent: str
+    response: str
+    nlu_file: Path
+    examples: list[Outcome]
+
+
+def check_response(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ExampleError("A new intent needs the answer the bot should give.")
+    if len(text) > MAX_RESPONSE_LENGTH:
+        raise ExampleError(f"The answer is {len(text)} characters long; at most {MAX_RESPONSE_LENGTH} are allowed.")
+    return text
+
+
+def _render(value) -> str:
+    """`value` as YAML in the project's style (2-space mappings, lists indented by 2), at column 0."""
+    out = io.StringIO()
+    round_trip_yaml().dump(value, out)
+    return textwrap.dedent(out.getvalue())
+
+
+def _append_to_section(text: str, key: str, item_yaml: str, name: str) -> str:
+    """`text` (of the file `name`) with `item_yaml` (rendered at column 0) added at the end of the
+    top-level section `key`, indented like the section's existing entries."""
+    lines = text.splitlines(keepends=True)
+    document = round_trip_yaml().load(text) or {}
+    if key not in document:
+        raise ExampleError(f"{name} has no {key} section.")
+    end = block_end(lines, *document.lc.key(key))
+    if end is None:
+        raise ExampleError(f"The {key} section of {name} is empty or not indented; add the first entry by hand.")
+    at, indent = end
+    return inserted(lines, at, [indent + line for line in item_yaml.splitlines(keepends=True)])
+
+
+def create_intent(intent: str, response: str, texts: list[str], project: Project | None = None) -> NewIntent:
+    """Create `intent` answered by `response`, with the examples among `texts` that are new.
+
+    Refused (ExampleError, nothing written) when the name is invalid or taken, the answer is empty
+    or too long, or no example can be added."""
+    project = project or Project()
+    check_intent_name(intent)
+    response = check_response(response)
+    domain = round_trip_yaml().load(project.domain.read_text(encoding="utf-8")) or {}
+    utterance = f"utter_{intent}"
+    if intent in RESERVED or intent in (domain.get("intents") or []) or intent in intents_with_examples(project.nlu_dir):
+        raise ExampleError(f"The intent {intent!r} exists already; add the examples to it instead.")
+    if utterance in (domain.get("responses") or {}) or utterance in (domain.get("actions") or []):
+        raise ExampleError(f"The domain already has a response or action {utterance!r}.")
+    nlu_file = project.nlu_dir / f"{intent}.yml"
+    if nlu_file.exists():
+        raise ExampleError(f"{nlu_file.name} exists already.")
+    outcomes = check_new(project.nlu_dir, intent, texts)
+    added = [o.text for o in outcomes if o.status == "added"]
+    if not added:
+        reasons = "; ".join(f"{o.text!r}: {o.reason}" for o in outcomes) or "no examples given"
+        raise ExampleError(f"A new intent needs at least one new example ({reasons}).")
+
+    response_yaml = _render(CommentedMap({utterance: [CommentedMap(text=DoubleQuotedScalarString(response))]}))
+    rule = CommentedMap(rule=f"{intent} (added by a trainer)",
+                        steps=[CommentedMap(intent=intent), CommentedMap(action=utterance)])
+    domain_text = project.domain.read_text(encoding="utf-8")
+    domain_text = _append_to_section(domain_text, "intents", _render([intent]), project.domain.name)
+    domain_text = _append_to_section(domain_text, "responses", response_yaml, project.domain.name)
+    rules_text = _append_to_section(project.rules.read_text(encoding="utf-8"), "rules", _render([rule]), project.rules.name)
+    nlu_file.write_text(new_intent_file(intent, added), encoding="utf-8")
+    project.domain.write_text(domain_text, encoding="utf-8")
+    project.rules.write_text(rules_text, encoding="utf-8")
+    return NewIntent(intent, response, nlu_file, outcomes)

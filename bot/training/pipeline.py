@@ -1,0 +1,107 @@
+"""`bot train`: validate the data, train a candidate, evaluate it beside the model in service,
+promote it when it is not worse, and switch the running Rasa to it. Also `ensure` (what `make run`
+does: the same, but only when the inputs changed) and rollback.
+
+Every step reports through `say` (a line of text) and `progress` (Rasa's log while it works), so
+the command line and, later, the trainers' web page can show them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from bot.config import settings
+from bot.training import evaluation, promotion, registry, serving
+from bot.training.model import Progress, fingerprint, is_current, train, validate_data
+from bot.training.project import Project
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    candidate: Path
+    promoted: bool
+    reason: str
+    table: str
+    in_service: Path | None  # after the decision
+    switch: serving.Switch | None  # None when nothing was promoted
+
+
+def train_and_promote(
+    project: Project | None = None, *, tolerance: float | None = None, say: Say = print,
+    progress: Progress | None = None, rasa_url: str | None = None, secret: str | None = None,
+) -> Outcome:
+    """The whole `bot train`; raises TrainingError when the data is invalid or training fails."""
+    project = project or Project()
+    tolerance = settings().promote_tolerance if tolerance is None else tolerance
+    project.models_dir.mkdir(parents=True, exist_ok=True)
+
+    say("Checking the training data (rasa data validate)...")
+    validate_data(project, progress)
+    say("Training a candidate model...")
+    started = time.monotonic()
+    candidate = train(project, progress, validated=True)
+    say(f"Trained {candidate.name} in {time.monotonic() - started:.0f} s.")
+
+    current = registry.in_service(project.models_dir)
+    models = [candidate] + ([current] if current else [])
+    say("Evaluating " + (f"it and the model in service ({current.name})" if current else "it") +
+        " on the held-out messages and the test stories...")
+    started = time.monotonic()
+    scores = evaluation.evaluate(models, project)
+    new, old = scores[0], (scores[1] if current else None)
+    say(f"Evaluated in {time.monotonic() - started:.0f} s.")
+    decision = promotion.decide(new, old, tolerance)
+    report = promotion.table(new, old)
+    registry.update_record(
+        candidate, scores=new.to_dict(), evaluated_at=registry.now(), tolerance=tolerance,
+        compared_with={"model": current.name, "scores": old.to_dict()} if current else None,
+        status=registry.PROMOTED if decision.promote else registry.REJECTED, reason=decision.reason,
+    )
+    switch = None
+    if decision.promote:
+        registry.put_in_service(candidate, decision.reason)
+        switch = serving.switch_running(candidate, rasa_url, secret)
+    return Outcome(candidate, decision.promote, decision.reason, report,
+                   registry.in_service(project.models_dir), switch)
+
+
+def turned_down_on_current_data(project: Project) -> Path | None:
+    """The newest model trained on exactly the current inputs that was rejected or rolled back."""
+    stamp = fingerprint(project)
+    turned_down = [m for m in registry.models(project.models_dir)
+                   if registry.read_record(m).get("status") in (registry.REJECTED, registry.WITHDRAWN)
+                   and registry.read_record(m).get("fingerprint") == stamp]
+    return turned_down[-1] if turned_down else None
+
+
+def ensure(project: Project | None = None, *, say: Say = print, progress: Progress | None = None) -> Outcome | None:
+    """Train, evaluate and promote only when no model is in service or the inputs changed since
+    it was trained, and no model trained on these inputs was rejected or rolled back already (so
+    `make run` never undoes a rollback). Returns None when nothing had to be done."""
+    project = project or Project()
+    current = registry.in_service(project.models_dir)
+    if is_current(current, project):
+        say(f"The model in service ({current.name}) was trained on the current data.")
+        return None
+    turned_down = turned_down_on_current_data(project) if current else None
+    if turned_down is not None:
+        record = registry.read_record(turned_down)
+        how = "rejected" if record.get("status") == registry.REJECTED else "rolled back"
+        say(f"The model in service ({current.name}) stays: {turned_down.name}, trained on the current data, was "
+            f"{how} ({record.get('reason')}). Change the data and run `bot train` to try again.")
+        return None
+    say("No model is in service yet." if current is None else "The training data or config changed since the model in service was trained.")
+    return train_and_promote(project, say=say, progress=progress)
+
+
+def rollback(project: Project | None = None, name: str | None = None, *, rasa_url: str | None = None,
+             secret: str | None = None) -> tuple[Path | None, Path, serving.Switch]:
+    """Put the previous promoted model (or NAME) back in service and switch the running Rasa to it."""
+    project = project or Project()
+    old, new = registry.rollback(project.models_dir, name)
+    return old, new, serving.switch_running(new, rasa_url, secret)

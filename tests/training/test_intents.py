@@ -1,0 +1,78 @@
+"""A new intent with its answer: NLU file, domain intent and response, and rule, on a copy of the
+project's files; the rest of domain.yml and data/rules.yml stays byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.training import intents
+from bot.training.examples import ExampleError
+from bot.training.model import validate_data
+
+from copies import inserted_lines
+
+ANSWER = 'Gjestenettet heter "Kommune-Gjest": passordet står på oppslaget i resepsjonen. # ikke en kommentar'
+EXAMPLES = ["kan gjestene våre koble seg på nettet?", "hva er passordet til gjestenettet", "wifi for besøkende"]
+
+
+def snapshot(project) -> dict:
+    return {p: p.read_bytes() for p in [project.domain, project.rules, *project.nlu_dir.iterdir()]}
+
+
+def test_a_new_intent_is_wired_into_domain_rules_and_its_own_nlu_file(project):
+    domain_before = project.domain.read_text(encoding="utf-8")
+    rules_before = project.rules.read_text(encoding="utf-8")
+    created = intents.create_intent("guest_wifi", ANSWER, EXAMPLES + ["ha det"], project)
+
+    assert [o.status for o in created.examples] == ["added", "added", "added", "refused"]
+    assert "goodbye" in created.examples[3].reason
+    assert created.nlu_file == project.nlu_dir / "guest_wifi.yml"
+    nlu = yaml.safe_load(created.nlu_file.read_text(encoding="utf-8"))
+    assert nlu["nlu"] == [{"intent": "guest_wifi", "examples": "".join(f"- {e}\n" for e in EXAMPLES)}]
+
+    domain_after = project.domain.read_text(encoding="utf-8")
+    domain = yaml.safe_load(domain_after)
+    assert domain["intents"][-1] == "guest_wifi"
+    assert domain["responses"]["utter_guest_wifi"] == [{"text": ANSWER}]
+    added = inserted_lines(domain_before, domain_after)
+    assert added[0] == "  - guest_wifi\n" and added[1] == "  utter_guest_wifi:\n" and len(added) == 3
+
+    rules_after = project.rules.read_text(encoding="utf-8")
+    rule = yaml.safe_load(rules_after)["rules"][-1]
+    assert rule["steps"] == [{"intent": "guest_wifi"}, {"action": "utter_guest_wifi"}]
+    assert len(inserted_lines(rules_before, rules_after)) == 4
+
+
+@pytest.mark.parametrize("name, answer, texts, message", [
+    ("greet", "Hei!", ["hei på deg du"], "exists already"),
+    ("out_of_scope", "Nei.", ["noe helt annet"], "exists already"),
+    ("Guest", "Svar", ["gjestenett"], "not a valid intent name"),
+    ("guest_wifi", "  ", ["gjestenett"], "needs the answer"),
+    ("guest_wifi", "x" * 1001, ["gjestenett"], "1001 characters"),
+    ("guest_wifi", "Svar", ["hei", "ha det"], "at least one new example"),
+    ("guest_wifi", "Svar", [], "at least one new example"),
+])
+def test_refusals_write_nothing(project, name, answer, texts, message):
+    before = snapshot(project)
+    with pytest.raises(ExampleError, match=message):
+        intents.create_intent(name, answer, texts, project)
+    assert snapshot(project) == before
+
+
+def test_a_response_that_exists_is_refused(project):
+    domain = project.domain.read_text(encoding="utf-8")
+    project.domain.write_text(domain.replace("responses:\n", 'responses:\n  utter_wifi:\n    - text: "x"\n', 1), encoding="utf-8")
+    before = snapshot(project)
+    with pytest.raises(ExampleError, match="utter_wifi"):
+        intents.create_intent("wifi", "Svar", ["trådløst nett på jobben"], project)
+    assert snapshot(project) == before
+
+
+@pytest.mark.slow
+def test_rasa_accepts_the_data_after_new_intents_and_examples(project):
+    from bot.training.examples import add_examples
+
+    intents.create_intent("guest_wifi", ANSWER, EXAMPLES, project)
+    add_examples(project.nlu_dir, "greet", ["heisann alle sammen"])
+    validate_data(project)  # raises TrainingError with Rasa's reason otherwise
