@@ -247,11 +247,8 @@ def weekly(days: Mapping[date, int], start: date, end: date) -> list[dict]:
 # --- groups ------------------------------------------------------------------------------------------
 
 def need_key(need: str | None) -> str:
-    """Needs that mean the same share a key: their sorted Norwegian search terms
-    ("lage skjema", "Lager skjemaer" → "lag skjema"), else the folded text."""
-    text = need or ""
-    terms = sorted(set(norwegian.terms(text)))
-    return " ".join(terms) if terms else norwegian.fold(text).strip()
+    """Needs that mean the same share a key (bot.language.norwegian.term_key)."""
+    return norwegian.term_key(need)
 
 
 def group_key(kind: str, private_tool: str | None, need: str | None) -> str:

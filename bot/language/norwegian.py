@@ -171,3 +171,12 @@ def terms(text: str, *, expand_synonyms: bool = False) -> list[str]:
     if expand_synonyms:
         result += [extra for term in list(result) for extra in synonyms_of(term)]
     return result
+
+
+def term_key(text: str | None) -> str:
+    """A key that texts meaning much the same share: their sorted set of search terms
+    ("lage skjema", "Lager skjemaer" → "lag skjema"), else the folded text. Used to group similar
+    gap needs and similar inbox messages."""
+    text = text or ""
+    found = sorted(set(terms(text)))
+    return " ".join(found) if found else " ".join(fold(text).split())

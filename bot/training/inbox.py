@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.feedback.models import InboxItem
+from bot.language.norwegian import term_key
 from bot.training import examples, intents
 from bot.training.examples import ExampleError, Outcome
 from bot.training.project import Project
@@ -36,6 +37,31 @@ def open_items(session: Session, limit: int = 200) -> list[InboxItem]:
     """Items no trainer has handled yet, newest first."""
     query = select(InboxItem).where(InboxItem.status == NEW).order_by(InboxItem.created_at.desc(), InboxItem.id.desc())
     return list(session.scalars(query.limit(limit)))
+
+
+@dataclass(frozen=True)
+class Group:
+    """Open items whose messages share their Norwegian search terms (term_key), newest first."""
+
+    key: str
+    items: list[InboxItem]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def latest(self) -> datetime:
+        return self.items[0].created_at
+
+
+def open_groups(session: Session, limit: int = 5000) -> list[Group]:
+    """The newest `limit` open items in groups of similar messages, the group with the newest
+    message first."""
+    found: dict[str, list[InboxItem]] = {}
+    for item in open_items(session, limit):
+        found.setdefault(term_key(item.text), []).append(item)
+    return [Group(key, members) for key, members in found.items()]
 
 
 def _new_items(session: Session, item_ids: list[int]) -> list[InboxItem]:

@@ -59,3 +59,10 @@ def serious_accessibility_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+@pytest.fixture
+def accessibility_violations():
+    """serious_accessibility_violations as a fixture: `from conftest import ...` finds another
+    directory's conftest when tests from several directories run together."""
+    return serious_accessibility_violations

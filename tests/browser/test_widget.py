@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from bot.db import engine_for
 from bot.web.widget_session import COOKIE
-from conftest import serious_accessibility_violations
 
 pytestmark = pytest.mark.slow
 expect.set_options(timeout=30_000)
@@ -223,15 +222,15 @@ def no_horizontal_scrolling(page: Page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_accessibility_desktop_phone_and_zoom_with_screenshots(chat, second_page, web_service, artifacts):
+def test_accessibility_desktop_phone_and_zoom_with_screenshots(chat, second_page, web_service, artifacts, accessibility_violations):
     ask(chat, "hvordan bytter jeg vakt med en kollega?")
-    assert serious_accessibility_violations(chat) == []
+    assert accessibility_violations(chat) == []
     chat.screenshot(path=artifacts / "widget-desktop.png", full_page=True)
 
     chat.set_viewport_size({"width": 390, "height": 844})
     expect(chat.get_by_role("button", name="Send")).to_be_in_viewport()
     assert no_horizontal_scrolling(chat)
-    assert serious_accessibility_violations(chat) == []
+    assert accessibility_violations(chat) == []
     chat.screenshot(path=artifacts / "widget-phone.png")
 
     chat.set_viewport_size({"width": 640, "height": 400})  # 1280 × 800 at 200 % zoom
@@ -242,7 +241,7 @@ def test_accessibility_desktop_phone_and_zoom_with_screenshots(chat, second_page
     intranet = open_intranet(second_page, web_service)
     intranet.get_by_role("button", name="Spør Digihjelpen").click()
     ask(intranet, "hva er elements?")
-    assert serious_accessibility_violations(intranet) == []
+    assert accessibility_violations(intranet) == []
     intranet.screenshot(path=artifacts / "widget-intranet-desktop.png")
     intranet.set_viewport_size({"width": 390, "height": 844})
     expect(intranet.get_by_role("button", name="Send")).to_be_in_viewport()

@@ -17,6 +17,8 @@ from bot import db
 from bot.auth.models import User
 from bot.config import settings
 from bot.gaps.models import Gap
+from bot.training.project import Project
+from bot.web.admin.trainer import TRAINING_PROJECT
 from bot.web.app import create_app
 
 PASSWORD = "riktig-passord-1"
@@ -66,11 +68,15 @@ def users(db_url) -> dict[str, str]:
 
 @pytest.fixture
 def make_client(aiohttp_client, db_url):
-    """A test client of the whole web app on the test database; settings can be overridden."""
+    """A test client of the whole web app on the test database; settings can be overridden, and
+    `project` (a copy, see tests/copies.py) is the training project the trainer inbox writes to."""
 
-    async def make(**overrides):
+    async def make(project: Project | None = None, **overrides):
         config = replace(settings(), database_url=db_url, session_secret=SESSION_SECRET, department_threshold=5)
-        return await aiohttp_client(create_app(replace(config, **overrides)))
+        app = create_app(replace(config, **overrides))
+        if project is not None:
+            app[TRAINING_PROJECT] = project
+        return await aiohttp_client(app)
 
     return make
 
@@ -110,7 +116,7 @@ def login(log_in, users):
 
     async def as_role(role: str = "it") -> str:
         response = await log_in(users[role])
-        assert response.status == 200 and str(response.url).endswith("/admin/")
+        assert response.status == 200 and str(response.url).endswith("/admin/trainer" if role == "trainer" else "/admin/")
         return _csrf_of(await response.text())
 
     return as_role

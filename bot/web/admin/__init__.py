@@ -1,6 +1,7 @@
-"""The admin pages under /admin: sign-in, and IT's view of the gap log (overview, list, one gap,
-groups, CSV). Each page checks the user's role, so later parts (the trainers' pages) add their own
-routes with their own roles."""
+"""The admin pages under /admin: sign-in, IT's view of the gap log (overview, list, one gap,
+groups, CSV) and the trainer inbox. Each page checks the user's role. The trainer inbox writes the
+training files of app[trainer.TRAINING_PROJECT], the project itself unless a caller (a test) sets
+a copy before the app starts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web.admin import auth, pages, views
+from bot.training.project import Project
+from bot.web.admin import auth, pages, trainer, views
 from bot.web.admin.security import Sessions, login_limiter, session_key
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -27,4 +29,6 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/admin/login", auth.login)
     app.router.add_post("/admin/logout", auth.logout)
     app.router.add_routes(views.routes())
+    app[trainer.TRAINING_PROJECT] = Project()
+    app.router.add_routes(trainer.routes())
     app.router.add_static("/admin/static/", STATIC_DIR)

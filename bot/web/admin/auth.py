@@ -101,7 +101,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         return await login_page(request, status=401, name=name, message="Feil brukernavn eller passord.")
     limiter.reset(key)
     log.info("user %s logged in", user.name)
-    response = web.HTTPSeeOther(_safe_next(form.get("next")))
+    target = _safe_next(form.get("next"))
+    response = web.HTTPSeeOther(pages.home(user.role) if target == "/admin/" else target)
     # A new CSRF token at login, so a token seen before login is worth nothing after.
     fresh = new_session()
     fresh.user_id, fresh.name, fresh.role = user.id, user.name, user.role

@@ -18,6 +18,11 @@ KIND_LABELS = {"private_tool": "Privat verktøy", "missing_tool": "Mangler verkt
 STATUS_LABELS = {status: status.capitalize() for status in STATUSES}
 FIELD_LABELS = {"status": "Status", "note": "Notat"}
 FORM_EXPIRED = "Skjemaet var utløpt eller ugyldig. Last siden på nytt og prøv igjen."
+HOMES = {"trainer": "/admin/trainer"}  # each role's start page; the others start on the overview
+
+
+def home(role: str | None) -> str:
+    return HOMES.get(role or "", "/admin/")
 
 
 def when(value: datetime | None) -> str:
@@ -46,7 +51,8 @@ def setup(app: web.Application) -> None:
 def render(request: web.Request, template: str, context: dict, *, status: int = 200) -> web.Response:
     """A page, with the signed-in user and the CSRF token for its forms."""
     session = request.get("session")
-    base = {"user": request.get("user"), "csrf": session.csrf if session else "", "path": request.path}
+    user = request.get("user")
+    base = {"user": user, "csrf": session.csrf if session else "", "path": request.path, "home": home(user and user.role)}
     response = aiohttp_jinja2.render_template(template, request, base | context, app_key=JINJA, status=status)
     response.headers.update({
         "Cache-Control": "no-store",

@@ -27,11 +27,13 @@ async def test_pages_send_a_visitor_who_is_not_signed_in_to_the_login_page(clien
     assert (await client.get("/admin", allow_redirects=False)).headers["Location"] == "/admin/"
 
 
-async def test_a_trainer_gets_403_on_the_gap_pages(client, users, add_gap, log_in, csrf_of):
+async def test_a_trainer_starts_on_the_trainer_inbox_and_gets_403_on_the_gap_pages(client, users, add_gap, log_in, csrf_of):
     add_gap()
     response = await log_in(users["trainer"])
-    assert response.status == 403
-    csrf = csrf_of(await response.text())
+    assert response.status == 200 and str(response.url).endswith("/admin/trainer")
+    html = await response.text()
+    assert 'href="/admin/trainer" aria-current="page"' in html and 'href="/admin/gaps"' not in html
+    csrf = csrf_of(html)
     for path in GET_PAGES:
         response = await client.get(path, allow_redirects=False)
         assert response.status == 403, path

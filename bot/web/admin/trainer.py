@@ -1,0 +1,136 @@
+"""The trainer inbox at /admin/trainer: the open inbox items (bot.training.inbox) in groups of
+similar messages, newest first, and one form per group to assign the chosen messages to an intent
+that exists, to a new intent with its answer, or to dismiss them.
+
+The work itself is bot.training.inbox's; this module only reads the form, runs it in a worker
+thread (one write at a time per process, since it edits the project's training files) and shows
+the outcome in Norwegian. The files written are those of the app's TRAINING_PROJECT (tests give a
+copy)."""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.gaps.queries import FilterError, Page, parse_paging
+from bot.training import inbox
+from bot.training.examples import INTENT_NAME, ExampleError, intents_with_examples, round_trip_yaml
+from bot.training.project import Project
+from bot.web.admin import pages
+from bot.web.admin.auth import require
+from bot.web.admin.reasons import in_norwegian
+from bot.web.database import in_session
+
+TRAINER_ROLES = ("trainer", "admin")
+TRAINING_PROJECT = web.AppKey("admin.training_project", Project)
+ACTIONS = ("existing", "new", "dismiss")
+KIND_LABELS = {"fallback": "Ikke forstått", "out_of_scope": "Utenfor området", "not_helpful": "Ikke til hjelp (👎)"}
+_WRITING = threading.Lock()
+
+
+def assignable_intents(project: Project) -> list[str]:
+    """The domain's intents that have examples to add to, in the domain's order."""
+    domain = round_trip_yaml().load(project.domain.read_text(encoding="utf-8")) or {}
+    with_examples = intents_with_examples(project.nlu_dir)
+    return [str(name) for name in domain.get("intents") or [] if str(name) in with_examples]
+
+
+def _inbox_page(session, project: Project, page: int, per_page: int) -> dict:
+    groups = inbox.open_groups(session)
+    start = (page - 1) * per_page
+    return {
+        "page": Page(groups[start:start + per_page], len(groups), page, per_page),
+        "waiting": sum(group.count for group in groups),
+        "intents": assignable_intents(project),
+    }
+
+
+async def _render(request: web.Request, *, status: int = 200, notices: list[str] = (), errors: list[str] = (),
+                  posted: dict | None = None, paging: tuple[int, int] | None = None) -> web.Response:
+    try:
+        page, per_page = paging or parse_paging(request.query)
+    except FilterError as error:
+        page, per_page = 1, parse_paging({})[1]
+        errors, status = [*errors, str(error)], 400
+    context = await in_session(request, _inbox_page, request.app[TRAINING_PROJECT], page, per_page)
+    return pages.render(request, "trainer.html", {
+        **context, "notices": list(notices), "errors": list(errors), "posted": posted or {},
+        "kind_labels": KIND_LABELS, "per_page": per_page,
+    }, status=status)
+
+
+def _notices(query) -> list[str]:
+    """The outcome of the last form, from the redirect's query (see _done)."""
+    notices = []
+    intent = query.get("tema", "")
+    if query.get("nytt") == "1" and INTENT_NAME.match(intent):
+        notices.append(f"Temaet {intent} er laget, med svaret ditt og en regel som gir svaret.")
+    if query.get("tildelt", "").isdigit() and INTENT_NAME.match(intent):
+        notices.append(f"{query['tildelt']} {_messages(int(query['tildelt']))} lagt til som eksempel på temaet {intent}.")
+    if query.get("avvist", "").isdigit():
+        notices.append(f"{query['avvist']} {_messages(int(query['avvist']))} avvist.")
+    if notices:
+        notices.append("Eksemplene tas i bruk neste gang roboten trenes (make train).")
+    return notices
+
+
+def _messages(count: int) -> str:
+    return "melding er" if count == 1 else "meldinger er"
+
+
+@require(*TRAINER_ROLES)
+async def inbox_page(request: web.Request) -> web.Response:
+    return await _render(request, notices=_notices(request.query))
+
+
+def _done(page: str, **outcome) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther("/admin/trainer?" + urlencode({"page": page, **outcome}))
+
+
+@require(*TRAINER_ROLES)
+async def handle(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    action = form.get("action")
+    posted = {name: str(form.get(name, "")) for name in ("group", "action", "intent", "new_intent", "response")}
+    paging = (1, parse_paging({})[1])
+    try:
+        paging = parse_paging(form)
+        ids = [int(value) for value in form.getall("ids", [])]
+    except (FilterError, ValueError):
+        return await _render(request, status=400, errors=["Skjemaet var ugyldig. Last siden på nytt og prøv igjen."])
+    page = str(paging[0])
+    if not ids:
+        return await _render(request, status=400, errors=["Velg minst én melding."], posted=posted, paging=paging)
+    if action not in ACTIONS:
+        return await _render(request, status=400, errors=["Velg hva du vil gjøre med meldingene."], posted=posted, paging=paging)
+    project = request.app[TRAINING_PROJECT]
+
+    def work(session):
+        with _WRITING:
+            if action == "dismiss":
+                return inbox.dismiss(session, ids)
+            if action == "existing":
+                return inbox.assign(session, ids, posted["intent"], project=project)
+            return inbox.assign(session, ids, posted["new_intent"].strip(), new_response=posted["response"], project=project)
+
+    try:
+        result = await in_session(request, work)
+    except ExampleError as error:
+        return await _render(request, status=400, errors=[in_norwegian(str(error))], posted=posted, paging=paging)
+    if action == "dismiss":
+        raise _done(page, avvist=result)
+    outcome = {"tildelt": len(result.assigned), "tema": result.intent, **({"nytt": 1} if result.created else {})}
+    if not result.left:
+        raise _done(page, **outcome)
+    texts = {item_id: refused.text for item_id, refused in zip(sorted(set(ids)), result.outcomes)}
+    errors = [f"Melding nr. {item_id} («{texts[item_id]}») ble ikke lagt til: {in_norwegian(reason).rstrip('.')}."
+              for item_id, reason in result.left.items()]
+    return await _render(request, status=200 if result.assigned else 400, paging=paging, posted=posted,
+                         notices=_notices({key: str(value) for key, value in outcome.items()}) if result.assigned else [],
+                         errors=errors)
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/admin/trainer", inbox_page), web.post("/admin/trainer", handle)]

@@ -1,0 +1,96 @@
+"""The trainer inbox in real headless Chromium: a trainer logs in, lands on the inbox, assigns a group
+of messages to an intent, and the page passes axe-core (no serious or critical violations). The web
+app runs in this process (in a thread) so it can write to a copy of the training files."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from aiohttp import web
+from assistant_services import free_port
+from copies import copy_project
+
+from bot import db
+from bot.auth import accounts
+from bot.config import settings
+from bot.feedback.models import InboxItem
+from bot.training.examples import read_examples
+from bot.web.admin.trainer import TRAINING_PROJECT
+from bot.web.app import create_app
+
+pytestmark = pytest.mark.slow
+PASSWORD = "et-langt-passord-til-test"
+
+
+def _seed(url: str) -> None:
+    now = datetime.now(timezone.utc)
+    rows = [("Slipper jeg inn i Teams som vikar?", "tool_access", 0.41), ("slipper jeg inn i teams som vikar", None, None),
+            ("hva er passordet til gjestenettet", "out_of_scope", 0.62)]
+    with db.session_scope(url) as session:
+        accounts.add_user(session, "trener-ola", "trainer", PASSWORD)
+        for minutes, (text, intent, confidence) in enumerate(rows):
+            session.add(InboxItem(record_id=str(uuid.uuid4()), created_at=now - timedelta(minutes=minutes), kind="fallback",
+                                  text=text, intent=intent, confidence=confidence))
+
+
+@pytest.fixture
+def trainer_site(tmp_path):
+    """The web app on a fresh SQLite database, writing to a copy of the project, served from a thread."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    db.upgrade(url)
+    _seed(url)
+    project = copy_project(tmp_path / "project")
+    app = create_app(replace(settings(), database_url=url, session_secret=""))
+    app[TRAINING_PROJECT] = project
+    port, loop, started = free_port(), asyncio.new_event_loop(), threading.Event()
+    runner = web.AppRunner(app)
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(30), "the web app did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", project
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+
+
+def test_a_trainer_assigns_a_group_of_messages_to_an_intent(trainer_site, page, artifacts, accessibility_violations):
+    site, project = trainer_site
+    page.goto(f"{site}/admin/trainer")
+    page.get_by_label("Brukernavn").fill("trener-ola")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+    page.get_by_role("heading", name="Trenerinnboks", level=1).wait_for()
+    assert page.get_by_text("3 meldinger venter, i 2 grupper.").is_visible()
+    assert page.get_by_role("link", name="Trenerinnboks").get_attribute("aria-current") == "page"
+    violations = accessibility_violations(page)
+    assert not violations, "\n".join(violations)
+    page.screenshot(path=str(artifacts / "trainer-inbox.png"), full_page=True)
+
+    group = page.get_by_role("region", name=re.compile("Slipper jeg inn i Teams som vikar.*2 meldinger"))
+    assert group.get_by_label("Tema", exact=True).input_value() == "tool_access"  # the bot's guess is preselected
+    group.get_by_label("Legg til som eksempel på et tema som finnes").check()
+    group.get_by_role("button", name="Utfør for gruppe 1").press("Enter")  # by keyboard
+
+    page.get_by_text("2 meldinger er lagt til som eksempel på temaet tool_access.").wait_for()
+    assert page.get_by_text("1 melding venter, i 1 gruppe.").is_visible()
+    assert "Slipper jeg inn i Teams som vikar?" in [e.text for e in read_examples(project.nlu_dir) if e.intent == "tool_access"]
+    violations = accessibility_violations(page)
+    assert not violations, "\n".join(violations)
+    page.screenshot(path=str(artifacts / "trainer-inbox-assigned.png"), full_page=True)

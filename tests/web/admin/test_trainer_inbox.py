@@ -1,0 +1,213 @@
+"""The trainer inbox at /admin/trainer on real databases (SQLite and PostgreSQL), writing to a copy
+of the project's training files: who may use it, the grouped list with paging, assigning to an
+intent that exists or a new one, dismissing, and the Norwegian messages when something is refused."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from copies import copy_project, inserted_lines
+from sqlalchemy import select
+
+from bot import db
+from bot.config import PROJECT_ROOT
+from bot.feedback.models import InboxItem
+from bot.training import examples, intents
+from bot.training.project import Project
+from bot.web.admin.reasons import in_norwegian
+
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+async def client(make_client, project):
+    """The app with the trainer inbox writing to the project copy (the `login` fixture uses this client)."""
+    return await make_client(project=project)
+
+
+@pytest.fixture
+def add_item(db_url):
+    """Insert an open inbox item `minutes_ago` minutes old; returns its id."""
+
+    def add(text: str, minutes_ago: int = 1, **fields) -> int:
+        values = dict(record_id=str(uuid.uuid4()), created_at=NOW - timedelta(minutes=minutes_ago), kind="fallback",
+                      text=text, intent="find_tool", confidence=0.31)
+        with db.session_scope(db_url) as session:
+            item = InboxItem(**(values | fields))
+            session.add(item)
+            session.flush()
+            return item.id
+
+    return add
+
+
+def stored(url: str, item_id: int) -> InboxItem:
+    with db.session_scope(url) as session:
+        return session.get(InboxItem, item_id)
+
+
+def group_headings(html: str) -> list[tuple[str, str]]:
+    """(first message, count text) of each group on the page, in order."""
+    return [(text, count) for text, count in re.findall(
+        r'<h2 id="group-\d+">«(.*?)»\s*<span class="count">(.*?)</span></h2>', html)]
+
+
+async def test_the_inbox_needs_a_signed_in_trainer_or_admin(client, login, csrf_of, add_item, db_url):
+    item = add_item("tilgang til Teams")
+    response = await client.get("/admin/trainer", allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/admin/login?next=/admin/trainer"
+    response = await client.post("/admin/trainer", data={"ids": item, "action": "dismiss"}, allow_redirects=False)
+    assert response.status == 401
+    csrf = await login("it")
+    assert (await client.get("/admin/trainer")).status == 403
+    response = await client.post("/admin/trainer", data={"csrf": csrf, "ids": item, "action": "dismiss"})
+    assert response.status == 403 and "Du har ikke tilgang" in await response.text()
+    assert 'href="/admin/trainer"' not in await (await client.get("/admin/")).text()  # not in IT's menu
+    assert stored(db_url, item).status == "ny"
+
+
+async def test_an_admin_sees_the_inbox_and_the_gap_pages_in_the_menu(client, login):
+    await login("admin")
+    html = await (await client.get("/admin/trainer")).text()
+    assert 'href="/admin/trainer" aria-current="page"' in html and 'href="/admin/gaps"' in html
+
+
+async def test_a_form_without_the_right_csrf_token_changes_nothing(client, login, add_item, db_url):
+    item = add_item("tilgang til Teams")
+    csrf = await login("trainer")
+    for data in ({"ids": item, "action": "dismiss"}, {"ids": item, "action": "dismiss", "csrf": csrf[::-1]}):
+        response = await client.post("/admin/trainer", data=data)
+        assert response.status == 403 and "Skjemaet var utløpt" in await response.text()
+    assert stored(db_url, item).status == "ny"
+
+
+async def test_open_messages_are_grouped_newest_first_with_the_guess_and_paged(client, login, add_item):
+    add_item("Tilgang til Teams?", minutes_ago=30, intent="tool_access", confidence=0.42)
+    add_item("hva er passordet til gjestenettet", minutes_ago=20, kind="out_of_scope", intent="out_of_scope", confidence=0.55)
+    add_item("tilgang til teams", minutes_ago=10, kind="not_helpful", intent=None, confidence=None)
+    add_item("ring meg på [telefon]", minutes_ago=5, status="avvist")
+    await login("trainer")
+    html = await (await client.get("/admin/trainer")).text()
+    assert "3 meldinger venter,\n  i 2 grupper." in html
+    assert group_headings(html) == [("tilgang til teams", "2 meldinger"), ("hva er passordet til gjestenettet", "1 melding")]
+    teams = html[html.index('id="group-1"'):html.index('id="group-2"')]
+    assert teams.index("Ikke til hjelp (👎)") < teams.index("Ikke forstått")  # newest first within the group
+    assert "tool_access" in teams and "0,42" in teams and "Ingen" in teams
+    assert "ring meg på" not in html  # handled already
+    assert '<option value="tool_access" selected>' in teams  # the bot's guess is preselected
+    assert '<option value="greet"' in teams and '<option value="session_start"' not in teams
+
+    second = await (await client.get("/admin/trainer?page=2&per_page=1")).text()
+    assert group_headings(second) == [("hva er passordet til gjestenettet", "1 melding")]
+    assert "Side 2 av 2" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    bad = await client.get("/admin/trainer?page=0")
+    assert bad.status == 400 and "Sidetallet må være 1 eller mer" in await bad.text()
+
+
+async def test_assigning_a_group_to_an_intent_that_exists_writes_the_examples_to_the_copy(client, login, add_item, db_url, project):
+    first = add_item("Slipper jeg inn i Teams som vikar?", minutes_ago=3)
+    second = add_item("slipper jeg inn i teams som vikar", minutes_ago=2)
+    other = add_item("hva er passordet til gjestenettet")
+    home = project.nlu_dir / "tool_questions.yml"
+    before, real_before = home.read_text(encoding="utf-8"), (PROJECT_ROOT / "data/nlu/tool_questions.yml").read_bytes()
+    csrf = await login("trainer")
+    response = await client.post("/admin/trainer", data={
+        "csrf": csrf, "ids": [first, second], "action": "existing", "intent": "tool_access", "page": "1",
+    })
+    assert response.status == 200 and "tildelt=2" in str(response.url)
+    html = await response.text()
+    assert "2 meldinger er lagt til som eksempel på temaet tool_access." in html
+    assert group_headings(html) == [("hva er passordet til gjestenettet", "1 melding")]
+    assert inserted_lines(before, home.read_text(encoding="utf-8")) == ["      - Slipper jeg inn i Teams som vikar?\n"]
+    assert {stored(db_url, i).status for i in (first, second)} == {"tildelt"}
+    assert stored(db_url, first).assigned_intent == "tool_access" and stored(db_url, other).status == "ny"
+    assert (PROJECT_ROOT / "data/nlu/tool_questions.yml").read_bytes() == real_before  # the real data is untouched
+
+
+async def test_assigning_to_a_new_intent_wires_the_domain_rules_and_response(client, login, add_item, db_url, project):
+    item = add_item("hva er passordet til gjestenettet")
+    csrf = await login("admin")
+    response = await client.post("/admin/trainer", data={
+        "csrf": csrf, "ids": item, "action": "new", "new_intent": " guest_wifi ", "intent": "greet",
+        "response": "Gjestenettet heter Kommune-Gjest. Passordet står i resepsjonen.",
+    })
+    html = await response.text()
+    assert response.status == 200 and "Temaet guest_wifi er laget" in html
+    assert "1 melding er lagt til som eksempel på temaet guest_wifi." in html
+    assert [e.text for e in examples.read_examples(project.nlu_dir) if e.intent == "guest_wifi"] == ["hva er passordet til gjestenettet"]
+    assert "  - guest_wifi\n" in project.domain.read_text(encoding="utf-8")
+    assert 'utter_guest_wifi:\n    - text: "Gjestenettet heter Kommune-Gjest.' in project.domain.read_text(encoding="utf-8")
+    assert "action: utter_guest_wifi" in project.rules.read_text(encoding="utf-8")
+    assert stored(db_url, item).assigned_intent == "guest_wifi"
+    assert not (PROJECT_ROOT / "data/nlu/guest_wifi.yml").exists()
+
+
+async def test_dismissing_takes_the_messages_out_of_the_inbox(client, login, add_item, db_url, project):
+    item = add_item("asdf test test")
+    before = [p.read_bytes() for p in examples.nlu_files(project.nlu_dir)]
+    csrf = await login("trainer")
+    response = await client.post("/admin/trainer", data={"csrf": csrf, "ids": item, "action": "dismiss"})
+    html = await response.text()
+    assert response.status == 200 and "1 melding er avvist." in html and "Innboksen er tom." in html
+    assert stored(db_url, item).status == "avvist"
+    assert [p.read_bytes() for p in examples.nlu_files(project.nlu_dir)] == before
+    again = await client.post("/admin/trainer", data={"csrf": csrf, "ids": item, "action": "dismiss"})
+    assert again.status == 400 and f"Melding nr. {item} er allerede behandlet" in await again.text()
+
+
+async def test_an_example_of_another_intent_is_refused_with_the_reason_in_norwegian(client, login, add_item, db_url, project):
+    duplicate = add_item("Hvordan bytter jeg vakt?", minutes_ago=2)  # an example of find_tool
+    fresh = add_item("hvordan bytter jeg vakt med en kollega", minutes_ago=1)
+    before = [p.read_bytes() for p in examples.nlu_files(project.nlu_dir)]
+    csrf = await login("trainer")
+    response = await client.post("/admin/trainer", data={"csrf": csrf, "ids": duplicate, "action": "existing", "intent": "tool_access"})
+    html = await response.text()
+    assert response.status == 400
+    assert (f"Melding nr. {duplicate} («Hvordan bytter jeg vakt?») ble ikke lagt til: finnes allerede som eksempel på "
+            "et annet tema, find_tool (i filen find_tool.yml)") in html
+    assert stored(db_url, duplicate).status == "ny"
+
+    data = {"csrf": csrf, "ids": [duplicate], "action": "new", "new_intent": "shift_swap", "response": "Bytt vakt i Turnus.",
+            "group": "bytt vakt"}
+    html = await (await client.post("/admin/trainer", data=data)).text()
+    assert "Et nytt tema må ha minst ett eksempel som ikke finnes fra før: «Hvordan bytter jeg vakt?» finnes allerede" in html
+    assert ">Bytt vakt i Turnus.</textarea>" in html  # what the trainer wrote is kept
+
+    for fields, message in (
+        ({"new_intent": "Vakt bytte"}, "«Vakt bytte» kan ikke brukes som navn på et tema."),
+        ({"new_intent": "find_tool"}, "Temaet «find_tool» finnes allerede."),
+        ({"response": ""}, "Et nytt tema må ha svaret roboten skal gi."),
+        ({"ids": []}, "Velg minst én melding."),
+        ({"action": "slett"}, "Velg hva du vil gjøre med meldingene."),
+    ):
+        response = await client.post("/admin/trainer", data={**data, "ids": [fresh], **fields})
+        assert response.status == 400 and message in await response.text(), fields
+    assert [p.read_bytes() for p in examples.nlu_files(project.nlu_dir)] == before
+    assert stored(db_url, fresh).status == "ny"
+
+
+def test_every_refusal_of_the_training_functions_has_a_norwegian_text(project, tmp_path):
+    messages = []
+    for attempt in (
+        lambda: examples.check_intent_name("Vakt"), lambda: examples.clean(" "), lambda: examples.clean("x" * 301),
+        lambda: examples.add_examples(project.nlu_dir, "no_such_intent", ["hei"]),
+        lambda: intents.check_response(""), lambda: intents.check_response("x" * 1001),
+        lambda: intents.create_intent("find_tool", "svar", ["ny"], project),
+        lambda: intents.create_intent("new_one", "svar", [], project),
+        lambda: intents.create_intent("new_one", "svar", ["Hvordan bytter jeg vakt?"], project),
+    ):
+        with pytest.raises(examples.ExampleError) as error:
+            attempt()
+        messages.append(str(error.value))
+    messages += [o.reason for o in examples.check_new(project.nlu_dir, "tool_access", ["hvordan bytter jeg vakt", "jeg mangler tilgang til det"])]
+    for message in messages:
+        assert not in_norwegian(message).startswith("Det gikk ikke"), message
+    assert in_norwegian("something new") == "Det gikk ikke: something new"
