@@ -24,10 +24,11 @@ class Settings:
     department_threshold: int  # fewest records a department count may rest on before it is shown
     promote_tolerance: float  # how much lower a candidate's macro-F1 may be and still be promoted
     rasa_jwt_secret: str  # BOT_RASA_JWT_SECRET for Rasa's HTTP API; empty → var/rasa-jwt-secret
+    rasa_host: str = "127.0.0.1"  # BOT_RASA_HOST: where the web service finds Rasa (another host in deploy/)
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return f"http://{self.rasa_host}:{self.rasa_port}"
 
 
 def _int(name: str, default: int) -> int:
@@ -84,6 +85,7 @@ def settings() -> Settings:
         department_threshold=max(1, _int("BOT_DEPARTMENT_THRESHOLD", 5)),
         promote_tolerance=max(0.0, _float("BOT_PROMOTE_TOLERANCE", 0.01)),
         rasa_jwt_secret=_secret("BOT_RASA_JWT_SECRET", minimum_length=32),
+        rasa_host=os.environ.get("BOT_RASA_HOST", "").strip() or "127.0.0.1",
     )
 
 

@@ -58,6 +58,7 @@ def service_environment(config: Settings) -> dict[str, str]:
     return {
         **os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
         "BOT_ACTION_PORT": str(config.action_port), "BOT_RASA_PORT": str(config.rasa_port),
+        "SANIC_HOST": "127.0.0.1",  # rasa-sdk binds the action server to this (its default is 0.0.0.0)
         "BOT_WEB_PORT": str(config.web_port), "BOT_TRACKER_STORE_URL": config.tracker_store_url,
         "BOT_DATABASE_URL": config.database_url,
     }

@@ -2,6 +2,10 @@
 
 It keeps the name `rest`, so the webhook stays at /webhooks/rest/webhook. Of the client's
 metadata only the channel name is kept (`web` from our widget relay), for the gap log.
+
+Rasa's own REST channel assumes a JSON object with string fields: an empty body, a list, or a
+number as the message ends in an exception and a 500. This one checks the body first and answers
+400 (413 for a message longer than any employee writes), so malformed requests never reach Rasa.
 """
 
 from __future__ import annotations
@@ -9,11 +13,29 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.rest import RestInput
+from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
 
 from bot.privacy.masking import mask
 
 MAX_CHANNEL_NAME = 30
+MAX_SENDER_LENGTH = 200
+MAX_MESSAGE_LENGTH = 5000  # our web relay allows 1,000; other clients get some slack
+
+
+def _body(req: Request) -> Dict[Text, Any]:
+    """The request's JSON object with a non-empty string `sender` and a string `message`."""
+    body = req.json  # Sanic answers 400 itself when the body is not JSON
+    if not isinstance(body, dict):
+        raise InvalidUsage("The body must be a JSON object with 'sender' and 'message'.")
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
+        raise InvalidUsage(f"'sender' must be a non-empty string of at most {MAX_SENDER_LENGTH} characters.")
+    if not isinstance(message, str):
+        raise InvalidUsage("'message' must be a string.")
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise PayloadTooLarge(f"'message' must be at most {MAX_MESSAGE_LENGTH} characters.")
+    return body
 
 
 class MaskedRestInput(RestInput):
@@ -21,11 +43,18 @@ class MaskedRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        # Rasa's webhook calls this first, so the whole body is checked before anything else.
+        return _body(req)["sender"]
+
     def _extract_message(self, req: Request) -> Optional[Text]:
-        text = super()._extract_message(req)
-        return mask(text) if isinstance(text, str) else text
+        return mask(_body(req)["message"])
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        channel = _body(req).get("input_channel")
+        return channel[:MAX_CHANNEL_NAME] if isinstance(channel, str) and channel.strip() else self.name()
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
-        metadata = request.json.get("metadata") if isinstance(request.json, dict) else None
+        metadata = _body(request).get("metadata")
         channel = metadata.get("channel") if isinstance(metadata, dict) else None
         return {"channel": channel[:MAX_CHANNEL_NAME]} if isinstance(channel, str) else None

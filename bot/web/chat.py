@@ -76,7 +76,7 @@ async def send_message(request: web.Request) -> web.Response:
         return _with_cookie(request, _error("too_many", 429), conversation, new)
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to parse
         return _error("bad_request", 400)
     text = body.get("message") if isinstance(body, dict) else None
     if not isinstance(text, str):

@@ -1,0 +1,200 @@
+"""deploy/ checked without a container engine: the YAML parses, the compose services and the
+Kubernetes manifests set exactly the variables our code and the production endpoints read, every
+service has probes and limits, nothing secret is committed, and the image installs the lock. The
+production endpoints file is loaded by Rasa itself against the real Redis (BOT_TEST_REDIS_URL)."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+DEPLOY = PROJECT_ROOT / "deploy"
+K8S = sorted((DEPLOY / "k8s").glob("*.yaml"))
+OUR_SERVICES = ("web", "rasa", "actions", "migrate")
+# Variables our containers may set that are read by what we run rather than by our code.
+THIRD_PARTY = {"PYTHONUNBUFFERED", "RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL", "SANIC_HOST"}
+# Settings each service cannot do without in production (the embedded defaults are for laptops).
+REQUIRED = {
+    "web": {"BOT_DATABASE_URL", "BOT_TRACKER_STORE_URL", "BOT_SESSION_SECRET", "BOT_RASA_HOST", "BOT_HOST"},
+    "rasa": {"BOT_TRACKER_STORE_URL", "BOT_RASA_JWT_SECRET", "BOT_DATABASE_URL"},
+    "actions": {"BOT_DATABASE_URL"},
+}
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_URL$")
+PLACEHOLDER = re.compile(r"^(|REPLACE_ME|\$\{[A-Z_]+(:?[?-][^}]*)?\})$")
+
+
+def variables_read_by_code() -> set[str]:
+    sources = [*PROJECT_ROOT.glob("bot/**/*.py"), *PROJECT_ROOT.glob("actions/**/*.py")]
+    names = set()
+    for source in sources:
+        names |= set(re.findall(r"\b(BOT_[A-Z0-9_]+)\b", source.read_text(encoding="utf-8")))
+    return names | variables_in_endpoints()
+
+
+def variables_in_endpoints() -> set[str]:
+    return set(re.findall(r"\$\{(\w+)\}", (DEPLOY / "endpoints.production.yml").read_text()))
+
+
+def compose() -> dict:
+    return yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+
+
+def manifests() -> list[dict]:
+    return [doc for path in K8S for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def deployments() -> dict[str, dict]:
+    return {d["metadata"]["name"].removeprefix("digihjelpen-"): d for d in manifests() if d["kind"] == "Deployment"}
+
+
+def containers(deployment: dict) -> list[dict]:
+    spec = deployment["spec"]["template"]["spec"]
+    return [*spec.get("initContainers", []), *spec["containers"]]
+
+
+def k8s_env(container: dict) -> set[str]:
+    names = {e["name"] for e in container.get("env", [])}
+    for source in container.get("envFrom", []):
+        names |= set(configmap()) if "configMapRef" in source else set(secret()["stringData"])
+    return names
+
+
+def configmap() -> dict:
+    return next(d for d in manifests() if d["kind"] == "ConfigMap")["data"]
+
+
+def secret() -> dict:
+    return next(d for d in manifests() if d["kind"] == "Secret")
+
+
+def test_every_yaml_file_parses_and_names_its_kind():
+    assert {p.name for p in K8S} >= {"configmap.yaml", "secret.template.yaml", "rasa.yaml", "actions.yaml", "web.yaml"}
+    for document in manifests():
+        assert document["apiVersion"] and document["kind"] and document["metadata"]["name"]
+    assert set(compose()["services"]) == {"proxy", "web", "rasa", "actions", "migrate", "postgres", "redis"}
+    assert yaml.safe_load((DEPLOY / "endpoints.production.yml").read_text())
+
+
+def test_compose_services_set_only_variables_the_code_reads_and_all_it_requires():
+    known = variables_read_by_code() | THIRD_PARTY
+    services = compose()["services"]
+    for name in OUR_SERVICES:
+        env = set(services[name].get("environment", {}))
+        assert env <= known, f"{name} sets variables nothing reads: {sorted(env - known)}"
+        assert REQUIRED.get(name, set()) <= env, f"{name} lacks {sorted(REQUIRED[name] - env)}"
+    assert variables_in_endpoints() <= set(services["rasa"]["environment"])
+
+
+def test_k8s_containers_set_only_variables_the_code_reads_and_all_it_requires():
+    known = variables_read_by_code() | THIRD_PARTY
+    found = deployments()
+    assert set(found) == {"rasa", "actions", "web"}
+    for name, deployment in found.items():
+        for container in containers(deployment):
+            env = k8s_env(container)
+            assert env <= known, f"{name}/{container['name']} sets variables nothing reads: {sorted(env - known)}"
+        assert REQUIRED[name] <= k8s_env(containers(deployment)[-1])
+    assert variables_in_endpoints() <= k8s_env(containers(found["rasa"])[-1])
+    keys = set(configmap()) | set(secret()["stringData"])
+    for deployment in found.values():
+        for container in containers(deployment):
+            for entry in container.get("env", []):
+                ref = entry.get("valueFrom", {})
+                key = (ref.get("configMapKeyRef") or ref.get("secretKeyRef") or {}).get("key", entry["name"])
+                assert key in keys, f"{entry['name']} refers to {key}, which neither the ConfigMap nor the Secret has"
+    assert set(configmap()) | set(secret()["stringData"]) <= known
+
+
+def test_replicas_probes_and_resources():
+    found = deployments()
+    assert found["rasa"]["spec"]["replicas"] >= 2 and found["actions"]["spec"]["replicas"] >= 2
+    paths = {"web": "/health", "rasa": "/", "actions": "/health"}
+    for name, deployment in found.items():
+        for container in containers(deployment):
+            assert {"requests", "limits"} <= set(container["resources"]), f"{name}/{container['name']}"
+            assert {"cpu", "memory"} <= set(container["resources"]["limits"])
+        main = deployment["spec"]["template"]["spec"]["containers"][0]
+        for probe in ("readinessProbe", "livenessProbe"):
+            assert main[probe]["httpGet"]["path"] == paths[name], (name, probe)
+            assert main[probe]["httpGet"]["port"] in ("http", main["ports"][0]["containerPort"])
+    for name, service in compose()["services"].items():
+        assert service["deploy"]["resources"]["limits"]["memory"] if name != "proxy" else True
+        if name not in ("proxy", "migrate"):
+            assert service["healthcheck"]["test"], name
+
+
+def test_no_secret_values_are_committed():
+    for name, value in secret()["stringData"].items():
+        if SECRET_NAME.search(name):
+            assert "REPLACE_ME" in value or value == "", f"{name} holds a value, not a placeholder"
+    for name in configmap():
+        assert not SECRET_NAME.search(name) or name in ("BOT_ACTION_URL",), f"{name} belongs in the Secret"
+    for service in compose()["services"].values():
+        for name, value in service.get("environment", {}).items():
+            if re.search(r"SECRET|PASSWORD", name):
+                assert PLACEHOLDER.match(str(value)), f"{name}={value!r} is not a ${{...}} reference"
+            for password in re.findall(r"://[^:/@]+:([^@]*)@", str(value)):
+                assert PLACEHOLDER.match(password), f"{name} has a password in its URL"
+    for line in (DEPLOY / "env.example").read_text().splitlines():
+        if re.match(r"[A-Z_]*(SECRET|PASSWORD)=", line):
+            assert line.split("=", 1)[1] in ("",) or "REPLACE_ME" in line
+    ignored = (PROJECT_ROOT / ".gitignore").read_text().splitlines()
+    assert "deploy/.env" in ignored and "deploy/certs/" in ignored
+
+
+def test_the_image_installs_the_lock_on_python_3_10():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.10", dockerfile, re.M)
+    assert "pip install -r requirements.lock" in dockerfile
+    assert "--no-deps -e ." in dockerfile  # our package without re-resolving anything
+    for service in OUR_SERVICES:
+        assert compose()["services"][service]["build"]["dockerfile"] == "deploy/Dockerfile"
+    for deployment in deployments().values():
+        for container in containers(deployment):
+            assert container["image"].startswith("digihjelpen:")
+
+
+def test_the_proxy_terminates_tls_with_a_mounted_certificate():
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    assert "tls /certs/tls.crt /certs/tls.key" in caddyfile and "reverse_proxy web:8080" in caddyfile
+    assert "./certs:/certs:ro" in compose()["services"]["proxy"]["volumes"]
+    assert compose()["networks"]["back"]["internal"] is True
+    for name in ("rasa", "actions", "postgres", "redis"):
+        assert compose()["services"][name]["networks"] == ["back"] and "ports" not in compose()["services"][name]
+
+
+@pytest.fixture
+def redis_env(monkeypatch):
+    url = os.environ.get("BOT_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("BOT_TEST_REDIS_URL not set: the Redis lock store test is skipped")
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    values = {
+        "BOT_REDIS_HOST": parts.hostname, "BOT_REDIS_PORT": str(parts.port or 6379), "BOT_REDIS_PASSWORD": parts.password or "",
+        "BOT_REDIS_DB": "1", "BOT_ACTION_URL": "http://actions:5055/webhook", "BOT_TRACKER_STORE_URL": "sqlite://",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+async def test_rasa_reads_the_production_endpoints_and_locks_in_redis(redis_env):
+    from rasa.core.lock_store import LockStore, RedisLockStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    path = str(DEPLOY / "endpoints.production.yml")
+    assert read_endpoint_config(path, "action_endpoint").url == "http://actions:5055/webhook"
+    store = LockStore.create(read_endpoint_config(path, "lock_store"))
+    assert isinstance(store, RedisLockStore)
+    conversation = f"deploy-test-{uuid.uuid4().hex}"
+    async with store.lock(conversation):
+        assert store.get_lock(conversation) is not None  # held in Redis, visible to every replica
+    assert store.get_lock(conversation) is None
