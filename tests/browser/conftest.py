@@ -21,9 +21,13 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium; skipped with a reason where no Chromium is installed."""
+    """Headless Chromium; skipped with a reason where no Chromium is installed.
+
+    Per module, not per session: Playwright's sync API keeps an event loop running in the main
+    thread while it is open, and async tests collected after the browser tests could not start.
+    """
     executable = chromium_path()
     if executable is None:
         pytest.skip("no Chromium installed (apt-get install chromium): browser tests skipped")
