@@ -21,10 +21,11 @@ for candidate in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/pyt
 done; exit 1
 endef
 
-.PHONY: help install run test test-fast train db catalogue bench clean
+.PHONY: help install run run-cluster test test-fast train db catalogue bench clean
 
 help:
 	@echo "make run        set up (venv, database, seed catalogue, model) and start the assistant"
+	@echo "make run-cluster  the same with 2 Rasa + 2 action servers on local PostgreSQL and Redis"
 	@echo "make test       set up and run the whole test suite (slow tests included)"
 	@echo "make test-fast  the tests without the slow ones (no training, no browser)"
 	@echo "make train      train, check against the model in service, promote if not worse"
@@ -55,6 +56,18 @@ train: install
 run: db
 	$(BOT) model ensure
 	$(BOT) run
+
+# The production topology without containers (docs/deploy.md): PostgreSQL databases created if
+# missing, Redis as Rasa's lock store. Override any of these variables in the environment.
+run-cluster: export BOT_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/digihjelpen
+run-cluster: export BOT_TRACKER_STORE_URL ?= postgresql://postgres@127.0.0.1:5432/digihjelpen_tracker
+run-cluster: export BOT_LOCK_STORE_URL ?= redis://127.0.0.1:6379/0
+run-cluster: install
+	$(BOT) db create
+	$(BOT) db upgrade
+	$(BOT) catalogue seed $(SEED)
+	$(BOT) model ensure
+	$(BOT) run --cluster
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

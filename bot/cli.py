@@ -151,6 +151,16 @@ def cmd_catalogue_ask(args) -> int:
 
 # --- database ------------------------------------------------------------------------------------
 
+def cmd_db_create(args) -> int:
+    from bot.config import settings
+    from bot.db import create_database
+
+    for url in (settings().database_url, settings().tracker_store_url):
+        name = url.rsplit("/", 1)[-1]
+        print(f"Created database {name}." if create_database(url) else f"Database {name} is there.")
+    return 0
+
+
 def cmd_db_upgrade(args) -> int:
     from bot.db import upgrade
 
@@ -188,6 +198,16 @@ def cmd_gaps_report(args) -> int:
 
     with session_scope() as session:
         sys.stdout.write(report.summary(report.gaps_since(session, _since(args.since))))
+    return 0
+
+
+def cmd_gaps_rebuild_rollup(args) -> int:
+    from bot.db import session_scope
+    from bot.gaps import rollup
+
+    with session_scope() as session:
+        rows = rollup.rebuild(session)
+    print(f"Recounted the gap log: {rows} count row(s) (day, week, month).")
     return 0
 
 
@@ -319,21 +339,31 @@ def cmd_tokens_revoke(args) -> int:
 # --- model and running ----------------------------------------------------------------------------
 
 def cmd_run(args) -> int:
-    """Start the action server, Rasa and the web service (after `make run` has prepared them)."""
+    """Start the action server, Rasa and the web service (after `make run` has prepared them), or
+    with --cluster several of the first two on PostgreSQL and Redis."""
     import asyncio
 
     from bot.config import settings
-    from bot.runner import run_all, service_environment, services
+    from bot.runner import cluster_problems, cluster_services, run_all, service_environment, services
     from bot.training.model import ensure_spacy_model
     from bot.training.registry import in_service
 
-    model = in_service(settings().models_dir)
+    config = settings()
+    model = Path(args.model) if args.model else in_service(config.models_dir)
     if model is None:
         raise UsageError("No model is in service. Train one with: bot train")
+    if not model.is_file():
+        raise UsageError(f"No model file {model}")
+    if args.cluster:
+        problems = cluster_problems(config)
+        if problems:
+            raise UsageError("bot run --cluster: " + "; ".join(problems))
+        if args.replicas < 1:
+            raise UsageError("--replicas must be at least 1")
     ensure_spacy_model()
-    config = settings()
+    chosen = cluster_services(config, model, args.replicas) if args.cluster else services(config, model)
     print(f"Starting Digihjelpen: web http://{config.host}:{config.web_port}/  (Ctrl-C stops)", flush=True)
-    return asyncio.run(run_all(services(config, model), service_environment(config)))
+    return asyncio.run(run_all(chosen, service_environment(config)))
 
 
 # --- the parser ----------------------------------------------------------------------------------
@@ -372,6 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="the database").add_subparsers(dest="action", required=True, metavar="ACTION")
     db.add_parser("upgrade", help="upgrade the schema to the newest version").set_defaults(func=cmd_db_upgrade)
+    db.add_parser(
+        "create", help="create the PostgreSQL databases of BOT_DATABASE_URL and BOT_TRACKER_STORE_URL if missing",
+    ).set_defaults(func=cmd_db_create)
 
     gaps = commands.add_parser("gaps", help="the gap log").add_subparsers(dest="action", required=True, metavar="ACTION")
     p = gaps.add_parser("export", help="write gap records as JSON or CSV to standard output")
@@ -382,6 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="YYYY-MM-DD")
     p.set_defaults(func=cmd_gaps_report)
     gaps.add_parser("replay", help="write records spooled while the database was down").set_defaults(func=cmd_gaps_replay)
+    gaps.add_parser(
+        "rebuild-rollup", help="recount the dashboard's gap counts (gap_counts) from the gap records",
+    ).set_defaults(func=cmd_gaps_rebuild_rollup)
 
     privacy = commands.add_parser("privacy", help="retention").add_subparsers(dest="action", required=True, metavar="ACTION")
     p = privacy.add_parser("purge", help="delete conversations and inbox texts older than a limit")
@@ -418,7 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_training_commands(commands)  # train, model ensure/history/rollback, trainer
 
-    commands.add_parser("run", help="start the action server, Rasa and the web service").set_defaults(func=cmd_run)
+    p = commands.add_parser("run", help="start the action server, Rasa and the web service")
+    p.add_argument("--cluster", action="store_true",
+                   help="the production topology: several Rasa and action servers on PostgreSQL and Redis")
+    p.add_argument("--replicas", type=int, default=2, help="Rasa and action servers with --cluster (default 2)")
+    p.add_argument("--model", help="the model file to serve (default: the model in service)")
+    p.set_defaults(func=cmd_run)
     return parser
 
 

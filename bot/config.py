@@ -25,10 +25,17 @@ class Settings:
     promote_tolerance: float  # how much lower a candidate's macro-F1 may be and still be promoted
     rasa_jwt_secret: str  # BOT_RASA_JWT_SECRET for Rasa's HTTP API; empty → var/rasa-jwt-secret
     rasa_host: str = "127.0.0.1"  # BOT_RASA_HOST: where the web service finds Rasa (another host in deploy/)
+    rasa_replicas: tuple[str, ...] = ()  # BOT_RASA_URLS: Rasa base URLs the chat relay spreads over
+    lock_store_url: str = "redis://127.0.0.1:6379/0"  # BOT_LOCK_STORE_URL: Redis for `bot run --cluster`
 
     @property
     def rasa_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def rasa_urls(self) -> tuple[str, ...]:
+        """The Rasa replicas the chat relay uses: BOT_RASA_URLS, else the single `rasa_url`."""
+        return self.rasa_replicas or (self.rasa_url,)
 
 
 def _int(name: str, default: int) -> int:
@@ -86,6 +93,8 @@ def settings() -> Settings:
         promote_tolerance=max(0.0, _float("BOT_PROMOTE_TOLERANCE", 0.01)),
         rasa_jwt_secret=_secret("BOT_RASA_JWT_SECRET", minimum_length=32),
         rasa_host=os.environ.get("BOT_RASA_HOST", "").strip() or "127.0.0.1",
+        rasa_replicas=tuple(u.strip() for u in os.environ.get("BOT_RASA_URLS", "").split(",") if u.strip()),
+        lock_store_url=os.environ.get("BOT_LOCK_STORE_URL", "").strip() or "redis://127.0.0.1:6379/0",
     )
 
 

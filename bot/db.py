@@ -78,3 +78,23 @@ def upgrade(url: str | None = None) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url or settings().database_url), "head")
+
+
+def create_database(url: str) -> bool:
+    """Create the PostgreSQL database `url` names, through the server's `postgres` database, unless
+    it exists. True if it was created. (SQLite files are created on first use.)"""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        return False
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}).first():
+                return False
+            connection.execute(text(f'CREATE DATABASE "{target.database.replace(chr(34), "")}"'))
+            return True
+    finally:
+        admin.dispose()

@@ -1,6 +1,10 @@
 """`bot run`: the action server, Rasa and our web service in the foreground, with labelled logs.
 
-Ctrl-C (or SIGTERM) stops all three; if one of them dies, the others are stopped too.
+`bot run --cluster` starts the production topology on this machine instead: two action servers and
+two Rasa servers (each Rasa with its own action server) on PostgreSQL and Redis
+(deploy/endpoints.production.yml), and the web service relaying to both Rasa servers.
+
+Ctrl-C (or SIGTERM) stops every service; if one of them dies, the others are stopped too.
 """
 
 from __future__ import annotations
@@ -9,12 +13,14 @@ import asyncio
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT, Settings
 
 COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m"}
+CLUSTER_ENDPOINTS = "deploy/endpoints.production.yml"
 RESET = "\033[0m"
 STOP_GRACE_SECONDS = 10
 
@@ -23,27 +29,82 @@ STOP_GRACE_SECONDS = 10
 class Service:
     name: str
     command: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # added to the shared environment
+
+
+def _actions(name: str, port: int) -> Service:
+    bin_dir = Path(sys.executable).parent
+    return Service(name, [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)])
+
+
+def _rasa(name: str, model: Path, port: int, endpoints: str, env: dict[str, str] | None = None) -> Service:
+    """Rasa with its HTTP API only behind JWT, so `bot train` can switch its model."""
+    from bot.training.serving import jwt_secret
+
+    return Service(name, [
+        str(Path(sys.executable).parent / "rasa"), "run", "--model", str(model), "--port", str(port),
+        "--interface", "127.0.0.1", "--endpoints", endpoints, "--credentials", "credentials.yml",
+        "--enable-api", "--jwt-secret", jwt_secret(),
+    ], env or {})
+
+
+def _web(env: dict[str, str] | None = None) -> Service:
+    return Service("web", [str(Path(sys.executable).parent / "python"), "-m", "bot.web"], env or {})
 
 
 def services(config: Settings, model: Path) -> list[Service]:
-    """The three services; Rasa's HTTP API only behind JWT, so `bot train` can switch its model."""
-    from bot.training.serving import jwt_secret
+    """The three services of `bot run`."""
+    return [_actions("actions", config.action_port), _rasa("rasa", model, config.rasa_port, "endpoints.yml"), _web()]
 
-    bin_dir = Path(sys.executable).parent
-    return [
-        Service("actions", [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.action_port)]),
-        Service("rasa", [
-            str(bin_dir / "rasa"), "run", "--model", str(model), "--port", str(config.rasa_port),
-            "--interface", "127.0.0.1", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            "--enable-api", "--jwt-secret", jwt_secret(),
-        ]),
-        Service("web", [str(bin_dir / "python"), "-m", "bot.web"]),
+
+def lock_store_environment(url: str) -> dict[str, str]:
+    """The BOT_REDIS_* variables deploy/endpoints.production.yml reads, from a redis:// URL."""
+    parts = urlsplit(url)
+    if parts.scheme != "redis" or not parts.hostname:
+        raise ValueError(f"BOT_LOCK_STORE_URL must look like redis://[:password@]host[:port][/db], got {url!r}")
+    database = parts.path.strip("/") or "0"
+    if not database.isdigit():
+        raise ValueError(f"the Redis database in BOT_LOCK_STORE_URL must be a number, got {database!r}")
+    return {
+        "BOT_REDIS_HOST": parts.hostname, "BOT_REDIS_PORT": str(parts.port or 6379),
+        "BOT_REDIS_PASSWORD": parts.password or "", "BOT_REDIS_DB": database,
+    }
+
+
+def cluster_problems(config: Settings) -> list[str]:
+    """Why `bot run --cluster` cannot run with these settings (empty when it can)."""
+    problems = [
+        f"{name} must name a PostgreSQL database (the replicas share it), got {url.split(':', 1)[0]}:…"
+        for name, url in (("BOT_DATABASE_URL", config.database_url), ("BOT_TRACKER_STORE_URL", config.tracker_store_url))
+        if not url.startswith("postgresql")
     ]
+    try:
+        lock_store_environment(config.lock_store_url)
+    except ValueError as error:
+        problems.append(str(error))
+    return problems
+
+
+def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[Service]:
+    """`replicas` action servers and Rasa servers (ports BOT_ACTION_PORT + i and BOT_RASA_PORT + i;
+    Rasa i calls action server i) on the production endpoints, and the web service relaying to
+    every Rasa server by conversation (bot/web/upstreams.py)."""
+    lock_store = lock_store_environment(config.lock_store_url)
+    result, rasa_urls = [], []
+    for number in range(replicas):
+        action_port, rasa_port = config.action_port + number, config.rasa_port + number
+        result.append(_actions(f"actions-{number + 1}", action_port))
+        result.append(_rasa(f"rasa-{number + 1}", model, rasa_port, CLUSTER_ENDPOINTS, {
+            "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook", **lock_store,
+        }))
+        rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
+    result.append(_web({"BOT_RASA_URLS": ",".join(rasa_urls)}))
+    return result
 
 
 def _label(name: str, width: int) -> str:
     text = f"[{name:<{width}}]"
-    return f"{COLOURS.get(name, '')}{text}{RESET}" if sys.stdout.isatty() else text
+    return f"{COLOURS.get(name.split('-')[0], '')}{text}{RESET}" if sys.stdout.isatty() else text
 
 
 async def _pipe(name: str, width: int, stream: asyncio.StreamReader) -> None:
@@ -70,7 +131,7 @@ async def run_all(service_list: list[Service], env: dict[str, str]) -> int:
     pipes = []
     for service in service_list:
         process = await asyncio.create_subprocess_exec(
-            *service.command, cwd=PROJECT_ROOT, env=env,
+            *service.command, cwd=PROJECT_ROOT, env={**env, **service.env},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, start_new_session=True,
         )
         processes[service.name] = process

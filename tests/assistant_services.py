@@ -172,3 +172,102 @@ def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
         yield WebService(f"http://127.0.0.1:{port}", assistant)
     finally:
         stop([process])
+
+
+# --- the cluster (`bot run --cluster`) and its single-stack baseline (`bot run`) ---------------------
+
+def free_port_pair() -> int:
+    """A port p with p + 1 free too (`bot run --cluster` numbers the replicas' ports upwards)."""
+    for _ in range(50):
+        port = free_port()
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no two free ports in a row")
+
+
+@contextmanager
+def fresh_postgres_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of `admin_url`, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", future=True)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def flushed_redis_db(redis_url: str, index: int) -> Iterator[str]:
+    """Redis database `index` of the server of `redis_url`, emptied before and after use."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import redis
+
+    url = urlunsplit(urlsplit(redis_url)._replace(path=f"/{index}"))
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@dataclass
+class Stack:
+    """`bot run` or `bot run --cluster` started as the user starts it."""
+
+    web_url: str
+    rasa_urls: list[str]
+    action_urls: list[str]
+    db_url: str
+    tracker_store_url: str
+    log: Path
+
+
+@contextmanager
+def running_stack(
+    model: Path, db_url: str, tracker_store_url: str, workdir: Path, replicas: int = 2, cluster: bool = True,
+    lock_store_url: str = "",
+) -> Iterator[Stack]:
+    """`bot run --cluster --replicas N` (or plain `bot run`, one of each) with `model`, the catalogue
+    database `db_url` (upgraded and seeded here) and the tracker store `tracker_store_url`."""
+    db.upgrade(db_url)
+    with db.session_scope(db_url) as session:
+        store.load_and_import(session, SEED.read_text(encoding="utf-8"), str(SEED))
+    db.engine_for(db_url).dispose()
+    count = replicas if cluster else 1
+    web_port, rasa_port, action_port = free_port(), free_port_pair(), free_port_pair()
+    env = {
+        **os.environ, "BOT_DATABASE_URL": db_url, "BOT_TRACKER_STORE_URL": tracker_store_url,
+        "BOT_LOCK_STORE_URL": lock_store_url, "BOT_WEB_PORT": str(web_port), "BOT_RASA_PORT": str(rasa_port),
+        "BOT_ACTION_PORT": str(action_port), "BOT_HOST": "127.0.0.1", "BOT_SPOOL_DIR": str(workdir / "spool"),
+        "BOT_RASA_JWT_SECRET": "cluster-test-secret-" + "x" * 20,
+    }
+    env.pop("BOT_RASA_URLS", None)
+    command = [str(Path(sys.executable).parent / "bot"), "run", "--model", str(model)]
+    if cluster:
+        command += ["--cluster", "--replicas", str(replicas)]
+    log = workdir / "stack.log"
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    rasa_urls = [f"http://127.0.0.1:{rasa_port + n}" for n in range(count)]
+    action_urls = [f"http://127.0.0.1:{action_port + n}" for n in range(count)]
+    try:
+        for url in [*(f"{a}/health" for a in action_urls), *(f"{r}/version" for r in rasa_urls),
+                    f"http://127.0.0.1:{web_port}/health"]:
+            wait_until_up(url, [process], [log])
+        yield Stack(f"http://127.0.0.1:{web_port}", rasa_urls, action_urls, db_url, tracker_store_url, log)
+    finally:
+        stop([process])  # SIGTERM: `bot run` stops every service it started

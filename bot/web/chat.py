@@ -2,10 +2,11 @@
 to Rasa's REST channel.
 
 The browser never names the conversation: the server issues a random, signed conversation id in
-an HttpOnly cookie (`widget_session`) and relays each message to Rasa as that sender. The relay
-refuses long messages and too many messages a minute, masks personal data before Rasa sees it,
-returns the message as stored, reads the history back from the tracker store (`widget_history`)
-and deletes the conversation on request.
+an HttpOnly cookie (`widget_session`) and relays each message to Rasa as that sender, always to
+the same Rasa replica for one conversation (`upstreams`). The relay refuses long messages and too
+many messages a minute, masks personal data before Rasa sees it, returns the message as stored,
+reads the history back from the tracker store (`widget_history`) and deletes the conversation on
+request.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.privacy.masking import mask
 from bot.privacy.purge import delete_conversation
 from bot.web import widget_history
 from bot.web.ratelimit import RateLimit
+from bot.web.upstreams import Upstreams
 from bot.web.widget_session import Conversations
 
 log = logging.getLogger(__name__)
@@ -88,15 +90,11 @@ async def send_message(request: web.Request) -> web.Response:
         return _error("too_long", 413)
 
     text = mask(text)  # personal data stops here; Rasa's channel masks again for its other clients
-    config: Settings = request.app["settings"]
     try:
-        async with request.app["http"].post(
-            f"{config.rasa_url}/webhooks/rest/webhook",
-            json={"sender": conversation, "message": text, "metadata": {"channel": "web"}},
-            timeout=RASA_TIMEOUT,
-        ) as response:
-            response.raise_for_status()
-            replies = await response.json()
+        replies = await request.app["rasa"].post_json(
+            request.app["http"], "/webhooks/rest/webhook", conversation,
+            {"sender": conversation, "message": text, "metadata": {"channel": "web"}}, RASA_TIMEOUT,
+        )
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
         log.warning("Rasa did not answer", exc_info=log.isEnabledFor(logging.DEBUG))
         return _with_cookie(request, _error("unavailable", 502), conversation, new)
@@ -133,7 +131,9 @@ async def delete(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app["conversations"] = Conversations(app["settings"].session_secret)
+    config: Settings = app["settings"]
+    app["conversations"] = Conversations(config.session_secret)
+    app["rasa"] = Upstreams(config.rasa_urls)  # a conversation always goes to the same replica
     app["message_limit"] = RateLimit(MESSAGES_PER_MINUTE, 60)
     app.router.add_get("/", index)
     app.router.add_get("/widget.js", widget_script)
