@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text
 
 from bot.db import Base
 
@@ -63,3 +63,32 @@ class GapChange(Base):
     new_value = Column(Text)
 
     __table_args__ = (Index("ix_gap_changes_gap_id", "gap_id", "changed_at"),)
+
+
+class GapCount(Base):
+    """The gap log counted per day, ISO week and month (bot/gaps/rollup.py keeps it in step with
+    `gaps` in the same transaction), so the dashboard summary of a long period reads a few
+    thousand counts instead of every record. `day` is the UTC day, the Monday of the week or the
+    first of the month (`grain` "day", "week" or "month"). A cell may appear in more than one row
+    (two writers creating it at once); readers always sum, and `bot gaps rebuild-rollup` compacts."""
+
+    __tablename__ = "gap_counts"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    grain = Column(String(5), nullable=False)
+    day = Column(Date, nullable=False)
+    kind = Column(String(20), nullable=False)
+    private_tool = Column(String(200))
+    need = Column(String(300))
+    department = Column(String(100))
+    status = Column(String(20), nullable=False)
+    count = Column(Integer, nullable=False, default=0)
+
+    __table_args__ = (
+        Index(
+            "ix_gap_counts_grain_day", "grain", "day",
+            postgresql_include=["kind", "status", "private_tool", "department", "need", "count"],
+        ),
+    )
+
+
+from bot.gaps import rollup  # noqa: E402,F401  (registers the hook that keeps gap_counts in step)

@@ -16,7 +16,7 @@ from typing import Iterator, Mapping
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.gaps.models import KINDS, STATUSES, Gap
+from bot.gaps.models import KINDS, STATUSES, Gap, GapCount
 from bot.gaps.report import since_datetime
 from bot.language import norwegian
 
@@ -50,21 +50,22 @@ class GapFilter:
         """The same filter over the period of the same length just before this one."""
         return replace(self, start=self.start - timedelta(days=self.days), end=self.start - timedelta(days=1))
 
-    def conditions(self, *, period: bool = True) -> list:
+    def conditions(self, *, period: bool = True, table=Gap) -> list:
+        """SQL conditions on `table` (Gap, or GapCount without the period)."""
         where = []
         if period:
             where += [Gap.created_at >= since_datetime(self.start), Gap.created_at < since_datetime(self.end + timedelta(days=1))]
         if self.kind:
-            where.append(Gap.kind == self.kind)
+            where.append(table.kind == self.kind)
         if self.status:
-            where.append(Gap.status == self.status)
+            where.append(table.status == self.status)
         if self.need:
             pattern = self.need.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append(Gap.need.ilike(f"%{pattern}%", escape="\\"))
+            where.append(table.need.ilike(f"%{pattern}%", escape="\\"))
         if self.private_tool:
-            where.append(Gap.private_tool == self.private_tool)
+            where.append(table.private_tool == self.private_tool)
         if self.department:
-            where.append(Gap.department == self.department)
+            where.append(table.department == self.department)
         return where
 
     def params(self) -> dict[str, str]:
@@ -163,25 +164,98 @@ def _shown(count: int, threshold: int) -> int | None:
 
 
 def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = TOP) -> dict:
-    """What the dashboard and /api/v1/gaps/summary show, as JSON-ready data.
+    """What the dashboard and /api/v1/gaps/summary show, as JSON-ready data, read from the gap
+    counts (bot/gaps/rollup.py): whole months, whole ISO weeks (for the weekly chart) and the odd
+    days at the ends of the period, so a year reads a few tens of thousands of counts instead of
+    every record. The same as `summary_from_records`, which the tests check.
 
     Department counts below `threshold` are None ("færre enn N"), so no small group can be
-    singled out; this holds for the department table and for each tool's breakdown. Three scans
-    of the period (the covering index makes them index-only on PostgreSQL): counts by kind, tool
-    and department over this and the previous period, counts per day, and the uncovered needs.
+    singled out; this holds for the department table and for each tool's breakdown.
     """
+    previous = gap_filter.previous()
+    filters = gap_filter.conditions(period=False, table=GapCount)
+    total = func.sum(GapCount.count)
+    in_period = _spans_condition(_spans(previous.start, previous.end, "month") + _spans(gap_filter.start, gap_filter.end, "month"))
+    counts = session.execute(
+        select(GapCount.kind, GapCount.private_tool, GapCount.department,
+               total.filter(GapCount.day >= gap_filter.start), total.filter(GapCount.day < gap_filter.start))
+        .where(in_period, *filters).group_by(GapCount.kind, GapCount.private_tool, GapCount.department)
+    )
+    days = session.execute(
+        select(GapCount.day, total).where(_spans_condition(_spans(gap_filter.start, gap_filter.end, "week")), *filters)
+        .group_by(GapCount.day)
+    )
+    needs = session.execute(
+        select(GapCount.need, total)
+        .where(_spans_condition(_spans(gap_filter.start, gap_filter.end, "month")), *filters, GapCount.kind == "missing_tool")
+        .group_by(GapCount.need).having(total > 0)
+    )
+    return _summary(gap_filter, threshold, top, counts, days, needs)
+
+
+def _spans(start: date, end: date, grain: str) -> list[tuple[str, date, date]]:
+    """The days start..end as (grain, first, last) ranges of `gap_counts` rows: whole weeks or
+    months as `grain` rows, the rest as day rows."""
+    units: list[tuple[str, date]] = []
+    day = start
+    while day <= end:
+        if grain == "week":
+            is_start, after = day.weekday() == 0, day + timedelta(days=7)
+        else:
+            after = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+            is_start = day.day == 1
+        if is_start and after - timedelta(days=1) <= end:
+            units.append((grain, day))
+            day = after
+        else:
+            units.append(("day", day))
+            day += timedelta(days=1)
+    spans: list[tuple[str, date, date]] = []
+    for unit, first in units:
+        if spans and spans[-1][0] == unit:
+            spans[-1] = (unit, spans[-1][1], first)
+        else:
+            spans.append((unit, first, first))
+    return spans
+
+
+def _spans_condition(spans: list[tuple[str, date, date]]):
+    return or_(*(and_(GapCount.grain == grain, GapCount.day.between(first, last)) for grain, first, last in spans))
+
+
+def summary_from_records(session: Session, gap_filter: GapFilter, threshold: int, top: int = TOP) -> dict:
+    """`summary` counted from the records themselves: what the gap counts must agree with (the
+    tests compare them; `bot gaps rebuild-rollup` recounts from the records). Three scans of the
+    period (index-only on PostgreSQL with the covering index): counts by kind, tool and department
+    over this and the previous period, counts per day, and the uncovered needs."""
     previous = gap_filter.previous()
     period = gap_filter.conditions()[:2]
     current, earlier = and_(*period), Gap.created_at < since_datetime(gap_filter.start)
     both = previous.conditions()[:1] + gap_filter.conditions()[1:]  # previous start .. current end, same filters
+    counts = session.execute(
+        select(Gap.kind, Gap.private_tool, Gap.department, func.count().filter(current), func.count().filter(earlier))
+        .where(*both).group_by(Gap.kind, Gap.private_tool, Gap.department)
+    )
+    day = _utc_day(session)
+    days = (
+        (date.fromisoformat(str(value)[:10]), count)
+        for value, count in session.execute(select(day, func.count()).where(*gap_filter.conditions()).group_by(day))
+    )
+    needs = session.execute(
+        select(Gap.need, func.count()).where(*gap_filter.conditions(), Gap.kind == "missing_tool").group_by(Gap.need)
+    )
+    return _summary(gap_filter, threshold, top, counts, days, needs)
 
+
+def _summary(gap_filter: GapFilter, threshold: int, top: int, counts, days, needs) -> dict:
+    """The summary from (kind, tool, department, now, before) rows, (day, count) rows (a week's
+    count may stand on its Monday) and (need, count) rows of missing tools."""
+    previous = gap_filter.previous()
     kinds, tools_now, tools_before = Counter(), Counter(), Counter()
     by_department, tool_departments = Counter(), defaultdict(Counter)
     totals = Counter()
-    for kind, tool, department, now, before in session.execute(
-        select(Gap.kind, Gap.private_tool, Gap.department, func.count().filter(current), func.count().filter(earlier))
-        .where(*both).group_by(Gap.kind, Gap.private_tool, Gap.department)
-    ):
+    for kind, tool, department, now, before in counts:
+        now, before = int(now or 0), int(before or 0)
         totals["now"] += now
         totals["before"] += before
         kinds[kind] += now
@@ -196,19 +270,18 @@ def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = 
         ordered = sorted((d for d, n in counts.items() if n), key=lambda d: (-counts[d], d is None, d or ""))
         return [{"department": d, "count": _shown(counts[d], threshold)} for d in ordered]
 
-    days = Counter()
-    day = _utc_day(session)
-    for value, count in session.execute(select(day, func.count()).where(*gap_filter.conditions()).group_by(day)):
-        days[date.fromisoformat(str(value)[:10])] += count
+    per_day = Counter()
+    for value, count in days:
+        per_day[value] += int(count or 0)
 
-    needs = Counter()
+    # Sorted, so that ties (two needs or two labels with the same count) come out the same
+    # whatever order the database grouped them in.
+    need_counts = Counter()
     labels: dict[str, Counter] = defaultdict(Counter)
-    for need, count in session.execute(
-        select(Gap.need, func.count()).where(*gap_filter.conditions(), Gap.kind == "missing_tool").group_by(Gap.need)
-    ):
+    for need, count in sorted(needs, key=lambda row: (row[0] is None, row[0] or "")):
         key = need_key(need)
-        needs[key] += count
-        labels[key][need or ""] += count
+        need_counts[key] += int(count)
+        labels[key][need or ""] += int(count)
 
     return {
         "period": {"from": gap_filter.start.isoformat(), "to": gap_filter.end.isoformat()},
@@ -225,9 +298,10 @@ def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = 
             for tool in top_tools
         ],
         "uncovered_needs": [
-            {"need": labels[key].most_common(1)[0][0] or None, "count": count} for key, count in needs.most_common(top)
+            {"need": labels[key].most_common(1)[0][0] or None, "count": count}
+            for key, count in need_counts.most_common(top)
         ],
-        "weeks": weekly(days, gap_filter.start, gap_filter.end),
+        "weeks": weekly(per_day, gap_filter.start, gap_filter.end),
         "departments": departments(by_department),
     }
 

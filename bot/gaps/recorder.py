@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import spool
+from bot.gaps import rollup  # noqa: F401  (keeps the dashboard's counts)
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
 from bot.language.detect import language_of
@@ -19,15 +20,14 @@ def _write_gap(session: Session, payload: dict) -> None:
     if session.scalar(select(Gap.id).where(Gap.record_id == payload["record_id"])) is None:
         values = dict(payload)
         values["created_at"] = datetime.fromisoformat(values["created_at"])
-        session.add(Gap(**values))
+        session.add(Gap(**values))  # bot.gaps.rollup counts it when it is flushed
 
 
 def _write_department(session: Session, payload: dict) -> None:
-    session.execute(
-        update(Gap)
-        .where(Gap.record_id.in_(payload["record_ids"]), Gap.department.is_(None))
-        .values(department=payload["department"])
-    )
+    for gap in session.scalars(
+        select(Gap).where(Gap.record_id.in_(payload["record_ids"]), Gap.department.is_(None))
+    ):
+        gap.department = payload["department"]  # through the ORM, so bot.gaps.rollup moves the count
 
 
 spool.register("gap", _write_gap)

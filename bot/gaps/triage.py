@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.gaps import rollup  # noqa: F401  (the status change moves the dashboard's counts)
 from bot.gaps.models import STATUSES, Gap, GapChange
 
 
