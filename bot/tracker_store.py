@@ -1,8 +1,9 @@
-"""Rasa's SQL tracker store, tuned for SQLite: write-ahead logging and fewer disk syncs.
+"""Rasa's SQL tracker store, tuned for SQLite: pooled connections, write-ahead logging and
+fewer disk syncs.
 
-On SQLite (the embedded default for `make run`) every message otherwise costs several fsyncs,
-which doubled the reply time. PostgreSQL is used as Rasa configures it. Loaded by module path
-from endpoints.yml.
+On SQLite (the embedded default for `make run`) SQLAlchemy 1.4 opens a new connection for every
+session and every commit syncs to disk, which doubled the reply time. PostgreSQL is used as Rasa
+configures it. Loaded by module path from endpoints.yml.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -24,5 +27,8 @@ class TrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = create_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.engine.dispose()  # connections opened while creating tables lack the pragmas
+            self.sessionmaker = sessionmaker(bind=self.engine)
