@@ -46,12 +46,7 @@ def channel_of(tracker: Tracker) -> str:
 
 
 def gap_state(tracker: Tracker) -> ConversationGaps:
-    return ConversationGaps(
-        logged=list(tracker.get_slot("gaps_logged") or []),
-        records=list(tracker.get_slot("gap_records") or []),
-        department=tracker.get_slot("department"),
-        department_asked=bool(tracker.get_slot("department_asked")),
-    )
+    return ConversationGaps.from_slots(tracker.slots)
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> List[Dict[Text, Any]]:

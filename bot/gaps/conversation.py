@@ -4,6 +4,7 @@ anonymously, and ask for the department once (never required)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from bot.assistant.replies import Answer, intent_button
 from bot.config import settings
@@ -23,6 +24,23 @@ class ConversationGaps:
     records: list[str] = field(default_factory=list)  # their record ids, for the department answer
     department: str | None = None
     department_asked: bool = False
+
+    @classmethod
+    def from_slots(cls, slots: Mapping[str, Any]) -> "ConversationGaps":
+        return cls(
+            logged=list(slots.get("gaps_logged") or []),
+            records=list(slots.get("gap_records") or []),
+            department=slots.get("department"),
+            department_asked=bool(slots.get("department_asked")),
+        )
+
+    def updated(self, slots: Mapping[str, Any]) -> "ConversationGaps":
+        """The state after an answer set `slots` (as Rasa applies them)."""
+        current = {
+            "gaps_logged": self.logged, "gap_records": self.records,
+            "department": self.department, "department_asked": self.department_asked,
+        }
+        return ConversationGaps.from_slots({**current, **slots})
 
 
 def notice(notes: list[GapNote], *, text: str, channel: str, state: ConversationGaps) -> Answer:

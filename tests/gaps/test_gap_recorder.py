@@ -34,15 +34,6 @@ def stored(url: str) -> list[Gap]:
         return list(session.scalars(select(Gap).order_by(Gap.id)))
 
 
-def after(state: ConversationGaps, answer) -> ConversationGaps:
-    """The conversation's state after an answer set its slots (as Rasa would)."""
-    slots = answer.slots
-    return ConversationGaps(
-        logged=slots.get("gaps_logged", state.logged),
-        records=slots.get("gap_records", state.records),
-        department=slots.get("department", state.department),
-        department_asked=slots.get("department_asked", state.department_asked),
-    )
 
 
 def department_payload(value: str) -> str:
@@ -69,7 +60,7 @@ def test_notice_records_each_gap_once_per_conversation_and_asks_the_department_o
         "department_asked": True,
     }
 
-    state = after(state, first)
+    state = state.updated(first.slots)
     again = notice([WHATSAPP, DROPBOX], text="og WhatsApp igjen", channel="rest", state=state)
     assert again.replies == [] and again.slots == {}
     assert len(stored(database)) == 2
@@ -118,8 +109,8 @@ def test_the_department_buttons_come_from_the_settings(database, monkeypatch, se
 
 
 def test_the_department_goes_to_this_conversations_records_only(database):
-    mine = after(ConversationGaps(), notice([WHATSAPP, DROPBOX], text="WhatsApp og Dropbox", channel="rest", state=ConversationGaps()))
-    other = after(ConversationGaps(), notice([GMAIL], text="Gmail", channel="rest", state=ConversationGaps()))
+    mine = ConversationGaps().updated(notice([WHATSAPP, DROPBOX], text="WhatsApp og Dropbox", channel="rest", state=ConversationGaps()).slots)
+    other = ConversationGaps().updated(notice([GMAIL], text="Gmail", channel="rest", state=ConversationGaps()).slots)
 
     answer = department_given("nav", mine)  # as typed: the settings' spelling is stored
     assert answer.slots == {"department": "NAV", "department_asked": True}
@@ -128,7 +119,7 @@ def test_the_department_goes_to_this_conversations_records_only(database):
     assert by_id == {mine.records[0]: "NAV", mine.records[1]: "NAV", other.records[0]: None}
 
     # A later gap in the same conversation is recorded with the department at once.
-    mine = after(mine, answer)
+    mine = mine.updated(answer.slots)
     later = notice([GMAIL], text="og Gmail?", channel="rest", state=mine)
     assert [r.text for r in later.replies] == [NOTED]
     assert stored(database)[-1].department == "NAV"
@@ -136,7 +127,7 @@ def test_the_department_goes_to_this_conversations_records_only(database):
 
 @pytest.mark.parametrize("answer_given", [DECLINED, "Vil ikke oppgi", "VIL IKKE OPPGI", None, ""])
 def test_declining_changes_nothing(database, answer_given):
-    state = after(ConversationGaps(), notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()))
+    state = ConversationGaps().updated(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()).slots)
     answer = department_given(answer_given, state)
     assert answer.slots == {"department": None, "department_asked": True}
     assert [r.text for r in answer.replies] == ["Helt greit. Takk likevel!"]
@@ -144,7 +135,7 @@ def test_declining_changes_nothing(database, answer_given):
 
 
 def test_a_department_not_in_the_list_changes_nothing(database):
-    state = after(ConversationGaps(), notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()))
+    state = ConversationGaps().updated(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()).slots)
     answer = department_given("Månebasen", state)
     assert answer.slots == {"department_asked": True}
     assert "fant ikke det området" in answer.replies[0].text

@@ -131,14 +131,6 @@ def outage(request, tmp_path, monkeypatch) -> Iterator[Outage]:
         source.up()
 
 
-def after(state: ConversationGaps, answer) -> ConversationGaps:
-    slots = answer.slots
-    return ConversationGaps(
-        logged=slots.get("gaps_logged", state.logged),
-        records=slots.get("gap_records", state.records),
-        department=slots.get("department", state.department),
-        department_asked=slots.get("department_asked", state.department_asked),
-    )
 
 
 def gaps(url: str) -> list[Gap]:
@@ -158,18 +150,18 @@ def spooled_lines(spool_dir: Path) -> list[str]:
 
 def test_records_wait_in_the_spool_and_the_next_write_replays_them_once(outage, spool_dir):
     state = ConversationGaps()
-    state = after(state, notice([WHATSAPP], text="Kan jeg bruke WhatsApp?", channel="rest", state=state))
+    state = state.updated(notice([WHATSAPP], text="Kan jeg bruke WhatsApp?", channel="rest", state=state).slots)
     assert [g.private_tool for g in gaps(outage.url)] == ["whatsapp"]
 
     outage.down()
     # The employee-facing code goes on as if nothing happened.
     answer = notice([DROPBOX, GMAIL], text="Dropbox eller Gmail? Ring 98765432", channel="teams", state=state)
     assert [r.text for r in answer.replies] == [NOTED]
-    state = after(state, answer)
+    state = state.updated(answer.slots)
     assert len(state.records) == 3
     chosen = department_given("NAV", state)
     assert chosen.slots["department"] == "NAV"
-    state = after(state, chosen)
+    state = state.updated(chosen.slots)
     feedback.to_inbox("fallback", "hæ? ring 98765432", "nlu_fallback", 0.3)
 
     lines = spooled_lines(spool_dir)
