@@ -180,3 +180,17 @@ def database(monkeypatch, db_url) -> str:
     """An empty, upgraded database (SQLite and PostgreSQL) that the code under test uses."""
     monkeypatch.setenv("BOT_DATABASE_URL", db_url)
     return db_url
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run `bot ARGS...` in-process; returns (exit code, stdout, stderr)."""
+    from bot.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

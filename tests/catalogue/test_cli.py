@@ -11,7 +11,6 @@ import pytest
 from bot import db
 from bot.catalogue import store
 from bot.catalogue.schema import parse
-from bot.cli import main
 
 CATALOGUE = Path(__file__).parent / "data" / "catalogue.yml"
 
@@ -28,17 +27,10 @@ BROKEN = textwrap.dedent("""\
 
 
 @pytest.fixture
-def cli(db_url, monkeypatch, capsys):
-    """Run `bot ARGS...` on the test database; returns (exit code, stdout, stderr)."""
+def cli(cli, db_url, monkeypatch):
+    """The shared `cli` fixture, on the test database."""
     monkeypatch.setenv("BOT_DATABASE_URL", db_url)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return cli
 
 
 def exported(url: str, fmt: str = "yaml") -> str:

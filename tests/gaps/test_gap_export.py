@@ -15,7 +15,6 @@ from typing import Iterator
 import pytest
 
 from bot import db
-from bot.cli import main
 from bot.gaps import report
 from bot.gaps.models import Gap
 
@@ -48,19 +47,6 @@ def gap_log(database) -> str:
                 text=text, language=language,
             ))
     return database
-
-
-@pytest.fixture
-def cli(capsys):
-    """Run `bot ARGS...`; returns (exit code, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @contextmanager
