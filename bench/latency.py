@@ -216,6 +216,7 @@ def without_tracker_store(endpoints: Path, target: Path) -> Path:
 def start_ours(args, work: Path, svc: "Services", name: str = "ours", endpoints: Path | None = None) -> Bot:
     from bot.config import settings
     from bot.runner import service_environment, services
+    from bot.service_secrets import HEADER
 
     work = work / name.replace(" ", "-").replace(",", "")
     work.mkdir()
@@ -243,7 +244,9 @@ def start_ours(args, work: Path, svc: "Services", name: str = "ours", endpoints:
     svc.wait_until_up(f"http://127.0.0.1:{rasa_port}/")
     m = Measurement(name, rel(model), startup_seconds=time.monotonic() - started)
     pids = {"rasa run": svc.processes[f"{name}: rasa"].pid, "action server": svc.processes[f"{name}: actions"].pid}
-    return Bot(m, f"http://127.0.0.1:{rasa_port}", tuple(args.questions or OUR_QUESTIONS), pids)
+    bot = Bot(m, f"http://127.0.0.1:{rasa_port}", tuple(args.questions or OUR_QUESTIONS), pids)
+    bot.session.headers[HEADER] = env["BOT_CHANNEL_SECRET"]  # our REST channel answers only our own services
+    return bot
 
 
 def floor_bot(fresh: bool) -> Path:

@@ -27,6 +27,8 @@ class Settings:
     rasa_host: str = "127.0.0.1"  # BOT_RASA_HOST: where the web service finds Rasa (another host in deploy/)
     rasa_replicas: tuple[str, ...] = ()  # BOT_RASA_URLS: Rasa base URLs the chat relay spreads over
     lock_store_url: str = "redis://127.0.0.1:6379/0"  # BOT_LOCK_STORE_URL: Redis for `bot run --cluster`
+    channel_secret: str = ""  # BOT_CHANNEL_SECRET: web → Rasa's REST channel; empty → var/channel-secret
+    action_secret: str = ""  # BOT_ACTION_SECRET: Rasa → the action server; empty → var/action-secret
 
     @property
     def rasa_url(self) -> str:
@@ -95,6 +97,8 @@ def settings() -> Settings:
         rasa_host=os.environ.get("BOT_RASA_HOST", "").strip() or "127.0.0.1",
         rasa_replicas=tuple(u.strip() for u in os.environ.get("BOT_RASA_URLS", "").split(",") if u.strip()),
         lock_store_url=os.environ.get("BOT_LOCK_STORE_URL", "").strip() or "redis://127.0.0.1:6379/0",
+        channel_secret=_secret("BOT_CHANNEL_SECRET", minimum_length=32),
+        action_secret=_secret("BOT_ACTION_SECRET", minimum_length=32),
     )
 
 

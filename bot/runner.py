@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT, Settings
+from bot.service_secrets import action_secret, channel_secret
 
 COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m"}
 CLUSTER_ENDPOINTS = "deploy/endpoints.production.yml"
@@ -32,29 +33,35 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)  # added to the shared environment
 
 
-def _actions(name: str, port: int) -> Service:
-    bin_dir = Path(sys.executable).parent
-    return Service(name, [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)])
+def actions_service(name: str, port: int) -> Service:
+    """The action server (bot/action_server.py): rasa-sdk's app behind BOT_ACTION_SECRET."""
+    return Service(name, [str(Path(sys.executable).parent / "python"), "-m", "bot.action_server", "--port", str(port)])
 
 
-def _rasa(name: str, model: Path, port: int, endpoints: str, env: dict[str, str] | None = None) -> Service:
-    """Rasa with its HTTP API only behind JWT, so `bot train` can switch its model."""
-    from bot.training.serving import jwt_secret
-
+def rasa_service(
+    name: str, model: Path, port: int, endpoints: str, jwt: str, env: dict[str, str] | None = None,
+) -> Service:
+    """Rasa with its HTTP API only behind the JWT secret `jwt`, so `bot train` can switch its model."""
     return Service(name, [
         str(Path(sys.executable).parent / "rasa"), "run", "--model", str(model), "--port", str(port),
         "--interface", "127.0.0.1", "--endpoints", endpoints, "--credentials", "credentials.yml",
-        "--enable-api", "--jwt-secret", jwt_secret(),
+        "--enable-api", "--jwt-secret", jwt,
     ], env or {})
 
 
-def _web(env: dict[str, str] | None = None) -> Service:
+def web_service(env: dict[str, str] | None = None) -> Service:
     return Service("web", [str(Path(sys.executable).parent / "python"), "-m", "bot.web"], env or {})
 
 
 def services(config: Settings, model: Path) -> list[Service]:
     """The three services of `bot run`."""
-    return [_actions("actions", config.action_port), _rasa("rasa", model, config.rasa_port, "endpoints.yml"), _web()]
+    from bot.training.serving import jwt_secret
+
+    return [
+        actions_service("actions", config.action_port),
+        rasa_service("rasa", model, config.rasa_port, "endpoints.yml", jwt_secret()),
+        web_service(),
+    ]
 
 
 def lock_store_environment(url: str) -> dict[str, str]:
@@ -89,16 +96,18 @@ def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[S
     """`replicas` action servers and Rasa servers (ports BOT_ACTION_PORT + i and BOT_RASA_PORT + i;
     Rasa i calls action server i) on the production endpoints, and the web service relaying to
     every Rasa server by conversation (bot/web/upstreams.py)."""
-    lock_store = lock_store_environment(config.lock_store_url)
+    from bot.training.serving import jwt_secret
+
+    lock_store, jwt = lock_store_environment(config.lock_store_url), jwt_secret()
     result, rasa_urls = [], []
     for number in range(replicas):
         action_port, rasa_port = config.action_port + number, config.rasa_port + number
-        result.append(_actions(f"actions-{number + 1}", action_port))
-        result.append(_rasa(f"rasa-{number + 1}", model, rasa_port, CLUSTER_ENDPOINTS, {
+        result.append(actions_service(f"actions-{number + 1}", action_port))
+        result.append(rasa_service(f"rasa-{number + 1}", model, rasa_port, CLUSTER_ENDPOINTS, jwt, {
             "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook", **lock_store,
         }))
         rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
-    result.append(_web({"BOT_RASA_URLS": ",".join(rasa_urls)}))
+    result.append(web_service({"BOT_RASA_URLS": ",".join(rasa_urls)}))
     return result
 
 
@@ -115,13 +124,15 @@ async def _pipe(name: str, width: int, stream: asyncio.StreamReader) -> None:
 
 
 def service_environment(config: Settings) -> dict[str, str]:
-    """The environment every service gets: ours plus the ports endpoints.yml refers to."""
+    """The environment every service gets: ours plus the ports and secrets endpoints.yml refers to.
+    The secrets are settled here, before the services start, so that all of them share one."""
     return {
         **os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
         "BOT_ACTION_PORT": str(config.action_port), "BOT_RASA_PORT": str(config.rasa_port),
         "SANIC_HOST": "127.0.0.1",  # rasa-sdk binds the action server to this (its default is 0.0.0.0)
         "BOT_WEB_PORT": str(config.web_port), "BOT_TRACKER_STORE_URL": config.tracker_store_url,
         "BOT_DATABASE_URL": config.database_url,
+        "BOT_CHANNEL_SECRET": channel_secret(config), "BOT_ACTION_SECRET": action_secret(config),
     }
 
 

@@ -11,21 +11,29 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 import requests
 
-from bot import db
+from bot import db, runner
 from bot.catalogue import store
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, settings
+from bot.service_secrets import HEADER
 from bot.training import model as training
 from bot.training.project import Project
 
 SEED = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
 STARTUP_SECONDS = 180
+# The services' shared secrets in every test run (so nothing is generated into the project's var/).
+SECRETS = {
+    "BOT_CHANNEL_SECRET": "test-channel-secret-" + "c" * 20,
+    "BOT_ACTION_SECRET": "test-action-secret-" + "a" * 20,
+    "BOT_RASA_JWT_SECRET": "test-rasa-jwt-secret-" + "j" * 20,
+}
+CHANNEL_HEADERS = {HEADER: SECRETS["BOT_CHANNEL_SECRET"]}  # what our web service sends to Rasa's REST channel
 
 
 def free_port() -> int:
@@ -56,6 +64,7 @@ def seeded_db_url(tmp_path_factory) -> str:
 @dataclass
 class Assistant:
     rasa_url: str
+    action_url: str
     db_url: str
     workdir: Path
     logs: list[Path]
@@ -66,7 +75,8 @@ class Assistant:
 
     def ask(self, sender: str, text: str) -> list[dict]:
         response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+            headers=CHANNEL_HEADERS, timeout=60,
         )
         response.raise_for_status()
         return response.json()
@@ -90,41 +100,44 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path])
     raise RuntimeError(f"{url} not up after {STARTUP_SECONDS} s:\n" + "\n".join(l.read_text()[-3000:] for l in logs))
 
 
+def start(service: runner.Service, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`service` as `bot run` starts it, with its output in `log`."""
+    return subprocess.Popen(service.command, cwd=PROJECT_ROOT, env={**env, **service.env}, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT)
+
+
+def service_environment(**changes) -> dict[str, str]:
+    """`bot run`'s environment for the services, with the test secrets and `changes` to the settings."""
+    return runner.service_environment(replace(
+        settings(), channel_secret=SECRETS["BOT_CHANNEL_SECRET"], action_secret=SECRETS["BOT_ACTION_SECRET"], **changes,
+    ))
+
+
 @contextmanager
 def running_assistant(
-    model: Path, db_url: str, workdir: Path, extra_env: dict[str, str] | None = None, rasa_args: tuple[str, ...] = (),
+    model: Path, db_url: str, workdir: Path, extra_env: dict[str, str] | None = None,
+    jwt_secret: str = SECRETS["BOT_RASA_JWT_SECRET"],
 ) -> Iterator[Assistant]:
-    """The action server and Rasa (all channels of credentials.yml, with the HTTP API) with `model` on
-    `db_url`, as `make run` starts them; `extra_env` adds to their environment, `rasa_args` to
-    Rasa's command line."""
+    """The action server and Rasa (all channels of credentials.yml, the HTTP API behind `jwt_secret`)
+    with `model` on `db_url`, as `bot run` starts them; `extra_env` adds to their environment."""
     rasa_port, action_port = free_port(), free_port()
     env = {
-        **os.environ, "BOT_DATABASE_URL": db_url, "BOT_ACTION_PORT": str(action_port),
-        "BOT_RASA_PORT": str(rasa_port), "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
-        "RASA_TELEMETRY_ENABLED": "false",
-        "BOT_TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}", "BOT_SPOOL_DIR": str(workdir / "spool"),
-        **(extra_env or {}),
+        **service_environment(database_url=db_url, tracker_store_url=f"sqlite:///{workdir / 'tracker.db'}",
+                              rasa_port=rasa_port, action_port=action_port),
+        "BOT_SPOOL_DIR": str(workdir / "spool"), **(extra_env or {}),
     }
-    bin_dir = Path(sys.executable).parent
-    commands = [
-        [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-        [
-            str(bin_dir / "rasa"), "run", "--model", str(model), "--port", str(rasa_port),
-            "--interface", "127.0.0.1", "--enable-api", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            *rasa_args,
-        ],
+    services = [
+        runner.actions_service("actions", action_port),
+        runner.rasa_service("rasa", model, rasa_port, "endpoints.yml", jwt_secret),
     ]
-    processes, logs = [], []
-    for number, command in enumerate(commands):
-        log = workdir / f"service{number}.log"
-        logs.append(log)
-        processes.append(subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT))
+    logs = [workdir / f"{service.name}.log" for service in services]
+    processes = [start(service, env, log) for service, log in zip(services, logs)]
     try:
         wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, logs)
         # /version needs no authentication (/status does once --jwt-secret is given); Rasa loads the
         # model before it answers any request, so it is up with its model when /version answers.
         wait_until_up(f"http://127.0.0.1:{rasa_port}/version", processes, logs)
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", db_url, workdir, logs)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", db_url, workdir, logs)
     finally:
         stop(processes)
 
@@ -159,14 +172,12 @@ def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
     """Our web service (`python -m bot.web`, chat page and relay) in front of the shared assistant."""
     port = free_port()
     env = {
-        **os.environ, "PYTHONUNBUFFERED": "1", "BOT_WEB_PORT": str(port), "BOT_HOST": "127.0.0.1",
-        "BOT_RASA_PORT": assistant.rasa_url.rsplit(":", 1)[1], "BOT_TRACKER_STORE_URL": assistant.tracker_store_url,
-        "BOT_DATABASE_URL": assistant.db_url,
+        **service_environment(web_port=port, rasa_port=int(assistant.rasa_url.rsplit(":", 1)[1]),
+                              tracker_store_url=assistant.tracker_store_url, database_url=assistant.db_url),
+        "BOT_HOST": "127.0.0.1",
     }
     log = tmp_path_factory.mktemp("web") / "web.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
+    process = start(runner.web_service(), env, log)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])
         yield WebService(f"http://127.0.0.1:{port}", assistant)
@@ -254,7 +265,7 @@ def running_stack(
         **os.environ, "BOT_DATABASE_URL": db_url, "BOT_TRACKER_STORE_URL": tracker_store_url,
         "BOT_LOCK_STORE_URL": lock_store_url, "BOT_WEB_PORT": str(web_port), "BOT_RASA_PORT": str(rasa_port),
         "BOT_ACTION_PORT": str(action_port), "BOT_HOST": "127.0.0.1", "BOT_SPOOL_DIR": str(workdir / "spool"),
-        "BOT_RASA_JWT_SECRET": "cluster-test-secret-" + "x" * 20,
+        **SECRETS,
     }
     env.pop("BOT_RASA_URLS", None)
     command = [str(Path(sys.executable).parent / "bot"), "run", "--model", str(model)]

@@ -175,6 +175,15 @@ def spool_dir(monkeypatch, tmp_path) -> Path:
     return directory
 
 
+@pytest.fixture(autouse=True)
+def service_secrets(monkeypatch) -> None:
+    """The web → Rasa and Rasa → action server secrets (else they are generated into var/)."""
+    from assistant_services import SECRETS
+
+    for name in ("BOT_CHANNEL_SECRET", "BOT_ACTION_SECRET"):
+        monkeypatch.setenv(name, SECRETS[name])
+
+
 @pytest.fixture
 def database(monkeypatch, db_url) -> str:
     """An empty, upgraded database (SQLite and PostgreSQL) that the code under test uses."""

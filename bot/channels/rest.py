@@ -3,6 +3,10 @@
 It keeps the name `rest`, so the webhook stays at /webhooks/rest/webhook. Of the client's
 metadata only the channel name is kept (`web` from our widget relay), for the gap log.
 
+Rasa's REST channel takes no authentication; only our web service may use it. Every request to
+this channel must carry BOT_CHANNEL_SECRET in `X-Digihjelpen-Secret` (bot/service_secrets.py),
+else it gets 401/403 before the body is looked at.
+
 Rasa's own REST channel assumes a JSON object with string fields: an empty body, a list, or a
 number as the message ends in an exception and a 500. This one checks the body first and answers
 400 (413 for a message longer than any employee writes), so malformed requests never reach Rasa.
@@ -10,13 +14,16 @@ number as the message ends in an exception and a 500. This one checks the body f
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
 
 from bot.privacy.masking import mask
+from bot.service_secrets import channel_secret, sanic_guard
 
 MAX_CHANNEL_NAME = 30
 MAX_SENDER_LENGTH = 200
@@ -42,6 +49,11 @@ class MaskedRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        webhook.middleware(sanic_guard(channel_secret()), "request")
+        return webhook
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         # Rasa's webhook calls this first, so the whole body is checked before anything else.

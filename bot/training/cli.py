@@ -1,4 +1,4 @@
-"""The `bot` commands for training: `bot train`, `bot model ensure|history|rollback` and
+"""The `bot` commands for training: `bot train`, `bot model ensure|history|rollback|switch` and
 `bot trainer inbox|assign|dismiss|export`. `bot.cli.build_parser` adds them with `add_commands`."""
 
 from __future__ import annotations
@@ -47,14 +47,19 @@ def _say(progress: ProgressLine):
     return say
 
 
+def _report_switch(switch) -> int:
+    """Print how the running Rasa replicas took the switch; 1 when some serve another model now."""
+    print(switch.message, file=sys.stdout if switch.complete else sys.stderr)
+    return 0 if switch.complete else 1
+
+
 def _report(outcome) -> int:
     print()
     print(outcome.table)
     print()
     if outcome.promoted:
         print(f"Promoted {outcome.candidate.name}: {outcome.reason}.")
-        print(outcome.switch.message)
-        return 0
+        return _report_switch(outcome.switch)
     print(f"Rejected {outcome.candidate.name}: {outcome.reason}.")
     print(f"The model in service stays: {outcome.in_service.name if outcome.in_service else 'none'}.")
     return 1
@@ -87,7 +92,7 @@ def cmd_model_ensure(args) -> int:
         return 1
     if outcome is not None:
         _report(outcome)
-        if outcome.in_service is None:
+        if outcome.in_service is None or (outcome.switch and not outcome.switch.complete):
             return 1
     return 0
 
@@ -134,8 +139,18 @@ def cmd_model_rollback(args) -> int:
     except RegistryError as error:
         raise _usage_error(str(error)) from None
     print(f"In service now: {new.name}" + (f" (instead of {old.name})." if old else "."))
-    print(switch.message)
-    return 0
+    return _report_switch(switch)
+
+
+def cmd_model_switch(args) -> int:
+    from bot.training.pipeline import switch
+    from bot.training.registry import RegistryError
+
+    try:
+        result = switch(Project())
+    except RegistryError as error:
+        raise _usage_error(str(error)) from None
+    return _report_switch(result)
 
 
 def cmd_trainer_inbox(args) -> int:
@@ -212,6 +227,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p = model.add_parser("rollback", help="put the previous promoted model (or NAME) back in service")
     p.add_argument("name", nargs="?", help="the model to put in service (see bot model history)")
     p.set_defaults(func=cmd_model_rollback)
+    model.add_parser("switch", help="switch every running Rasa (BOT_RASA_URLS) to the model in service").set_defaults(
+        func=cmd_model_switch)
 
     trainer = commands.add_parser("trainer", help="the trainer inbox").add_subparsers(dest="action", required=True, metavar="ACTION")
     p = trainer.add_parser("inbox", help="list the messages waiting for a trainer, newest first")

@@ -1,6 +1,6 @@
 """`bot train`: validate the data, train a candidate, evaluate it beside the model in service,
-promote it when it is not worse, and switch the running Rasa to it. Also `ensure` (what `make run`
-does: the same, but only when the inputs changed) and rollback.
+promote it when it is not worse, and switch the running Rasa (every replica) to it. Also `ensure`
+(what `make run` does: the same, but only when the inputs changed), rollback and `switch`.
 
 Every step reports through `say` (a line of text) and `progress` (Rasa's log while it works), so
 the command line and, later, the trainers' web page can show them.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from bot.config import settings
 from bot.training import evaluation, promotion, registry, serving
@@ -33,7 +33,7 @@ class Outcome:
 
 def train_and_promote(
     project: Project | None = None, *, tolerance: float | None = None, say: Say = print,
-    progress: Progress | None = None, rasa_url: str | None = None, secret: str | None = None,
+    progress: Progress | None = None, rasa_urls: Sequence[str] | None = None, secret: str | None = None,
 ) -> Outcome:
     """The whole `bot train`; raises TrainingError when the data is invalid or training fails."""
     project = project or Project()
@@ -65,7 +65,7 @@ def train_and_promote(
     switch = None
     if decision.promote:
         registry.put_in_service(candidate, decision.reason)
-        switch = serving.switch_running(candidate, rasa_url, secret)
+        switch = serving.switch_running(candidate, rasa_urls, secret)
     return Outcome(candidate, decision.promote, decision.reason, report,
                    registry.in_service(project.models_dir), switch)
 
@@ -99,9 +99,19 @@ def ensure(project: Project | None = None, *, say: Say = print, progress: Progre
     return train_and_promote(project, say=say, progress=progress)
 
 
-def rollback(project: Project | None = None, name: str | None = None, *, rasa_url: str | None = None,
+def rollback(project: Project | None = None, name: str | None = None, *, rasa_urls: Sequence[str] | None = None,
              secret: str | None = None) -> tuple[Path | None, Path, serving.Switch]:
     """Put the previous promoted model (or NAME) back in service and switch the running Rasa to it."""
     project = project or Project()
     old, new = registry.rollback(project.models_dir, name)
-    return old, new, serving.switch_running(new, rasa_url, secret)
+    return old, new, serving.switch_running(new, rasa_urls, secret)
+
+
+def switch(project: Project | None = None, *, rasa_urls: Sequence[str] | None = None,
+           secret: str | None = None) -> serving.Switch:
+    """Switch every running Rasa replica to the model in service (after a switch failed on one)."""
+    project = project or Project()
+    current = registry.in_service(project.models_dir)
+    if current is None:
+        raise registry.RegistryError("No model is in service, so there is nothing to switch to. Train one with `bot train`.")
+    return serving.switch_running(current, rasa_urls, secret)

@@ -8,41 +8,32 @@ To switch, we sign a short-lived HS256 token with that secret and call `PUT /mod
 model's path. Rasa's `requires_auth` (rasa/server.py) lets a JWT through when its payload has
 `{"user": {"role": "admin"}}`. Rasa loads the new model into a new agent with the same endpoints
 (tracker store, action server, lock store), so conversations go on where they were.
+
+With several Rasa replicas (BOT_RASA_URLS, as `bot run --cluster` has) every replica is switched,
+all at once, and the report names each one. A replica that did not switch while another did is a
+failure the caller must show: until it is fixed, replicas answer with different models.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
-from bot.config import PROJECT_ROOT, settings
+from bot.config import settings
+from bot.service_secrets import SECRETS_DIR, configured_or_generated
 
-SECRET_FILE = PROJECT_ROOT / "var" / "rasa-jwt-secret"
+SECRET_FILE = SECRETS_DIR / "rasa-jwt-secret"
 TOKEN_SECONDS = 300
 LOAD_TIMEOUT_SECONDS = 300
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 def jwt_secret(secret_file: Path = SECRET_FILE) -> str:
     """BOT_RASA_JWT_SECRET, or the secret in `secret_file`, created (mode 0600) when missing."""
-    configured = settings().rasa_jwt_secret
-    if configured:
-        return configured
-    try:
-        return secret_file.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
-    secret_file.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    try:
-        descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return secret_file.read_text(encoding="ascii").strip()
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(secret + "\n")
-    return secret
+    return configured_or_generated(settings().rasa_jwt_secret, secret_file)
 
 
 def admin_token(secret: str, seconds: int = TOKEN_SECONDS) -> str:
@@ -55,29 +46,77 @@ def admin_token(secret: str, seconds: int = TOKEN_SECONDS) -> str:
 
 
 @dataclass(frozen=True)
-class Switch:
+class ReplicaSwitch:
+    """What one Rasa server did when asked to switch."""
+
+    url: str
     switched: bool
-    message: str
+    running: bool  # False when nothing answered at `url` at all
+    detail: str  # a line for the report
 
 
-def switch_running(model: Path, rasa_url: str | None = None, secret: str | None = None) -> Switch:
-    """Ask the Rasa server at `rasa_url` (default: ours) to serve `model` from now on."""
+@dataclass(frozen=True)
+class Switch:
+    """The switch of every Rasa replica (BOT_RASA_URLS, else the one Rasa) to `model`."""
+
+    model: Path
+    replicas: tuple[ReplicaSwitch, ...]
+
+    @property
+    def switched(self) -> bool:
+        return all(replica.switched for replica in self.replicas)
+
+    @property
+    def complete(self) -> bool:
+        """Every replica serves the model, or none is running (then each serves it when started):
+        no replica is left answering with another model."""
+        return self.switched or not any(replica.running for replica in self.replicas)
+
+    @property
+    def message(self) -> str:
+        name = self.model.name
+        if len(self.replicas) == 1 and self.complete:
+            replica = self.replicas[0]
+            return (f"The running Rasa at {replica.url} now serves {name}." if replica.switched
+                    else f"Rasa is not running at {replica.url}; the next `bot run` serves {name}.")
+        if self.complete and not self.switched:
+            return f"No Rasa replica is running ({', '.join(r.url for r in self.replicas)}); the next `bot run` serves {name}."
+        lines = [f"  {replica.url}: {replica.detail}" for replica in self.replicas]
+        if self.switched:
+            return "\n".join([f"Every Rasa replica now serves {name}:", *lines])
+        return "\n".join([
+            f"Switch FAILED: {name} is in service, but not every running Rasa serves it:", *lines,
+            "A replica that did not switch answers with the model it had. Fix it, then run `bot model switch` "
+            "to switch every replica to the model in service (or `bot model rollback` to go back).",
+        ])
+
+
+def _switch_one(url: str, model: Path, token: str) -> ReplicaSwitch:
     import requests
 
-    rasa_url = rasa_url or settings().rasa_url
-    headers = {"Authorization": f"Bearer {admin_token(secret or jwt_secret())}"}
     try:
         response = requests.put(
-            f"{rasa_url}/model", json={"model_file": str(model.resolve())}, headers=headers, timeout=LOAD_TIMEOUT_SECONDS
+            f"{url}/model", json={"model_file": str(model.resolve())}, headers={"Authorization": f"Bearer {token}"},
+            timeout=(CONNECT_TIMEOUT_SECONDS, LOAD_TIMEOUT_SECONDS),
         )
-    except requests.ConnectionError:
-        return Switch(False, f"Rasa is not running at {rasa_url}; the next `bot run` serves {model.name}.")
+    except requests.ConnectionError:  # refused, unknown host, or no connection within the timeout
+        return ReplicaSwitch(url, False, False, "not running")
     except requests.RequestException as error:
-        return Switch(False, f"Could not reach Rasa at {rasa_url} ({error}); the next `bot run` serves {model.name}.")
+        return ReplicaSwitch(url, False, True, f"no answer ({error})")
     if response.status_code == 204:
-        return Switch(True, f"The running Rasa at {rasa_url} now serves {model.name}.")
+        return ReplicaSwitch(url, True, True, f"now serves {model.name}")
     if response.status_code in (401, 403):
-        return Switch(False, f"Rasa at {rasa_url} refused the switch (HTTP {response.status_code}): it was started with "
-                             "another JWT secret or without `bot run`. Restart it with `bot run`.")
-    return Switch(False, f"Rasa at {rasa_url} could not load {model.name} (HTTP {response.status_code}): "
-                         f"{response.text[:500]}")
+        return ReplicaSwitch(url, False, True, f"refused the switch (HTTP {response.status_code}): it was started "
+                                               "with another JWT secret or without `bot run`; restart it with `bot run`")
+    return ReplicaSwitch(url, False, True, f"could not load {model.name} (HTTP {response.status_code}): "
+                                           f"{response.text[:500]}")
+
+
+def switch_running(model: Path, rasa_urls: Sequence[str] | None = None, secret: str | None = None) -> Switch:
+    """Ask every Rasa replica (default: BOT_RASA_URLS, else ours) to serve `model` from now on, all
+    at once so that they serve different models for as short a time as possible."""
+    urls = [url.rstrip("/") for url in (rasa_urls or settings().rasa_urls)]
+    token = admin_token(secret or jwt_secret())
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        replicas = tuple(pool.map(lambda url: _switch_one(url, model, token), urls))
+    return Switch(model, replicas)

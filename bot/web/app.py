@@ -1,5 +1,11 @@
 """The web application: each part (the employees' chat, and later the admin pages) adds its
-routes through its own `setup(app)`; this module only composes them."""
+routes through its own `setup(app)`; this module only composes them.
+
+Same-origin only: no response carries CORS headers, so a page of another origin can neither read
+an answer nor send a request that needs a preflight. A browser's `Sec-Fetch-Site` header says
+where a request comes from; a state-changing request sent from another site (or a sibling
+subdomain: `same-site`) is refused, which plain forms and `text/plain` posts would otherwise reach.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ import aiohttp
 from aiohttp import web
 
 from bot.config import Settings, settings
-from bot.web import admin, api, chat
+from bot.service_secrets import HEADER, channel_secret
+from bot.web import admin, api, chat, teams_relay
 
 MAX_BODY = 64 * 1024
 TOO_LARGE = "Forespørselen er for stor. Skriv en kortere melding og prøv igjen."
+FOREIGN = "Forespørselen kom fra en annen nettside og ble avvist."
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @web.middleware
@@ -22,22 +31,32 @@ async def refuse_large_bodies(request: web.Request, handler) -> web.StreamRespon
         return web.json_response({"error": TOO_LARGE}, status=413)
 
 
+@web.middleware
+async def refuse_cross_site_writes(request: web.Request, handler) -> web.StreamResponse:
+    """403 for a state-changing request a browser says comes from another origin's page."""
+    if request.method not in SAFE_METHODS and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        return web.json_response({"error": FOREIGN}, status=403)
+    return await handler(request)
+
+
 async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
 async def _http_session(app: web.Application):
-    app["http"] = aiohttp.ClientSession()
+    """The client session for every call to Rasa; it carries the channel secret (bot/channels/rest.py)."""
+    app["http"] = aiohttp.ClientSession(headers={HEADER: channel_secret(app["settings"])})
     yield
     await app["http"].close()
 
 
 def create_app(config: Settings | None = None) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[refuse_large_bodies])
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[refuse_large_bodies, refuse_cross_site_writes])
     app["settings"] = config or settings()
     app.cleanup_ctx.append(_http_session)
     app.router.add_get("/health", health)
     chat.setup(app)
     admin.setup(app)
     api.setup(app)
+    teams_relay.setup(app)
     return app

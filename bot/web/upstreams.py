@@ -1,4 +1,4 @@
-"""The Rasa replicas behind the chat relay, and which replica a conversation goes to.
+"""The Rasa replicas behind the chat and Teams relays, and which replica a conversation goes to.
 
 Rasa's Redis lock store hands out tickets non-atomically across replicas, so two replicas can
 handle messages of one conversation at the same time. The relay therefore sends every message of
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Sequence
 
 import aiohttp
 
@@ -39,20 +40,33 @@ class Upstreams:
         """The replicas in the order `key` tries them: its own first, then its failover order."""
         return sorted(self.urls, key=lambda url: (score(url, key), url), reverse=True)
 
-    async def post_json(
-        self, session: aiohttp.ClientSession, path: str, key: str, payload: Any, timeout: aiohttp.ClientTimeout,
-    ) -> Any:
-        """POST `payload` to `path` on `key`'s replica (failing over past refused connections) and
-        return the parsed JSON answer. Raises aiohttp.ClientError, asyncio.TimeoutError or
-        ValueError (not JSON) when no replica answers properly."""
+    @asynccontextmanager
+    async def post(self, session: aiohttp.ClientSession, path: str, key: str, **request: Any
+                   ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """POST to `path` on `key`'s replica, failing over past replicas that refuse the connection,
+        and yield the response (released afterwards). `request` goes to aiohttp as it is (json or
+        data, headers, timeout). Raises aiohttp.ClientError or asyncio.TimeoutError when no replica
+        answers."""
         refused: aiohttp.ClientConnectorError | None = None
         for url in self.order(key):
             try:
-                async with session.post(f"{url}{path}", json=payload, timeout=timeout) as response:
-                    response.raise_for_status()
-                    return await response.json()
-            except aiohttp.ClientConnectorError as error:  # never connected: the message was not delivered
+                response = await session.post(f"{url}{path}", **request)
+            except aiohttp.ClientConnectorError as error:  # never connected: the request was not delivered
                 log.warning("Rasa at %s refused the connection; trying the next replica", url)
                 refused = error
+                continue
+            async with response:
+                yield response
+            return
         assert refused is not None
         raise refused
+
+    async def post_json(
+        self, session: aiohttp.ClientSession, path: str, key: str, payload: Any, timeout: aiohttp.ClientTimeout,
+    ) -> Any:
+        """POST `payload` to `path` on `key`'s replica and return the parsed JSON answer. Raises
+        aiohttp.ClientError, asyncio.TimeoutError or ValueError (not JSON) when no replica answers
+        properly."""
+        async with self.post(session, path, key, json=payload, timeout=timeout) as response:
+            response.raise_for_status()
+            return await response.json()

@@ -1,20 +1,26 @@
 """The Teams channel in a real `rasa run` with the trained model, talking to the fake Bot
 Framework: signed activities get answers posted to the connector (buttons as clickable cards),
-badly authenticated ones get 401 and are not processed at all."""
+badly authenticated ones get 401 and are not processed at all, also when our web service relays
+them (as in production)."""
 
 from __future__ import annotations
 
 import time
 import urllib.parse
+from dataclasses import replace
 
 import pytest
 import requests
-from assistant_services import running_assistant, seeded_database
+from assistant_services import SECRETS, running_assistant, seeded_database
 from fake_botframework import new_rsa_key
 from sqlalchemy import select
 
 from bot import db
+from bot.config import settings
 from bot.gaps.models import Gap
+from bot.training.serving import admin_token
+from bot.web.app import create_app
+from bot.web.teams_relay import PATH
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +39,8 @@ def post(assistant, activity: dict, token: str | None) -> requests.Response:
 
 
 def tracker(assistant, sender: str) -> dict:
-    response = requests.get(f"{assistant.rasa_url}/conversations/{urllib.parse.quote(sender, safe=':')}/tracker", timeout=30)
+    response = requests.get(f"{assistant.rasa_url}/conversations/{urllib.parse.quote(sender, safe=':')}/tracker",
+                            headers={"Authorization": f"Bearer {admin_token(SECRETS['BOT_RASA_JWT_SECRET'])}"}, timeout=30)
     response.raise_for_status()
     return response.json()
 
@@ -140,3 +147,24 @@ def test_a_wrong_token_cannot_redirect_replies(teams_assistant, botframework):
     activity = botframework.activity("hei", serviceUrl="http://127.0.0.1:9/elsewhere/")
     assert post(teams_assistant, activity, botframework.token()).status_code == 401
     assert botframework.replies_to(activity["conversation"]["id"]) == []
+
+
+async def test_activities_relayed_by_our_web_service_are_validated_and_answered_by_rasa(
+    teams_assistant, botframework, aiohttp_client,
+):
+    """The production path: the Bot Connector posts to the web service, which relays the request
+    unchanged to the sender's Rasa replica (bot/web/teams_relay.py); the token still passes Rasa's
+    checks, serviceUrl claim included, and a bad one is still refused."""
+    web = await aiohttp_client(create_app(replace(
+        settings(), rasa_replicas=(teams_assistant.rasa_url,), tracker_store_url=teams_assistant.tracker_store_url,
+    )))
+    activity = botframework.activity("hei")
+    response = await web.post(PATH, json=activity, headers={"Authorization": f"Bearer {botframework.token()}"})
+    assert response.status == 200
+    assert "robot" in texts(botframework.replies_to(activity["conversation"]["id"])).lower()
+
+    refused = botframework.activity("hei")
+    wrong_audience = botframework.token(aud="another-bot")
+    response = await web.post(PATH, json=refused, headers={"Authorization": f"Bearer {wrong_audience}"})
+    assert response.status == 401
+    assert botframework.replies_to(refused["conversation"]["id"]) == []

@@ -10,6 +10,7 @@ import uuid
 import aiohttp
 import pytest
 import requests
+from assistant_services import CHANNEL_HEADERS
 from sqlalchemy import create_engine, text
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -23,7 +24,8 @@ def texts(replies: list[dict]) -> str:
 
 
 def ask(rasa_url: str, sender: str, message: str) -> str:
-    response = requests.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+    response = requests.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                             headers=CHANNEL_HEADERS, timeout=60)
     response.raise_for_status()
     return texts(response.json())
 
@@ -72,7 +74,7 @@ def test_a_conversation_alternating_between_the_rasa_servers_keeps_its_context(c
 
 
 async def _concurrently(urls: list[str], sender: str, questions: list[str]) -> None:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+    async with aiohttp.ClientSession(headers=CHANNEL_HEADERS, timeout=aiohttp.ClientTimeout(total=120)) as session:
         async def post(url: str, question: str) -> None:
             async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": question}) as r:
                 assert r.status == 200

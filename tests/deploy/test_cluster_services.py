@@ -37,7 +37,7 @@ def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_bot
             "BOT_REDIS_PORT": "6380", "BOT_REDIS_PASSWORD": "pw", "BOT_REDIS_DB": "3",
         }
         actions = started[f"actions-{number}"].command
-        assert actions[actions.index("--port") + 1] == str(action_port)
+        assert actions[1:3] == ["-m", "bot.action_server"] and actions[actions.index("--port") + 1] == str(action_port)
     assert started["web"].env == {"BOT_RASA_URLS": "http://127.0.0.1:6005,http://127.0.0.1:6006"}
 
 

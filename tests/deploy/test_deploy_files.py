@@ -1,7 +1,9 @@
 """deploy/ checked without a container engine: the YAML parses, the compose services and the
 Kubernetes manifests set exactly the variables our code and the production endpoints read, every
-service has probes and limits, nothing secret is committed, and the image installs the lock. The
-production endpoints file is loaded by Rasa itself against the real Redis (BOT_TEST_REDIS_URL)."""
+service has probes and limits, the web service addresses every Rasa pod of the StatefulSet by
+name, the action servers keep their spool on per-pod volumes, nothing secret is committed, and the
+image installs the lock. The production endpoints file is loaded by Rasa itself against the real
+Redis (BOT_TEST_REDIS_URL)."""
 
 from __future__ import annotations
 
@@ -22,9 +24,11 @@ OUR_SERVICES = ("web", "rasa", "actions", "migrate")
 THIRD_PARTY = {"PYTHONUNBUFFERED", "RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL", "SANIC_HOST"}
 # Settings each service cannot do without in production (the embedded defaults are for laptops).
 REQUIRED = {
-    "web": {"BOT_DATABASE_URL", "BOT_TRACKER_STORE_URL", "BOT_SESSION_SECRET", "BOT_RASA_HOST", "BOT_HOST"},
-    "rasa": {"BOT_TRACKER_STORE_URL", "BOT_RASA_JWT_SECRET", "BOT_DATABASE_URL"},
-    "actions": {"BOT_DATABASE_URL"},
+    "web": {"BOT_DATABASE_URL", "BOT_TRACKER_STORE_URL", "BOT_SESSION_SECRET", "BOT_HOST", "BOT_CHANNEL_SECRET"},
+    "rasa": {
+        "BOT_TRACKER_STORE_URL", "BOT_RASA_JWT_SECRET", "BOT_DATABASE_URL", "BOT_CHANNEL_SECRET", "BOT_ACTION_SECRET",
+    },
+    "actions": {"BOT_DATABASE_URL", "BOT_ACTION_SECRET"},
 }
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_URL$")
 PLACEHOLDER = re.compile(r"^(|REPLACE_ME|\$\{[A-Z_]+(:?[?-][^}]*)?\})$")
@@ -50,13 +54,27 @@ def manifests() -> list[dict]:
     return [doc for path in K8S for doc in yaml.safe_load_all(path.read_text()) if doc]
 
 
-def deployments() -> dict[str, dict]:
-    return {d["metadata"]["name"].removeprefix("digihjelpen-"): d for d in manifests() if d["kind"] == "Deployment"}
+def workloads() -> dict[str, dict]:
+    """The Deployments and StatefulSets by short name (rasa, actions, web)."""
+    return {d["metadata"]["name"].removeprefix("digihjelpen-"): d for d in manifests()
+            if d["kind"] in ("Deployment", "StatefulSet")}
 
 
-def containers(deployment: dict) -> list[dict]:
-    spec = deployment["spec"]["template"]["spec"]
+def containers(workload: dict) -> list[dict]:
+    spec = workload["spec"]["template"]["spec"]
     return [*spec.get("initContainers", []), *spec["containers"]]
+
+
+def k8s_value(container: dict, name: str) -> str:
+    """The value the container's variable `name` gets, literal or from the ConfigMap."""
+    entry = next(e for e in container.get("env", []) if e["name"] == name)
+    if "value" in entry:
+        return entry["value"]
+    return configmap()[entry["valueFrom"]["configMapKeyRef"]["key"]]
+
+
+def service(name: str) -> dict:
+    return next(d for d in manifests() if d["kind"] == "Service" and d["metadata"]["name"] == name)
 
 
 def k8s_env(container: dict) -> set[str]:
@@ -90,22 +108,26 @@ def test_compose_services_set_only_variables_the_code_reads_and_all_it_requires(
         assert env <= known, f"{name} sets variables nothing reads: {sorted(env - known)}"
         assert REQUIRED.get(name, set()) <= env, f"{name} lacks {sorted(REQUIRED[name] - env)}"
     assert variables_in_endpoints() <= set(services["rasa"]["environment"])
+    assert "BOT_RASA_HOST" in services["web"]["environment"]  # compose runs one Rasa, reached by its service name
 
 
 def test_k8s_containers_set_only_variables_the_code_reads_and_all_it_requires():
     known = variables_read_by_code() | THIRD_PARTY
-    found = deployments()
+    found = workloads()
     assert set(found) == {"rasa", "actions", "web"}
-    for name, deployment in found.items():
-        for container in containers(deployment):
+    for name, workload in found.items():
+        for container in containers(workload):
             env = k8s_env(container)
             assert env <= known, f"{name}/{container['name']} sets variables nothing reads: {sorted(env - known)}"
-        assert REQUIRED[name] <= k8s_env(containers(deployment)[-1])
+        assert REQUIRED[name] <= k8s_env(containers(workload)[-1])
+    assert "BOT_RASA_URLS" in k8s_env(containers(found["web"])[-1])
     assert variables_in_endpoints() <= k8s_env(containers(found["rasa"])[-1])
     keys = set(configmap()) | set(secret()["stringData"])
-    for deployment in found.values():
-        for container in containers(deployment):
+    for workload in found.values():
+        for container in containers(workload):
             for entry in container.get("env", []):
+                if "value" in entry:
+                    continue
                 ref = entry.get("valueFrom", {})
                 key = (ref.get("configMapKeyRef") or ref.get("secretKeyRef") or {}).get("key", entry["name"])
                 assert key in keys, f"{entry['name']} refers to {key}, which neither the ConfigMap nor the Secret has"
@@ -113,14 +135,14 @@ def test_k8s_containers_set_only_variables_the_code_reads_and_all_it_requires():
 
 
 def test_replicas_probes_and_resources():
-    found = deployments()
+    found = workloads()
     assert found["rasa"]["spec"]["replicas"] >= 2 and found["actions"]["spec"]["replicas"] >= 2
     paths = {"web": "/health", "rasa": "/", "actions": "/health"}
-    for name, deployment in found.items():
-        for container in containers(deployment):
+    for name, workload in found.items():
+        for container in containers(workload):
             assert {"requests", "limits"} <= set(container["resources"]), f"{name}/{container['name']}"
             assert {"cpu", "memory"} <= set(container["resources"]["limits"])
-        main = deployment["spec"]["template"]["spec"]["containers"][0]
+        main = workload["spec"]["template"]["spec"]["containers"][0]
         for probe in ("readinessProbe", "livenessProbe"):
             assert main[probe]["httpGet"]["path"] == paths[name], (name, probe)
             assert main[probe]["httpGet"]["port"] in ("http", main["ports"][0]["containerPort"])
@@ -129,6 +151,53 @@ def test_replicas_probes_and_resources():
         if name not in ("proxy", "migrate"):
             assert service["healthcheck"]["test"], name
 
+
+def rasa_pod_urls(documents: list[dict]) -> list[str]:
+    """The URL of each pod of the Rasa StatefulSet: pod name, headless Service, container port."""
+    rasa = next(d for d in documents if d["kind"] == "StatefulSet" and d["metadata"]["name"] == "digihjelpen-rasa")
+    port = rasa["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"]
+    return [f"http://{rasa['metadata']['name']}-{n}.{rasa['spec']['serviceName']}:{port}"
+            for n in range(rasa["spec"]["replicas"])]
+
+
+def web_rasa_urls(documents: list[dict]) -> list[str]:
+    web = next(d for d in documents if d["metadata"]["name"] == "digihjelpen-web" and d["kind"] == "Deployment")
+    return k8s_value(containers(web)[-1], "BOT_RASA_URLS").split(",")
+
+
+def test_the_web_service_addresses_every_rasa_pod_by_name():
+    rasa = workloads()["rasa"]
+    assert rasa["kind"] == "StatefulSet"
+    governing = service(rasa["spec"]["serviceName"])
+    assert governing["spec"]["clusterIP"] == "None"  # headless: a DNS name per pod, no load balancing
+    assert governing["spec"]["selector"].items() <= rasa["spec"]["template"]["metadata"]["labels"].items()
+    configured, pods = web_rasa_urls(manifests()), rasa_pod_urls(manifests())
+    assert len(set(configured)) == len(configured)
+    assert sorted(configured) == sorted(pods), (
+        f"the Rasa StatefulSet has {len(pods)} replicas, so BOT_RASA_URLS in web.yaml must be {','.join(pods)}")
+
+
+def test_the_action_servers_keep_their_spool_on_a_volume_of_their_own():
+    """The action servers write the gap, inbox and feedback records; what waits in a pod's spool
+    while the database is down must outlive the pod (compose: a named volume)."""
+    actions = workloads()["actions"]
+    assert actions["kind"] == "StatefulSet"
+    pod = actions["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == k8s_value(container, "BOT_SPOOL_DIR"))
+    assert mount["name"] in {claim["metadata"]["name"] for claim in actions["spec"]["volumeClaimTemplates"]}
+    assert mount["name"] not in {volume["name"] for volume in pod.get("volumes", [])}  # no emptyDir shadowing it
+    assert pod["securityContext"]["fsGroup"] == pod["securityContext"]["runAsUser"]  # the volume is writable
+    actions_service = compose()["services"]["actions"]
+    assert f"spool:{actions_service['environment']['BOT_SPOOL_DIR']}" in actions_service["volumes"]
+    assert "spool" in compose()["volumes"]
+
+
+def test_only_the_web_service_is_exposed_the_teams_webhook_included():
+    ingress = next(d for d in manifests() if d["kind"] == "Ingress")
+    backends = [(path["path"], path["backend"]["service"]["name"])
+                for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]]
+    assert backends == [("/", "digihjelpen-web")]
 
 def test_no_secret_values_are_committed():
     for name, value in secret()["stringData"].items():
@@ -156,14 +225,15 @@ def test_the_image_installs_the_lock_on_python_3_10():
     assert "--no-deps -e ." in dockerfile  # our package without re-resolving anything
     for service in OUR_SERVICES:
         assert compose()["services"][service]["build"]["dockerfile"] == "deploy/Dockerfile"
-    for deployment in deployments().values():
-        for container in containers(deployment):
+    for workload in workloads().values():
+        for container in containers(workload):
             assert container["image"].startswith("digihjelpen:")
 
 
 def test_the_proxy_terminates_tls_with_a_mounted_certificate():
     caddyfile = (DEPLOY / "Caddyfile").read_text()
     assert "tls /certs/tls.crt /certs/tls.key" in caddyfile and "reverse_proxy web:8080" in caddyfile
+    assert caddyfile.count("reverse_proxy") == 1  # everything, the Teams webhook included, goes to web
     assert "./certs:/certs:ro" in compose()["services"]["proxy"]["volumes"]
     assert compose()["networks"]["back"]["internal"] is True
     for name in ("rasa", "actions", "postgres", "redis"):
@@ -198,3 +268,23 @@ async def test_rasa_reads_the_production_endpoints_and_locks_in_redis(redis_env)
     async with store.lock(conversation):
         assert store.get_lock(conversation) is not None  # held in Redis, visible to every replica
     assert store.get_lock(conversation) is None
+
+
+def test_the_action_servers_answer_only_requests_with_the_secret():
+    entry_point = ["python", "-m", "bot.action_server"]
+    assert compose()["services"]["actions"]["command"][:3] == entry_point
+    assert containers(workloads()["actions"])[-1]["command"][:3] == entry_point
+
+
+@pytest.mark.parametrize("path", [PROJECT_ROOT / "endpoints.yml", DEPLOY / "endpoints.production.yml"])
+def test_rasa_sends_the_action_server_its_secret(path, monkeypatch):
+    from rasa.utils.endpoints import read_endpoint_config
+
+    from bot.runner import lock_store_environment
+    from bot.service_secrets import HEADER
+
+    for name in ("BOT_ACTION_PORT", "BOT_ACTION_URL", *lock_store_environment("redis://cache")):
+        monkeypatch.setenv(name, "1")
+    monkeypatch.setenv("BOT_ACTION_SECRET", "the-action-secret-" + "a" * 20)
+    endpoint = read_endpoint_config(str(path), "action_endpoint")
+    assert endpoint.headers == {HEADER: "the-action-secret-" + "a" * 20}  # EndpointConfig.request sends these

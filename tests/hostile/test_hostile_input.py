@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 import requests
 from aiohttp import web
+from assistant_services import CHANNEL_HEADERS
 from hostile_messages import cases
 
 from bot.config import settings
@@ -89,7 +90,8 @@ def test_the_rest_channel_survives_hostile_requests_without_a_5xx(assistant):
     statuses: Counter = Counter()
     with requests.Session() as session:
         for case in cases(COUNT, lambda message: {"sender": f"hostile-{next(wrap)}", "message": message}):
-            response = session.post(webhook, data=case.body, headers={"Content-Type": case.content_type}, timeout=60)
+            response = session.post(webhook, data=case.body, headers={**CHANNEL_HEADERS, "Content-Type": case.content_type},
+                                    timeout=60)
             statuses[response.status_code] += 1
             assert response.status_code in REST_STATUSES, (case.label, response.status_code, response.text[:500])
     assert statuses[200] > 50 and statuses[400] > 50, statuses
@@ -104,5 +106,5 @@ def test_the_rest_channel_survives_hostile_requests_without_a_5xx(assistant):
 ])
 def test_the_rest_channel_refuses_malformed_bodies_with_4xx(assistant, body, status):
     response = requests.post(f"{assistant.rasa_url}/webhooks/rest/webhook", data=body,
-                             headers={"Content-Type": "application/json"}, timeout=60)
+                             headers={**CHANNEL_HEADERS, "Content-Type": "application/json"}, timeout=60)
     assert response.status_code == status, response.text[:300]

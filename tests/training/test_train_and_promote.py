@@ -50,7 +50,7 @@ def test_a_worse_candidate_is_rejected_and_the_model_in_service_stays(project, i
     questions.write_text(questions.read_text(encoding="utf-8").replace("- intent: tool_access", "- intent: tool_support"),
                          encoding="utf-8")
     said = []
-    outcome = pipeline.train_and_promote(project, say=said.append, rasa_url="http://127.0.0.1:9", secret=SECRET)
+    outcome = pipeline.train_and_promote(project, say=said.append, rasa_urls=["http://127.0.0.1:9"], secret=SECRET)
     print("\n".join(said))
 
     assert not outcome.promoted
@@ -71,7 +71,7 @@ def test_a_missed_message_goes_through_the_inbox_into_a_model_that_answers_it(pr
     monkeypatch.setenv("BOT_DATABASE_URL", db_url)  # evaluation uses the configured catalogue
     workdir = tmp_path / "assistant"
     workdir.mkdir()
-    with running_assistant(in_service, db_url, workdir, rasa_args=("--jwt-secret", SECRET)) as rasa:
+    with running_assistant(in_service, db_url, workdir, jwt_secret=SECRET) as rasa:
         sender = "trainer-e2e"
         rasa.texts(sender, "hei")
         assert ANSWER not in rasa.texts(sender, MISSED)  # not understood, or "I cannot help with that"
@@ -85,7 +85,7 @@ def test_a_missed_message_goes_through_the_inbox_into_a_model_that_answers_it(pr
         assert assignment.assigned == [item.id]
 
         said = []
-        outcome = pipeline.train_and_promote(project, say=said.append, rasa_url=rasa.rasa_url, secret=SECRET)
+        outcome = pipeline.train_and_promote(project, say=said.append, rasa_urls=[rasa.rasa_url], secret=SECRET)
         print("\n".join(said))
         assert outcome.promoted, f"{outcome.reason}\n{outcome.table}"
         assert outcome.switch.switched, outcome.switch.message
@@ -98,12 +98,12 @@ def test_a_missed_message_goes_through_the_inbox_into_a_model_that_answers_it(pr
         assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["hei", MISSED, MISSED]
 
         # Without the secret, the API refuses to switch models.
-        refused = serving.switch_running(in_service, rasa.rasa_url, "not-the-secret-" * 3)
-        assert not refused.switched and "refused" in refused.message
+        refused = serving.switch_running(in_service, [rasa.rasa_url], "not-the-secret-" * 3)
+        assert not refused.complete and "refused" in refused.message
         assert rasa.texts(sender, MISSED) == ANSWER
 
         # Rollback puts the old model back in service and in the running server.
-        old, new, switch = pipeline.rollback(project, rasa_url=rasa.rasa_url, secret=SECRET)
+        old, new, switch = pipeline.rollback(project, rasa_urls=[rasa.rasa_url], secret=SECRET)
         assert (old, new) == (outcome.candidate, in_service) and switch.switched
         assert registry.read_record(outcome.candidate)["status"] == "withdrawn"
         assert ANSWER not in rasa.texts(sender, MISSED)

@@ -1,0 +1,48 @@
+"""The action server: `python -m bot.action_server --port 5055`.
+
+rasa-sdk's app with our actions (actions/), answering only Rasa: Rasa 3.6 and rasa-sdk have no
+authentication, so every request except the `/health` probe must carry BOT_ACTION_SECRET in
+`X-Digihjelpen-Secret` (Rasa sends it from endpoints.yml's action_endpoint headers), else 401/403.
+No CORS headers: no browser has any business here. It binds to SANIC_HOST (default 0.0.0.0, for
+containers) as rasa-sdk does; `bot run` sets 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+# spaCy (through thinc) imports TensorFlow whenever it is installed; the actions never need it.
+sys.modules.setdefault("tensorflow", None)
+
+from rasa_sdk import endpoint, utils  # noqa: E402
+from sanic import Sanic  # noqa: E402
+
+from bot.config import settings  # noqa: E402
+from bot.service_secrets import action_secret, sanic_guard  # noqa: E402
+
+ACTIONS_PACKAGE = "actions"
+OPEN_PATHS = ("/health",)
+
+
+def create_app(secret: str) -> Sanic:
+    """rasa-sdk's app with our actions, refusing requests without `secret` (except OPEN_PATHS)."""
+    app = endpoint.create_app(ACTIONS_PACKAGE, cors_origins=None)
+    app.register_middleware(sanic_guard(secret, OPEN_PATHS), "request")
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Digihjelpen's action server (rasa-sdk behind a shared secret)")
+    parser.add_argument("--port", type=int, default=settings().action_port)
+    args = parser.parse_args(argv)
+    utils.configure_colored_logging(logging.INFO)
+    utils.update_sanic_log_level()
+    app = create_app(action_secret())
+    app.run(os.environ.get("SANIC_HOST", "0.0.0.0"), args.port, workers=utils.number_of_sanic_workers())
+
+
+if __name__ == "__main__":
+    main()
