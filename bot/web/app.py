@@ -19,6 +19,7 @@ from bot.web import admin, api, chat, teams_relay
 MAX_BODY = 64 * 1024
 TOO_LARGE = "Forespørselen er for stor. Skriv en kortere melding og prøv igjen."
 FOREIGN = "Forespørselen kom fra en annen nettside og ble avvist."
+COMPRESSED = "Forespørselen kan ikke være komprimert. Send den på nytt uten komprimering."
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -29,6 +30,16 @@ async def refuse_large_bodies(request: web.Request, handler) -> web.StreamRespon
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
         return web.json_response({"error": TOO_LARGE}, status=413)
+
+
+@web.middleware
+async def refuse_compressed_bodies(request: web.Request, handler) -> web.StreamResponse:
+    """415 for a compressed request body, before aiohttp would inflate it: aiohttp 3.9 (pinned by
+    Rasa) has zip-bomb and quadratic-CPU advisories in request decompression (docs/security.md).
+    Our widget and Teams never compress what they send."""
+    if request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+        return web.json_response({"error": COMPRESSED}, status=415)
+    return await handler(request)
 
 
 @web.middleware
@@ -51,7 +62,9 @@ async def _http_session(app: web.Application):
 
 
 def create_app(config: Settings | None = None) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[refuse_large_bodies, refuse_cross_site_writes])
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[
+        refuse_compressed_bodies, refuse_large_bodies, refuse_cross_site_writes,
+    ])
     app["settings"] = config or settings()
     app.cleanup_ctx.append(_http_session)
     app.router.add_get("/health", health)

@@ -5,6 +5,7 @@ one is tested in tests/browser/test_widget.py)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from dataclasses import replace
@@ -130,6 +131,16 @@ async def test_messages_over_1000_characters_are_refused_in_norwegian(client, ra
     assert response.status == 413
     assert (await response.json())["error"] == "Meldingen er for lang. Skriv kortere, høyst 1000 tegn."
     assert len(rasa.received) == 1
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "GZIP, identity"])
+async def test_compressed_bodies_are_refused_before_they_are_inflated(client, rasa, encoding):
+    bomb = gzip.compress(json.dumps({"message": "a" * 10_000_000}).encode())  # 10 MB in ~10 KB
+    response = await client.post("/api/messages", data=bomb, headers={
+        "Content-Type": "application/json", "Content-Encoding": encoding})
+    assert response.status == 415
+    assert "uten komprimering" in (await response.json())["error"]
+    assert rasa.received == []
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[]", b'{"message": 5}', b"{}"])
