@@ -344,7 +344,7 @@ def cmd_run(args) -> int:
     import asyncio
 
     from bot.config import settings
-    from bot.runner import cluster_problems, cluster_services, run_all, service_environment, services
+    from bot.runner import announced, cluster_problems, cluster_services, rasa_urls_of, run_all, service_environment, services
     from bot.training.model import ensure_spacy_model
     from bot.training.registry import in_service
 
@@ -363,7 +363,8 @@ def cmd_run(args) -> int:
     ensure_spacy_model()
     chosen = cluster_services(config, model, args.replicas) if args.cluster else services(config, model)
     print(f"Starting Digihjelpen: web http://{config.host}:{config.web_port}/  (Ctrl-C stops)", flush=True)
-    return asyncio.run(run_all(chosen, service_environment(config)))
+    with announced(rasa_urls_of(chosen, config)):
+        return asyncio.run(run_all(chosen, service_environment(config)))
 
 
 # --- the parser ----------------------------------------------------------------------------------

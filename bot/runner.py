@@ -10,11 +10,13 @@ Ctrl-C (or SIGTERM) stops every service; if one of them dies, the others are sto
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT, Settings
@@ -24,6 +26,8 @@ COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m"}
 CLUSTER_ENDPOINTS = "deploy/endpoints.production.yml"
 RESET = "\033[0m"
 STOP_GRACE_SECONDS = 10
+# The Rasa servers a running `bot run` started, so `bot train` in another shell switches them all.
+RUNNING_RASA_FILE = PROJECT_ROOT / "var" / "running-rasa-urls"
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,33 @@ def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[S
         rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
     result.append(web_service({"BOT_RASA_URLS": ",".join(rasa_urls)}))
     return result
+
+
+def rasa_urls_of(service_list: list[Service], config: Settings) -> tuple[str, ...]:
+    """The Rasa servers among `service_list`: what the web service relays to."""
+    web = next((s for s in service_list if s.name == "web"), None)
+    listed = web.env.get("BOT_RASA_URLS", "") if web else ""
+    return tuple(url for url in listed.split(",") if url) or config.rasa_urls
+
+
+@contextlib.contextmanager
+def announced(rasa_urls: tuple[str, ...]) -> Iterator[None]:
+    """Write `rasa_urls` to RUNNING_RASA_FILE while the services run (read by `running_rasa_urls`)."""
+    path = RUNNING_RASA_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(rasa_urls) + "\n", encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def running_rasa_urls() -> tuple[str, ...]:
+    """The Rasa servers a `bot run` on this machine announced; empty when none runs."""
+    try:
+        return tuple(line.strip() for line in RUNNING_RASA_FILE.read_text(encoding="utf-8").splitlines() if line.strip())
+    except FileNotFoundError:
+        return ()
 
 
 def _label(name: str, width: int) -> str:

@@ -9,7 +9,8 @@ model's path. Rasa's `requires_auth` (rasa/server.py) lets a JWT through when it
 `{"user": {"role": "admin"}}`. Rasa loads the new model into a new agent with the same endpoints
 (tracker store, action server, lock store), so conversations go on where they were.
 
-With several Rasa replicas (BOT_RASA_URLS, as `bot run --cluster` has) every replica is switched,
+With several Rasa replicas (BOT_RASA_URLS, or those a running `bot run --cluster` announced in
+var/running-rasa-urls) every replica is switched,
 all at once, and the report names each one. A replica that did not switch while another did is a
 failure the caller must show: until it is fixed, replicas answer with different models.
 """
@@ -112,10 +113,19 @@ def _switch_one(url: str, model: Path, token: str) -> ReplicaSwitch:
                                            f"{response.text[:500]}")
 
 
+def default_rasa_urls() -> tuple[str, ...]:
+    """BOT_RASA_URLS, else the Rasa servers `bot run` (or `bot run --cluster`) announced on this
+    machine, else the single Rasa of the settings."""
+    from bot.runner import running_rasa_urls
+
+    config = settings()
+    return config.rasa_replicas or running_rasa_urls() or config.rasa_urls
+
+
 def switch_running(model: Path, rasa_urls: Sequence[str] | None = None, secret: str | None = None) -> Switch:
     """Ask every Rasa replica (default: BOT_RASA_URLS, else ours) to serve `model` from now on, all
     at once so that they serve different models for as short a time as possible."""
-    urls = [url.rstrip("/") for url in (rasa_urls or settings().rasa_urls)]
+    urls = [url.rstrip("/") for url in (rasa_urls or default_rasa_urls())]
     token = admin_token(secret or jwt_secret())
     with ThreadPoolExecutor(max_workers=len(urls)) as pool:
         replicas = tuple(pool.map(lambda url: _switch_one(url, model, token), urls))
