@@ -29,6 +29,8 @@ class Settings:
     lock_store_url: str = "redis://127.0.0.1:6379/0"  # BOT_LOCK_STORE_URL: Redis for `bot run --cluster`
     channel_secret: str = ""  # BOT_CHANNEL_SECRET: web → Rasa's REST channel; empty → var/channel-secret
     action_secret: str = ""  # BOT_ACTION_SECRET: Rasa → the action server; empty → var/action-secret
+    event_broker_url: str = ""  # BOT_EVENT_BROKER_URL: amqp(s)://, postgresql:// or sqlite:/// (bot/event_broker.py)
+    event_broker_queue: str = "digihjelpen_events"  # BOT_EVENT_BROKER_QUEUE: the RabbitMQ queue
 
     @property
     def rasa_url(self) -> str:
@@ -99,6 +101,8 @@ def settings() -> Settings:
         lock_store_url=os.environ.get("BOT_LOCK_STORE_URL", "").strip() or "redis://127.0.0.1:6379/0",
         channel_secret=_secret("BOT_CHANNEL_SECRET", minimum_length=32),
         action_secret=_secret("BOT_ACTION_SECRET", minimum_length=32),
+        event_broker_url=os.environ.get("BOT_EVENT_BROKER_URL", "").strip(),
+        event_broker_queue=os.environ.get("BOT_EVENT_BROKER_QUEUE", "").strip() or "digihjelpen_events",
     )
 
 
