@@ -10,10 +10,12 @@ upgrades it with our migrations, fills `gaps` in SQL with generate_series (two y
 the order they were made, as a log grows, skewed towards a few private tools and departments),
 VACUUM ANALYZEs it, and
 times what the admin pages and the API run (bot.gaps.queries.summary and list_page, the real
-code; the summary both from the records, as before migration 0004, and from 0004's gap counts) for several filters: p50 and max over repeated runs after one warm-up. It does so twice,
-without the index migration 0003 adds and with it, prints the EXPLAIN ANALYZE plans of every SQL
-statement behind the slowest cases, and drops the database. The goal (under 300 ms each) is
-reported, never asserted. The report also goes to bench/results/gaps_dashboard.md.
+code; the summary both from the records, as before migration 0004, and from the gap counts of
+bot.gaps.rollup, migrations 0004-0005) for several filters: p50 and max over repeated runs after
+one warm-up. It times the records twice, without the index migration 0003 adds and with it,
+prints the EXPLAIN (ANALYZE, BUFFERS) plans of every SQL statement behind the slowest cases, and
+drops the database. The goal (under 300 ms each) is reported, never asserted. The report also
+goes to bench/results/gaps_dashboard.md.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ def cases(today: date) -> tuple[list, list]:
         ("90 days", f(90), None),
         ("365 days", f(365), None),
         ("365 days, status=ny", f(365, status="ny"), None),
+        ("365 days, need~skjema (from gap_counts)", f(365, need="skjema"), None),
     ]
     lists = [
         ("30 days, page 1 (default)", f(30), 1),
@@ -185,15 +188,20 @@ def main() -> int:
             size = connection.execute(text("SELECT pg_size_pretty(pg_total_relation_size('gaps'))")).scalar()
         started = time.perf_counter()
         with db.session_scope(url) as session:
-            count_rows = rollup.rebuild(session)  # what migration 0004 / `bot gaps rebuild-rollup` do
+            rollup.rebuild(session)  # what migration 0005 / `bot gaps rebuild-rollup` do
+        counted = []
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE gap_counts"))
-            counts_size = connection.execute(text("SELECT pg_size_pretty(pg_total_relation_size('gap_counts'))")).scalar()
+            for model in rollup.TABLES:
+                table_name = model.__tablename__
+                connection.execute(text(f"VACUUM ANALYZE {table_name}"))
+                grains = dict(connection.execute(text(f"SELECT grain, count(*) FROM {table_name} GROUP BY grain")).all())
+                table_size = connection.execute(text(f"SELECT pg_size_pretty(pg_total_relation_size('{table_name}'))")).scalar()
+                counted.append(f"{table_name} {sum(grains.values()):,} rows ("
+                               + ", ".join(f"{grain} {grains.get(grain, 0):,}" for grain in rollup.GRAINS) + f"), {table_size}")
         rollup_s = time.perf_counter() - started
         report += [f"PostgreSQL {server}. Generated {args.rows:,} rows in {fill_s:.1f} s (INSERT … SELECT generate_series); "
                    f"table with the 0002 indexes: {size}. "
-                   f"Counted it into gap_counts (rollup.rebuild + VACUUM ANALYZE): {rollup_s:.1f} s, {count_rows:,} rows "
-                   f"(day, week, month), {counts_size}.", ""]
+                   f"Counted it (rollup.rebuild + VACUUM ANALYZE): {rollup_s:.1f} s; {'; '.join(counted)}.", ""]
         print("\n".join(report), flush=True)
 
         today = datetime.now(timezone.utc).date()
@@ -213,7 +221,7 @@ def main() -> int:
                     print(f"{variant:>7} index  {kind}: {label:<45} p50 {percentile(timings, 50):7.1f} ms  max {max(timings):7.1f} ms", flush=True)
         for label, gap_filter, page in summaries:
             results[("counts", f"summary: {label}")] = timings = run(url, label, gap_filter, page, args.repeat, counts=True)
-            print(f" gap_counts  summary: {label:<45} p50 {percentile(timings, 50):7.1f} ms  max {max(timings):7.1f} ms", flush=True)
+            print(f"     counts  summary: {label:<45} p50 {percentile(timings, 50):7.1f} ms  max {max(timings):7.1f} ms", flush=True)
 
         rows = []
         for kind_label in dict.fromkeys(k for v, k in results if v != "counts"):
@@ -228,15 +236,17 @@ def main() -> int:
         report += [
             f"Milliseconds per call of bot.gaps.queries (a new session each time, as a request has), "
             f"{args.repeat} timed runs after one warm-up. Goal: under {GOAL_MS:.0f} ms.", "",
-            table(["case", "p50 without", "max without", "p50 with 0003", "max with 0003", "p50 0004 counts",
-                   "max 0004 counts", f"max < {GOAL_MS:.0f} ms"], rows, align="lrrrrrrl"),
+            table(["case", "p50 without", "max without", "p50 with 0003", "max with 0003", "p50 counts",
+                   "max counts", f"max < {GOAL_MS:.0f} ms"], rows, align="lrrrrrrl"),
+            "", f"Load average at the end: {' / '.join(f'{value:.1f}' for value in os.getloadavg())} (1 / 5 / 15 min).",
             "",
             "## Plans with the 0003 index", "",
         ]
         for label, gap_filter, page in (summaries[2], lists[2], lists[4]):
             report += [f"### {'summary' if page is None else 'list'}: {label}", "", explain(url, gap_filter, page), ""]
-        report += ["## Plans of the summary from the gap counts (0004)", "", f"### summary: {summaries[2][0]}", "",
-                   explain(url, summaries[2][1], None, counts=True), ""]
+        report += ["## Plans of the summary from the gap counts (0004-0005)", ""]
+        for label, gap_filter, _ in (summaries[0], summaries[2], summaries[4]):
+            report += [f"### summary: {label}", "", explain(url, gap_filter, None, counts=True), ""]
         text_report = "\n".join(report)
         print(text_report[text_report.index("Milliseconds per call"):])
         print(f"\nWrote {write_result('gaps_dashboard', text_report)}")

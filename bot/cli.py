@@ -207,7 +207,7 @@ def cmd_gaps_rebuild_rollup(args) -> int:
 
     with session_scope() as session:
         rows = rollup.rebuild(session)
-    print(f"Recounted the gap log: {rows} count row(s) (day, week, month).")
+    print(f"Recounted the gap log: {rows} count row(s) (day, week, month, quarter; with and without the need).")
     return 0
 
 
@@ -417,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_gaps_report)
     gaps.add_parser("replay", help="write records spooled while the database was down").set_defaults(func=cmd_gaps_replay)
     gaps.add_parser(
-        "rebuild-rollup", help="recount the dashboard's gap counts (gap_counts) from the gap records",
+        "rebuild-rollup", help="recount the dashboard's gap counts (gap_counts, gap_totals) from the gap records",
     ).set_defaults(func=cmd_gaps_rebuild_rollup)
 
     privacy = commands.add_parser("privacy", help="retention").add_subparsers(dest="action", required=True, metavar="ACTION")

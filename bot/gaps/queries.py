@@ -16,6 +16,7 @@ from typing import Iterator, Mapping
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.gaps import rollup
 from bot.gaps.models import KINDS, STATUSES, Gap, GapCount
 from bot.gaps.report import since_datetime
 from bot.language import norwegian
@@ -165,62 +166,48 @@ def _shown(count: int, threshold: int) -> int | None:
 
 def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = TOP) -> dict:
     """What the dashboard and /api/v1/gaps/summary show, as JSON-ready data, read from the gap
-    counts (bot/gaps/rollup.py): whole months, whole ISO weeks (for the weekly chart) and the odd
-    days at the ends of the period, so a year reads a few tens of thousands of counts instead of
-    every record. The same as `summary_from_records`, which the tests check.
+    counts (bot/gaps/rollup.py): whole quarters, months and weeks inside each period and days at
+    its ends (whole weeks for the weekly chart), from `gap_totals` unless the need is filtered
+    on, so a year reads tens of thousands of counts instead of every record. The same as
+    `summary_from_records`, which the tests check.
 
     Department counts below `threshold` are None ("færre enn N"), so no small group can be
     singled out; this holds for the department table and for each tool's breakdown.
     """
     previous = gap_filter.previous()
-    filters = gap_filter.conditions(period=False, table=GapCount)
-    total = func.sum(GapCount.count)
-    in_period = _spans_condition(_spans(previous.start, previous.end, "month") + _spans(gap_filter.start, gap_filter.end, "month"))
+    if gap_filter.need:  # gap_counts, comparing the needs the pattern matches by equality
+        table = GapCount
+        filters = need_filters = [*replace(gap_filter, need=None).conditions(period=False, table=GapCount),
+                                  GapCount.need.in_(_matching_needs(session, gap_filter))]
+    else:
+        table, filters = rollup.GapTotal, gap_filter.conditions(period=False, table=rollup.GapTotal)
+        need_filters = gap_filter.conditions(period=False, table=GapCount)
+    both = rollup.read(table, rollup.spans(previous.start, previous.end) + rollup.spans(gap_filter.start, gap_filter.end),
+                       filters, table.kind, table.private_tool, table.department)
+    total = func.sum(both.c["count"])
     counts = session.execute(
-        select(GapCount.kind, GapCount.private_tool, GapCount.department,
-               total.filter(GapCount.day >= gap_filter.start), total.filter(GapCount.day < gap_filter.start))
-        .where(in_period, *filters).group_by(GapCount.kind, GapCount.private_tool, GapCount.department)
+        select(both.c.kind, both.c.private_tool, both.c.department,
+               total.filter(both.c.day >= gap_filter.start), total.filter(both.c.day < gap_filter.start))
+        .group_by(both.c.kind, both.c.private_tool, both.c.department)
     )
-    days = session.execute(
-        select(GapCount.day, total).where(_spans_condition(_spans(gap_filter.start, gap_filter.end, "week")), *filters)
-        .group_by(GapCount.day)
-    )
+    weeks = rollup.read(table, rollup.spans(gap_filter.start, gap_filter.end, ("week",)), filters)
+    days = session.execute(select(weeks.c.day, func.sum(weeks.c["count"])).group_by(weeks.c.day))
+    missing = rollup.read(GapCount, rollup.spans(gap_filter.start, gap_filter.end),
+                          [*need_filters, GapCount.kind == "missing_tool"], GapCount.need)
     needs = session.execute(
-        select(GapCount.need, total)
-        .where(_spans_condition(_spans(gap_filter.start, gap_filter.end, "month")), *filters, GapCount.kind == "missing_tool")
-        .group_by(GapCount.need).having(total > 0)
+        select(missing.c.need, func.sum(missing.c["count"])).group_by(missing.c.need).having(func.sum(missing.c["count"]) > 0)
     )
     return _summary(gap_filter, threshold, top, counts, days, needs)
 
 
-def _spans(start: date, end: date, grain: str) -> list[tuple[str, date, date]]:
-    """The days start..end as (grain, first, last) ranges of `gap_counts` rows: whole weeks or
-    months as `grain` rows, the rest as day rows."""
-    units: list[tuple[str, date]] = []
-    day = start
-    while day <= end:
-        if grain == "week":
-            is_start, after = day.weekday() == 0, day + timedelta(days=7)
-        else:
-            after = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-            is_start = day.day == 1
-        if is_start and after - timedelta(days=1) <= end:
-            units.append((grain, day))
-            day = after
-        else:
-            units.append(("day", day))
-            day += timedelta(days=1)
-    spans: list[tuple[str, date, date]] = []
-    for unit, first in units:
-        if spans and spans[-1][0] == unit:
-            spans[-1] = (unit, spans[-1][1], first)
-        else:
-            spans.append((unit, first, first))
-    return spans
-
-
-def _spans_condition(spans: list[tuple[str, date, date]]):
-    return or_(*(and_(GapCount.grain == grain, GapCount.day.between(first, last)) for grain, first, last in spans))
+def _matching_needs(session: Session, gap_filter: GapFilter) -> list[str]:
+    """The need texts the filter's partial need matches, from the counts of the quarters around
+    the period (a few thousand rows), so that the summary compares needs by equality instead of
+    matching the pattern against every count it reads."""
+    quarters = GapCount.day.between(rollup.starts(gap_filter.start)["quarter"], rollup.starts(gap_filter.end)["quarter"])
+    return list(session.scalars(
+        select(GapCount.need).distinct().where(GapCount.grain == "quarter", quarters, *gap_filter.conditions(period=False, table=GapCount))
+    ))
 
 
 def summary_from_records(session: Session, gap_filter: GapFilter, threshold: int, top: int = TOP) -> dict:

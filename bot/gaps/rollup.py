@@ -1,26 +1,34 @@
-"""The gap counts (`gap_counts`): the gap log counted per UTC day, ISO week and month, for the
-dashboard summary (bot/gaps/queries.py).
+"""The gap counts for the dashboard summary (bot/gaps/queries.py): the gap log counted per UTC
+day, ISO week, month and quarter, in two tables: `gap_counts` per (kind, private tool, need,
+department, status) and `gap_totals`, the same without the need. Needs are often free text, so
+`gap_totals` has far fewer rows; the summary reads it unless the need is filtered on.
 
 Every gap written, changed or deleted through a Session moves the counts in the same transaction
 (an `after_flush` hook below): the recorder (and so spool replay), the department an employee
 adds afterwards, and triage's status changes. No database triggers, so SQLite and PostgreSQL
-behave the same. `rebuild` recounts
-everything from `gaps` (`bot gaps rebuild-rollup`; migration 0004 runs it once).
+behave the same. `rebuild` recounts everything from `gaps` (`bot gaps rebuild-rollup`; migration
+0005 runs it once).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-
 from collections import Counter
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
-from sqlalchemy import delete, event, func, insert, literal, select, update
+from sqlalchemy import (
+    Integer, bindparam, cast, delete, event, func, insert, literal, select, union_all, update,
+)
 from sqlalchemy.orm import Session, attributes
 
-from bot.gaps.models import Gap, GapCount
+from bot.gaps.models import Gap, GapCount, GapTotal
 
-GRAINS = ("day", "week", "month")
+GRAINS = ("day", "week", "month", "quarter")
 DIMENSIONS = ("kind", "private_tool", "need", "department", "status")
+
+
+# Each count table and the dimensions it keeps.
+TABLES = {GapCount: DIMENSIONS, GapTotal: tuple(name for name in DIMENSIONS if name != "need")}
 
 
 def day_of(created_at: datetime) -> date:
@@ -31,32 +39,82 @@ def day_of(created_at: datetime) -> date:
 
 
 def starts(day: date) -> dict[str, date]:
-    """The first day of the day, the ISO week (Monday) and the month that `day` belongs to."""
-    return {"day": day, "week": day - timedelta(days=day.weekday()), "month": day.replace(day=1)}
+    """The first day of the day, the ISO week (Monday), the month and the quarter of `day`."""
+    return {
+        "day": day, "week": day - timedelta(days=day.weekday()), "month": day.replace(day=1),
+        "quarter": day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1),
+    }
 
 
-def _same(column, value):
-    return column.is_(None) if value is None else column == value
+def after(grain: str, first: date) -> date:
+    """The day after the `grain` unit that starts on `first`."""
+    if grain in ("day", "week"):
+        return first + timedelta(days=1 if grain == "day" else 7)
+    months = 1 if grain == "month" else 3
+    month = first.month - 1 + months
+    return first.replace(year=first.year + month // 12, month=month % 12 + 1, day=1)
+
+
+def spans(start: date, end: date, grains: tuple[str, ...] = ("quarter", "month", "week")) -> list[tuple[str, date, date]]:
+    """The days start..end as few count rows as possible: (grain, first, last unit start) runs,
+    the whole units of the first of `grains` (coarsest first) inside the period, the rest on each
+    side by the next grains, and days where no unit fits."""
+    if start > end:
+        return []
+    if not grains:
+        return [("day", start, end)]
+    grain, finer = grains[0], grains[1:]
+    first = starts(start)[grain]
+    if first < start:
+        first = after(grain, first)
+    last, unit = None, first
+    while after(grain, unit) <= end + timedelta(days=1):
+        last, unit = unit, after(grain, unit)
+    if last is None:
+        return spans(start, end, finer)
+    return [*spans(start, first - timedelta(days=1), finer), (grain, first, last), *spans(unit, end, finer)]
+
+
+def read(table, runs: list[tuple[str, date, date]], where: list, *columns):
+    """A subquery of `columns`, `day` and `count` of `table` (GapCount or GapTotal) over the
+    `runs` of `spans`: one branch per run (UNION ALL), so PostgreSQL reads each as an index-only
+    range scan of (grain, day)."""
+    branches = [
+        select(*columns, table.day, table.count).where(table.grain == grain, table.day.between(first, last), *where)
+        for grain, first, last in runs
+    ]
+    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
+
+
+@lru_cache(maxsize=None)
+def _increment(model):
+    """UPDATE … SET count = count + :delta of one row of the cell given as parameters (the
+    fullest, when concurrent writers made two), built once per table so that a flush of many
+    cells reuses one compiled statement."""
+    table = model.__table__
+    cell = [table.c.grain == bindparam("cell_grain"), table.c.day == bindparam("cell_day"),
+            *(table.c[name].is_not_distinct_from(bindparam(f"cell_{name}", type_=table.c[name].type)) for name in TABLES[model])]
+    one = select(table.c.id).where(*cell).order_by(table.c["count"].desc()).limit(1).scalar_subquery()
+    return update(table).where(table.c.id == one).values(count=table.c["count"] + bindparam("delta"))
 
 
 def add(connection, deltas: Counter) -> None:
     """Add the counts `deltas` ({(created_at day, kind, private_tool, need, department, status):
-    delta}) to every grain, in the caller's transaction (UPDATE … SET count = count + delta, so
-    concurrent writers lose nothing; a new cell is INSERTed)."""
+    delta}) to every grain of both tables, in the caller's transaction (UPDATE … SET count =
+    count + delta, so concurrent writers lose nothing; a new cell is INSERTed)."""
     by_cell: Counter = Counter()
     for (day, *values), delta in deltas.items():
+        cell = dict(zip(DIMENSIONS, values))
         for grain, start in starts(day).items():
-            by_cell[(grain, start, *values)] += delta
-    table = GapCount.__table__
-    for (grain, start, *values), delta in by_cell.items():
+            for model, names in TABLES.items():
+                by_cell[(model, grain, start, tuple(cell[name] for name in names))] += delta
+    for (model, grain, start, values), delta in by_cell.items():
         if not delta:
             continue
-        match = [table.c.grain == grain, table.c.day == start,
-                 *(_same(table.c[name], value) for name, value in zip(DIMENSIONS, values))]
-        one = select(table.c.id).where(*match).order_by(table.c["count"].desc()).limit(1).scalar_subquery()
-        done = connection.execute(update(table).where(table.c.id == one).values(count=table.c["count"] + delta))
-        if not done.rowcount:
-            connection.execute(insert(table).values(grain=grain, day=start, count=delta, **dict(zip(DIMENSIONS, values))))
+        dimensions = dict(zip(TABLES[model], values))
+        cell = {"cell_grain": grain, "cell_day": start, **{f"cell_{name}": value for name, value in dimensions.items()}}
+        if not connection.execute(_increment(model), {**cell, "delta": delta}).rowcount:
+            connection.execute(insert(model.__table__).values(grain=grain, day=start, count=delta, **dimensions))
 
 
 def _cell(gap: Gap, old: bool = False) -> tuple:
@@ -94,39 +152,44 @@ def _count_flushed_gaps(session: Session, flush_context) -> None:
         add(session.connection(), deltas)
 
 
-def _expressions(dialect: str):
-    """SQL for (the UTC day of created_at, the Monday of a day column, the first of its month)."""
+def _created_day(dialect: str):
+    """SQL for the UTC day of created_at."""
     if dialect == "postgresql":
-        return (
-            lambda: func.date(func.timezone("UTC", Gap.created_at)),
-            lambda day: func.date(func.date_trunc("week", day)),
-            lambda day: func.date(func.date_trunc("month", day)),
-        )
-    return (
-        lambda: func.date(Gap.created_at),
-        lambda day: func.date(day, "weekday 0", "-6 days"),
-        lambda day: func.date(day, "start of month"),
-    )
+        return func.date(func.timezone("UTC", Gap.created_at))
+    return func.date(Gap.created_at)
+
+
+def _unit_start(dialect: str, grain: str, day):
+    """SQL for the first day of the week, month or quarter of the date column `day`."""
+    if dialect == "postgresql":
+        return func.date(func.date_trunc(grain, day))
+    if grain == "week":
+        return func.date(day, "weekday 0", "-6 days")
+    months_back = 0 if grain == "month" else (cast(func.strftime("%m", day), Integer) - 1) % 3
+    return func.date(day, "start of month", func.printf("-%d months", months_back))
 
 
 def rebuild(connection) -> int:
-    """Recount `gap_counts` from `gaps` (in the caller's transaction); returns the rows written.
-    `connection` is a Connection or a Session."""
+    """Recount both count tables from `gaps` (in the caller's transaction); returns the rows
+    written. `connection` is a Connection or a Session."""
     dialect = connection.get_bind().dialect.name if isinstance(connection, Session) else connection.dialect.name
-    day_sql, week_sql, month_sql = _expressions(dialect)
+    created_day = _created_day(dialect)
+    for model in TABLES:
+        connection.execute(delete(model))
     dims = [getattr(Gap, name) for name in DIMENSIONS]
-    target = [GapCount.grain, GapCount.day, *(getattr(GapCount, name) for name in DIMENSIONS), GapCount.count]
-    names = [c.key for c in target]
-    connection.execute(delete(GapCount))
-    day = day_sql()
+    names = ["grain", "day", *DIMENSIONS, "count"]
     connection.execute(insert(GapCount).from_select(
-        names, select(literal("day"), day, *dims, func.count()).group_by(day, *dims)))
-    for grain, start_sql in (("week", week_sql), ("month", month_sql)):
-        start = start_sql(GapCount.day)
-        counted = [getattr(GapCount, name) for name in DIMENSIONS]
+        names, select(literal("day"), created_day, *dims, func.count()).group_by(created_day, *dims)))
+    counted = [getattr(GapCount, name) for name in DIMENSIONS]
+    for grain in GRAINS[1:]:
+        start = _unit_start(dialect, grain, GapCount.day)
         connection.execute(insert(GapCount).from_select(
             names,
-            select(literal(grain), start, *counted, func.sum(GapCount.count))
-            .where(GapCount.grain == "day").group_by(start, *counted),
+            select(literal(grain), start, *counted, func.sum(GapCount.count)).where(GapCount.grain == "day").group_by(start, *counted),
         ))
-    return connection.execute(select(func.count()).select_from(GapCount)).scalar()
+    kept = [getattr(GapCount, name) for name in TABLES[GapTotal]]
+    connection.execute(insert(GapTotal).from_select(
+        ["grain", "day", *TABLES[GapTotal], "count"],
+        select(GapCount.grain, GapCount.day, *kept, func.sum(GapCount.count)).group_by(GapCount.grain, GapCount.day, *kept),
+    ))
+    return sum(connection.execute(select(func.count()).select_from(model)).scalar() for model in TABLES)

@@ -1,5 +1,6 @@
 """The dashboard summary from the gap counts (bot.gaps.rollup) equals the summary counted from the
-records, on SQLite and PostgreSQL: random logs, status and department changes, the threshold."""
+records, on SQLite and PostgreSQL: random logs, random periods, status and department changes,
+deletions, the threshold."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot import db
 from bot.gaps import queries, recorder, rollup, triage
-from bot.gaps.models import Gap, GapCount
+from bot.gaps.models import Gap
 
 TOOLS = ["dropbox", "whatsapp", "chatgpt", "miro", None]
 NEEDS = ["lage skjema", "Lage skjemaer", "dele filer", "booke møterom", "Lagring", None]
@@ -43,23 +44,37 @@ def _filters() -> list[queries.GapFilter]:
     ]
 
 
-def _same_summaries(url: str, threshold: int = 5) -> None:
+def _random_filters(rng: random.Random, count: int) -> list[queries.GapFilter]:
+    """Periods that start and end anywhere (mid-week, mid-month, mid-quarter, across a new year),
+    some with a filter; a need filter makes the summary read gap_counts instead of gap_totals."""
+    found = []
+    for _ in range(count):
+        start = date(2023, 4, 20) + timedelta(days=rng.randrange(420))
+        params = {"from": start.isoformat(), "to": (start + timedelta(days=rng.randrange(400))).isoformat()}
+        params.update(rng.choice([{}, {}, {"status": "ny"}, {"need": "skjema"}, {"need": "lagring", "department": "NAV"},
+                                  {"kind": "private_tool"}, {"tool": "miro"}]))
+        found.append(queries.parse_filter(params, TODAY))
+    return found
+
+
+def _same_summaries(url: str, threshold: int = 5, filters: list[queries.GapFilter] | None = None) -> None:
     with db.session_scope(url) as session:
-        for gap_filter in _filters():
+        for gap_filter in filters or _filters():
             for top in (3, 10):
                 expected = queries.summary_from_records(session, gap_filter, threshold, top)
                 assert queries.summary(session, gap_filter, threshold, top) == expected, gap_filter
 
 
 def _cells(url: str) -> dict:
+    """Every non-zero count of both tables, by table and cell."""
+    cells = {}
     with db.session_scope(url) as session:
-        rows = session.execute(
-            select(GapCount.grain, GapCount.day, GapCount.kind, GapCount.private_tool, GapCount.need,
-                   GapCount.department, GapCount.status, func.sum(GapCount.count))
-            .group_by(GapCount.grain, GapCount.day, GapCount.kind, GapCount.private_tool, GapCount.need,
-                      GapCount.department, GapCount.status)
-        )
-        return {tuple(row[:-1]): row[-1] for row in rows if row[-1]}
+        for model, names in rollup.TABLES.items():
+            key = [model.grain, model.day, *(getattr(model, name) for name in names)]
+            for *cell, count in session.execute(select(*key, func.sum(model.count)).group_by(*key)):
+                if count:
+                    cells[(model.__tablename__, *cell)] = count
+    return cells
 
 
 def test_random_log_status_and_department_changes_keep_the_counts_exact(db_url):
@@ -71,6 +86,7 @@ def test_random_log_status_and_department_changes_keep_the_counts_exact(db_url):
             session.flush()
     _same_summaries(db_url)
     _same_summaries(db_url, threshold=2)
+    _same_summaries(db_url, filters=_random_filters(rng, 40))
 
     with db.session_scope(db_url) as session:
         ids = list(session.scalars(select(Gap.id).order_by(Gap.id)))
@@ -85,6 +101,7 @@ def test_random_log_status_and_department_changes_keep_the_counts_exact(db_url):
     with db.session_scope(db_url) as session:
         recorder._write_department(session, {"record_ids": without, "department": "Teknisk"})
     _same_summaries(db_url)
+    _same_summaries(db_url, filters=_random_filters(rng, 20))
 
     kept = _cells(db_url)
     with db.session_scope(db_url) as session:
@@ -133,14 +150,30 @@ def test_the_recorder_and_spool_replay_count_each_record_once(db_url, monkeypatc
         assert queries.summary(session, gap_filter, 5)["uncovered_needs"] == [{"need": "lage skjema", "count": 1}]
 
 
-def test_spans_cover_each_day_once():
-    for start, end in [(date(2023, 12, 30), date(2024, 3, 2)), (date(2024, 2, 1), date(2024, 2, 29)), (date(2024, 1, 3), date(2024, 1, 4))]:
-        for grain in ("week", "month"):
+def _unit_length(grain: str, first: date) -> int:
+    return (rollup.after(grain, first) - first).days
+
+
+def test_spans_cover_each_day_once_with_whole_units_and_the_coarsest_first():
+    rng = random.Random(7)
+    periods = [(date(2023, 12, 30), date(2024, 3, 2)), (date(2024, 2, 1), date(2024, 2, 29)), (date(2024, 1, 3), date(2024, 1, 4)),
+               (date(2023, 11, 29), date(2024, 11, 28)), (date(2024, 1, 1), date(2024, 12, 31))]
+    periods += [(start, start + timedelta(days=rng.randrange(800)))
+                for start in (date(2022, 1, 1) + timedelta(days=rng.randrange(1500)) for _ in range(300))]
+    for start, end in periods:
+        for grains in (("quarter", "month", "week"), ("week",), ()):
             covered = []
-            for unit, first, last in queries._spans(start, end, grain):
-                day = first
-                while day <= last:
-                    width = {"day": 1, "week": 7}.get(unit) or ((day.replace(day=28) + timedelta(days=4)).replace(day=1) - day).days
-                    covered += [day + timedelta(days=i) for i in range(width)]
-                    day += timedelta(days=width)
+            for grain, first, last in rollup.spans(start, end, grains):
+                assert grain in (*grains, "day")
+                unit = first
+                while unit <= last:
+                    assert rollup.starts(unit)[grain] == unit  # a whole unit, never part of one
+                    covered += [unit + timedelta(days=i) for i in range(_unit_length(grain, unit))]
+                    unit = rollup.after(grain, unit)
             assert covered == [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    assert rollup.spans(date(2023, 11, 29), date(2024, 11, 28)) == [
+        ("day", date(2023, 11, 29), date(2023, 11, 30)), ("month", date(2023, 12, 1), date(2023, 12, 1)),
+        ("quarter", date(2024, 1, 1), date(2024, 7, 1)), ("month", date(2024, 10, 1), date(2024, 10, 1)),
+        ("day", date(2024, 11, 1), date(2024, 11, 3)), ("week", date(2024, 11, 4), date(2024, 11, 18)), ("day", date(2024, 11, 25), date(2024, 11, 28)),
+    ]
+    assert rollup.spans(date(2024, 11, 1), date(2024, 11, 3)) == [("day", date(2024, 11, 1), date(2024, 11, 3))]

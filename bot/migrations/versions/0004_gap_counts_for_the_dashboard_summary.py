@@ -4,8 +4,9 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-28
 
-The counts start from the records already logged (bot.gaps.rollup.rebuild, the same as
-`bot gaps rebuild-rollup`); from then on the code that writes and changes gaps keeps them.
+Migration 0005 counts the records already logged (it changes what is counted, and
+bot.gaps.rollup.rebuild always writes the latest shape); from then on the code that writes and
+changes gaps keeps the counts.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,9 +33,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('gap_counts', schema=None) as batch_op:
         batch_op.create_index('ix_gap_counts_grain_day', ['grain', 'day'], unique=False, postgresql_include=['kind', 'status', 'private_tool', 'department', 'need', 'count'])
-
-    from bot.gaps import rollup
-    rollup.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
