@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.assistant.answers import Mentioned
 from bot.assistant.replies import Answer, intent_button
 from bot.db import session_scope
+from bot.feedback import recorder as feedback
 from bot.gaps.conversation import ConversationGaps, notice
 from bot.gaps.detect import private_tool_gaps
 
@@ -28,6 +29,7 @@ DATABASE_DOWN = (
     "eller kontakt IT-servicesenteret hvis det haster."
 )
 ASK_FEEDBACK = "Fikk du svar på det du lurte på?"
+OUT_OF_SCOPE = "utter_out_of_scope"
 # Rasa's input channel → the channel a gap record names, when the message metadata names none (our
 # channels do: `web` from the widget relay, `teams` from bot.channels.teams).
 CHANNELS = {"botframework": "teams"}
@@ -50,6 +52,8 @@ def gap_state(tracker: Tracker) -> ConversationGaps:
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> List[Dict[Text, Any]]:
+    if answer.out_of_scope:
+        dispatcher.utter_message(response=OUT_OF_SCOPE)
     for reply in answer.replies:
         dispatcher.utter_message(
             text=reply.text, buttons=[{"title": b.title, "payload": b.payload} for b in reply.buttons]
@@ -70,6 +74,10 @@ class CatalogueAction(Action, abc.ABC):
         with session_scope() as session:
             answer = self.answer(session, tracker)
             answer.gaps += private_tool_gaps(session, mentioned(tracker).private_tools)
+        if answer.out_of_scope:  # the trainers' inbox, so the NLU can learn it
+            intent = tracker.latest_message.get("intent") or {}
+            text = tracker.latest_message.get("text") or ""
+            feedback.to_inbox("out_of_scope", text, intent.get("name"), intent.get("confidence"))
         if self.ask_feedback and answer.slots.get("tool"):
             answer.say(
                 ASK_FEEDBACK,

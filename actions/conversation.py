@@ -13,7 +13,7 @@ from bot.assistant.replies import Answer
 from bot.feedback import recorder as feedback
 from bot.gaps.conversation import department_given
 
-SMALL_TALK = ("greet", "goodbye", "thanks", "help", "bot_challenge", "out_of_scope")
+SMALL_TALK = ("greet", "goodbye", "thanks", "help", "bot_challenge")
 
 
 def _intent(message: dict) -> tuple[str | None, float | None]:
@@ -25,21 +25,20 @@ class ActionSmallTalk(CatalogueAction):
     """Greeting, thanks, goodbye, help, "are you a robot" and out of scope: the domain's response.
 
     Runs as an action so a private tool named in any message is still noted as a gap, and so
-    out-of-scope questions reach the trainers' inbox.
+    out-of-scope questions reach the trainers' inbox (as every out-of-scope answer does).
     """
 
     def name(self) -> str:
         return "action_small_talk"
 
     def answer(self, session: Session, tracker: Tracker) -> Answer:
-        intent, confidence = _intent(tracker.latest_message)
-        if intent == "out_of_scope":
-            feedback.to_inbox("out_of_scope", tracker.latest_message.get("text") or "", intent, confidence)
-        return Answer()
+        intent, _ = _intent(tracker.latest_message)
+        return Answer(out_of_scope=intent == "out_of_scope")
 
     async def run(self, dispatcher, tracker, domain):
         intent, _ = _intent(tracker.latest_message)
-        dispatcher.utter_message(response=f"utter_{intent if intent in SMALL_TALK else 'help'}")
+        if intent != "out_of_scope":
+            dispatcher.utter_message(response=f"utter_{intent if intent in SMALL_TALK else 'help'}")
         return await super().run(dispatcher, tracker, domain)
 
 

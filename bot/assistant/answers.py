@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from bot.assistant import classification
+from bot.assistant import classification, scope
 from bot.assistant.replies import Answer, Button, intent_button
 from bot.catalogue import search, snapshot
 from bot.catalogue.schema import PrivateToolEntry, ProcessEntry, ToolEntry
@@ -80,9 +80,7 @@ def need(session: Session, text: str, mentioned: Mentioned) -> Answer:
         return process_steps(session, named)
     result = search.search(session, text)
     if not result.fits:
-        if catalogue_size(session) == 0:
-            return Answer().say(EMPTY_CATALOGUE)
-        return no_tool_fits()
+        return no_fit(session, text)
     best = result.hits[0]
     offered = {best.id}
     if best.kind == "process":
@@ -114,6 +112,21 @@ def process_named(session: Session, text: str) -> ProcessEntry | None:
     wanted = text.strip().casefold()
     catalogue = snapshot.view(session).file
     return next((p for p in catalogue.processes if p.name.casefold() == wanted), None)
+
+
+def no_fit(session: Session, text: str) -> Answer:
+    """Nothing in the catalogue fits: a gap for IT only when the need is about work; a need that
+    is not is out of scope ("hvordan lager jeg pannekaker"), and a vague one is neither."""
+    if catalogue_size(session) == 0:
+        return Answer().say(EMPTY_CATALOGUE)
+    judged = scope.assess(session, text)
+    if judged.vague:
+        return no_tool_fits()
+    if not judged.about_work:
+        return Answer(out_of_scope=True)
+    answer = no_tool_fits()
+    answer.gaps.append(missing_tool_gap(text))
+    return answer
 
 
 def no_tool_fits() -> Answer:

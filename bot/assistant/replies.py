@@ -33,6 +33,8 @@ class Answer:
     replies: list[Reply] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
     gaps: list["GapNote"] = field(default_factory=list)  # gaps this answer revealed, to be recorded
+    # The message is not about work: answer with the domain's out-of-scope response instead.
+    out_of_scope: bool = False
 
     def say(self, text: str, *buttons: Button) -> "Answer":
         self.replies.append(Reply(text, tuple(buttons)))

@@ -41,9 +41,11 @@ from bot.assistant.answers import ASK_WHICH_TOOL, EMPTY_CATALOGUE
 from bot.catalogue import store
 from bot.config import PROJECT_ROOT
 from bot.feedback.models import Feedback, InboxItem
+from bot.gaps.models import Gap
 from bot.gaps.conversation import ASK_DEPARTMENT, NOTED
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+SEED_CATALOGUE = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
 EXTRACTOR = "CatalogueEntityExtractor"
 # What the actions add after the answer itself: the feedback question and the gap notice.
 ADDED = {ASK_FEEDBACK, NOTED, ASK_DEPARTMENT}
@@ -175,11 +177,31 @@ async def test_a_gap_is_noted_once_per_conversation(seed_catalogue):
     assert answer_slots(events) == {"private_tool": "dropbox", "tool": "onedrive"}
 
 
-async def test_find_tool_says_plainly_when_nothing_fits(seed_catalogue):
-    messages, events = await run(ActionFindTool(), tracker("bake kake med sjokolade", "find_tool"))
-    assert texts(messages)[0].startswith("Jeg fant ikke noe verktøy i katalogen som passer til det.")
-    assert answer_part(messages)[0]["buttons"] == []
-    assert answer_slots(events) == {}
+@pytest.fixture
+def seeded_fresh(fresh) -> str:
+    """The seed catalogue in a database of its own, for actions that write gaps and inbox items."""
+    with db.session_scope(fresh) as session:
+        store.load_and_import(session, SEED_CATALOGUE.read_text(encoding="utf-8"), str(SEED_CATALOGUE))
+    return fresh
+
+
+@pytest.mark.parametrize("text", ["bake kake med sjokolade", "hvordan fikser jeg sykkelen min"])
+async def test_find_tool_outside_work_gets_the_out_of_scope_response_and_no_gap(seeded_fresh, text):
+    messages, events = await run(ActionFindTool(), tracker(text, "find_tool"))
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"]
+    assert events == []
+    assert rows(seeded_fresh, Gap) == 0
+    assert rows(seeded_fresh, InboxItem) == 1  # the trainers see what the NLU took for a need
+
+
+async def test_find_tool_for_a_need_at_work_that_nothing_fits_notes_a_gap(seeded_fresh):
+    text = "trenger et program for å tegne rømningsplaner til skolen"
+    messages, events = await run(ActionFindTool(), tracker(text, "find_tool"))
+    assert texts(messages) == ["Jeg fant ikke noe verktøy i katalogen som passer til det. "
+                               "Prøv gjerne å si det på en annen måte, eller spør lederen din eller IT-servicesenteret."]
+    assert [m["text"] for m in messages][1:] == [NOTED, ASK_DEPARTMENT]
+    assert SlotSet("gaps_logged", [f"missing_tool:{text}"]) in events
+    assert rows(seeded_fresh, Gap) == 1 and rows(seeded_fresh, InboxItem) == 0
 
 
 async def test_tool_info_for_a_named_tool(seed_catalogue, seed):
