@@ -65,23 +65,29 @@ class GapChange(Base):
     __table_args__ = (Index("ix_gap_changes_gap_id", "gap_id", "changed_at"),)
 
 
-class GapCount(Base):
-    """The gap log counted per day, ISO week, month and quarter (bot/gaps/rollup.py keeps it in
-    step with `gaps` in the same transaction), so the dashboard summary of a long period reads a
-    few thousand counts instead of every record. `day` is the UTC day, the Monday of the week or
-    the first day of the month or quarter (`grain` "day", "week", "month" or "quarter"). A cell may appear in more than one row
-    (two writers creating it at once); readers always sum, and `bot gaps rebuild-rollup` compacts."""
+class _Counted:
+    """The columns both count tables share: a cell of the gap log per grain and day."""
 
-    __tablename__ = "gap_counts"
     id = Column(Integer, primary_key=True, autoincrement=True)
     grain = Column(String(7), nullable=False)
     day = Column(Date, nullable=False)
     kind = Column(String(20), nullable=False)
     private_tool = Column(String(200))
-    need = Column(String(300))
     department = Column(String(100))
     status = Column(String(20), nullable=False)
     count = Column(Integer, nullable=False, default=0)
+
+
+class GapCount(_Counted, Base):
+    """The gap log counted per day, ISO week, month and quarter (bot/gaps/rollup.py keeps it in
+    step with `gaps` in the same transaction), so the dashboard summary of a long period reads a
+    few thousand counts instead of every record. `day` is the UTC day, the Monday of the week or
+    the first day of the month or quarter (`grain` "day", "week", "month" or "quarter"). A cell
+    may appear in more than one row (two writers creating it at once); readers always sum, and
+    `bot gaps rebuild-rollup` compacts."""
+
+    __tablename__ = "gap_counts"
+    need = Column(String(300))
 
     __table_args__ = (
         Index(
@@ -91,24 +97,14 @@ class GapCount(Base):
     )
 
 
-
-
-class GapTotal(Base):
+class GapTotal(_Counted, Base):
     """`gap_counts` without the need: the counts of (kind, private tool, department, status) per
     grain, for the summary's counts and weekly chart when no need filter is set."""
 
     __tablename__ = "gap_totals"
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    grain = Column(String(7), nullable=False)
-    day = Column(Date, nullable=False)
-    kind = Column(String(20), nullable=False)
-    private_tool = Column(String(200))
-    department = Column(String(100))
-    status = Column(String(20), nullable=False)
-    count = Column(Integer, nullable=False, default=0)
-
     __table_args__ = (
-        Index("ix_gap_totals_grain_day", "grain", "day", postgresql_include=["kind", "status", "private_tool", "department", "count"]),
+        Index("ix_gap_totals_grain_day", "grain", "day",
+              postgresql_include=["kind", "status", "private_tool", "department", "count"]),
     )
 
 
