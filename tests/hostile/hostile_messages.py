@@ -1,11 +1,11 @@
 """Deterministic hostile requests for the chat relay and Rasa's REST channel.
 
-`cases(count, wrap)` returns `count` requests, the same every run: hostile texts (empty, blank,
+`cases(count, wrap)` yields `count` requests, the same every run: hostile texts (empty, blank,
 100 KB, control characters, lone surrogates, HTML and script, SQL fragments, emoji, right-to-left
 and zero-width text) wrapped into a JSON body by `wrap(message)`, and malformed bodies (invalid
 UTF-8, truncated or deeply nested JSON, huge JSON, wrong content types, missing fields, numbers,
-objects, lists and null where a string belongs). The long soak in issue 8 uses the same generator
-with a larger count.
+objects, lists and null where a string belongs). The soak (bench/hostile_soak.py) uses the same
+generator with a larger count, one request at a time.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 JSON = "application/json"
 SEED = 8  # issue 8
@@ -118,15 +118,13 @@ def _malformed(rng: random.Random, wrap: Callable[[Any], dict]) -> tuple[str, by
     return kind, body[:-1] + b', "message": {"$gt": ""}}', JSON
 
 
-def cases(count: int, wrap: Callable[[Any], dict], seed: int = SEED) -> list[Case]:
+def cases(count: int, wrap: Callable[[Any], dict], seed: int = SEED) -> Iterator[Case]:
     """`count` hostile requests, half hostile texts in a well-formed body, half malformed bodies."""
     rng = random.Random(seed)
-    result = []
     for number in range(count):
         if number % 2 == 0:
             kind, text = _text(rng)
-            result.append(Case(f"{number}-text-{kind}", _encode(wrap(text))))
+            yield Case(f"{number}-text-{kind}", _encode(wrap(text)))
         else:
             kind, body, content_type = _malformed(rng, wrap)
-            result.append(Case(f"{number}-body-{kind}", body, content_type))
-    return result
+            yield Case(f"{number}-body-{kind}", body, content_type)
