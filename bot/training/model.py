@@ -55,6 +55,7 @@ def ensure_spacy_model() -> Path:
     if not (SPACY_MODEL_DIR / "config.cfg").exists():
         import spacy
 
+        SPACY_MODEL_DIR.parent.mkdir(parents=True, exist_ok=True)  # spaCy creates only the last level
         spacy.blank("nb").to_disk(SPACY_MODEL_DIR)
     return SPACY_MODEL_DIR
 
