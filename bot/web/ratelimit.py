@@ -1,10 +1,13 @@
 """Rate limits for the web service: at most `limit` events per key in a sliding window of
-`window` seconds, kept in memory (per process). Used for login failures and chat messages."""
+`window` seconds, kept in memory (per process). Used for login failures and chat messages.
+
+Each key keeps a plain sorted list of its event times (about 100 bytes for one event; a deque
+costs some 700), because the chat relay has a key per conversation and keeps up to MAX_KEYS."""
 
 from __future__ import annotations
 
 import time
-from collections import deque
+from bisect import bisect_right
 from typing import Callable, Hashable
 
 MAX_KEYS = 10_000  # past this many keys, forget the ones whose events have all expired
@@ -13,14 +16,13 @@ MAX_KEYS = 10_000  # past this many keys, forget the ones whose events have all 
 class RateLimit:
     def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
         self.limit, self.window, self._clock = limit, window, clock
-        self._events: dict[Hashable, deque[float]] = {}
+        self._events: dict[Hashable, list[float]] = {}
 
-    def _recent(self, key: Hashable, now: float) -> deque[float]:
+    def _recent(self, key: Hashable, now: float) -> list[float]:
         events = self._events.get(key)
         if events is None:
-            return deque()
-        while events and events[0] <= now - self.window:
-            events.popleft()
+            return []
+        del events[:bisect_right(events, now - self.window)]
         if not events:
             del self._events[key]
         return events
@@ -35,7 +37,7 @@ class RateLimit:
             for old in list(self._events):
                 self._recent(old, now)
         self._recent(key, now)
-        self._events.setdefault(key, deque()).append(now)
+        self._events.setdefault(key, []).append(now)
 
     def allow(self, key: Hashable) -> bool:
         """Count one event for `key`; False (and not counted) when the key is over its limit."""
