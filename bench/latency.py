@@ -279,7 +279,8 @@ def start_floor(args, svc: "Services") -> Bot:
     model = floor_bot(args.fresh_floor)
     port = free_port()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "RASA_TELEMETRY_ENABLED": "false"}
-    command = [  # the flags bot.runner gives our Rasa (its API without a JWT secret: only the webhook is used)
+    command = [  # the `rasa run` flags our Rasa gets from bot.runner and bot.rasa_server (its API without a
+        # JWT secret: only the webhook is used), from plain `rasa`: the floor runs nothing of ours
         str(BIN_DIR / "rasa"), "run", "--model", str(model), "--port", str(port),
         "--interface", "127.0.0.1", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         "--enable-api",

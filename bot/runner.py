@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.service_secrets import action_secret, channel_secret
+from bot.training.serving import jwt_secret
 
 COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m"}
 CLUSTER_ENDPOINTS = "deploy/endpoints.production.yml"
@@ -42,14 +43,13 @@ def actions_service(name: str, port: int) -> Service:
     return Service(name, [str(Path(sys.executable).parent / "python"), "-m", "bot.action_server", "--port", str(port)])
 
 
-def rasa_service(
-    name: str, model: Path, port: int, endpoints: str, jwt: str, env: dict[str, str] | None = None,
-) -> Service:
-    """Rasa with its HTTP API only behind the JWT secret `jwt`, so `bot train` can switch its model."""
+def rasa_service(name: str, model: Path, port: int, endpoints: str, env: dict[str, str] | None = None) -> Service:
+    """Rasa (bot/rasa_server.py) with its HTTP API only behind BOT_RASA_JWT_SECRET, so `bot train` can
+    switch its model. The secret travels in the environment (service_environment), never in the
+    command line, which every local user can read."""
     return Service(name, [
-        str(Path(sys.executable).parent / "rasa"), "run", "--model", str(model), "--port", str(port),
-        "--interface", "127.0.0.1", "--endpoints", endpoints, "--credentials", "credentials.yml",
-        "--enable-api", "--jwt-secret", jwt,
+        str(Path(sys.executable).parent / "python"), "-m", "bot.rasa_server", "--model", str(model),
+        "--port", str(port), "--interface", "127.0.0.1", "--endpoints", endpoints, "--credentials", "credentials.yml",
     ], env or {})
 
 
@@ -59,11 +59,9 @@ def web_service(env: dict[str, str] | None = None) -> Service:
 
 def services(config: Settings, model: Path) -> list[Service]:
     """The three services of `bot run`."""
-    from bot.training.serving import jwt_secret
-
     return [
         actions_service("actions", config.action_port),
-        rasa_service("rasa", model, config.rasa_port, "endpoints.yml", jwt_secret()),
+        rasa_service("rasa", model, config.rasa_port, "endpoints.yml"),
         web_service(),
     ]
 
@@ -100,14 +98,12 @@ def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[S
     """`replicas` action servers and Rasa servers (ports BOT_ACTION_PORT + i and BOT_RASA_PORT + i;
     Rasa i calls action server i) on the production endpoints, and the web service relaying to
     every Rasa server by conversation (bot/web/upstreams.py)."""
-    from bot.training.serving import jwt_secret
-
-    lock_store, jwt = lock_store_environment(config.lock_store_url), jwt_secret()
+    lock_store = lock_store_environment(config.lock_store_url)
     result, rasa_urls = [], []
     for number in range(replicas):
         action_port, rasa_port = config.action_port + number, config.rasa_port + number
         result.append(actions_service(f"actions-{number + 1}", action_port))
-        result.append(rasa_service(f"rasa-{number + 1}", model, rasa_port, CLUSTER_ENDPOINTS, jwt, {
+        result.append(rasa_service(f"rasa-{number + 1}", model, rasa_port, CLUSTER_ENDPOINTS, {
             "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook", **lock_store,
         }))
         rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
@@ -155,8 +151,9 @@ async def _pipe(name: str, width: int, stream: asyncio.StreamReader) -> None:
 
 
 def service_environment(config: Settings) -> dict[str, str]:
-    """The environment every service gets: ours plus the ports and secrets endpoints.yml refers to.
-    The secrets are settled here, before the services start, so that all of them share one."""
+    """The environment every service gets: ours plus the ports and secrets endpoints.yml refers to,
+    and Rasa's JWT secret (bot/rasa_server.py reads it from here). The secrets are settled here,
+    before the services start, so that all of them share one."""
     return {
         **os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
         "BOT_ACTION_PORT": str(config.action_port), "BOT_RASA_PORT": str(config.rasa_port),
@@ -164,6 +161,7 @@ def service_environment(config: Settings) -> dict[str, str]:
         "BOT_WEB_PORT": str(config.web_port), "BOT_TRACKER_STORE_URL": config.tracker_store_url,
         "BOT_DATABASE_URL": config.database_url,
         "BOT_CHANNEL_SECRET": channel_secret(config), "BOT_ACTION_SECRET": action_secret(config),
+        "BOT_RASA_JWT_SECRET": jwt_secret(config),
     }
 
 

@@ -108,9 +108,10 @@ def start(service: runner.Service, env: dict[str, str], log: Path) -> subprocess
 
 def service_environment(**changes) -> dict[str, str]:
     """`bot run`'s environment for the services, with the test secrets and `changes` to the settings."""
-    return runner.service_environment(replace(
-        settings(), channel_secret=SECRETS["BOT_CHANNEL_SECRET"], action_secret=SECRETS["BOT_ACTION_SECRET"], **changes,
-    ))
+    return runner.service_environment(replace(settings(), **{
+        "channel_secret": SECRETS["BOT_CHANNEL_SECRET"], "action_secret": SECRETS["BOT_ACTION_SECRET"],
+        "rasa_jwt_secret": SECRETS["BOT_RASA_JWT_SECRET"], **changes,
+    }))
 
 
 @contextmanager
@@ -123,18 +124,18 @@ def running_assistant(
     rasa_port, action_port = free_port(), free_port()
     env = {
         **service_environment(database_url=db_url, tracker_store_url=f"sqlite:///{workdir / 'tracker.db'}",
-                              rasa_port=rasa_port, action_port=action_port),
+                              rasa_port=rasa_port, action_port=action_port, rasa_jwt_secret=jwt_secret),
         "BOT_SPOOL_DIR": str(workdir / "spool"), **(extra_env or {}),
     }
     services = [
         runner.actions_service("actions", action_port),
-        runner.rasa_service("rasa", model, rasa_port, "endpoints.yml", jwt_secret),
+        runner.rasa_service("rasa", model, rasa_port, "endpoints.yml"),
     ]
     logs = [workdir / f"{service.name}.log" for service in services]
     processes = [start(service, env, log) for service, log in zip(services, logs)]
     try:
         wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, logs)
-        # /version needs no authentication (/status does once --jwt-secret is given); Rasa loads the
+        # /version needs no authentication (/status does with the JWT secret); Rasa loads the
         # model before it answers any request, so it is up with its model when /version answers.
         wait_until_up(f"http://127.0.0.1:{rasa_port}/version", processes, logs)
         yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", db_url, workdir, logs)
@@ -246,6 +247,7 @@ class Stack:
     db_url: str
     tracker_store_url: str
     log: Path
+    pid: int  # of the `bot run` process, the parent of every service
 
 
 @contextmanager
@@ -279,6 +281,6 @@ def running_stack(
         for url in [*(f"{a}/health" for a in action_urls), *(f"{r}/version" for r in rasa_urls),
                     f"http://127.0.0.1:{web_port}/health"]:
             wait_until_up(url, [process], [log])
-        yield Stack(f"http://127.0.0.1:{web_port}", rasa_urls, action_urls, db_url, tracker_store_url, log)
+        yield Stack(f"http://127.0.0.1:{web_port}", rasa_urls, action_urls, db_url, tracker_store_url, log, process.pid)
     finally:
         stop([process])  # SIGTERM: `bot run` stops every service it started

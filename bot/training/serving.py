@@ -1,8 +1,9 @@
 """Switching the running Rasa server to another model, without a restart or lost conversations.
 
-`bot run` starts Rasa with its HTTP API enabled only behind JWT (`--enable-api --jwt-secret`);
-never with `--auth-token`, whose token travels in URLs. The secret is BOT_RASA_JWT_SECRET, or else
-a random one generated once into var/rasa-jwt-secret (mode 0600).
+`bot run` starts Rasa with its HTTP API enabled only behind JWT (`python -m bot.rasa_server`, which
+gives Rasa `--enable-api --jwt-secret` in-process, off the visible command line); never with
+`--auth-token`, whose token travels in URLs. The secret is BOT_RASA_JWT_SECRET, or else a random one
+generated once into var/rasa-jwt-secret (mode 0600).
 
 To switch, we sign a short-lived HS256 token with that secret and call `PUT /model` with the
 model's path. Rasa's `requires_auth` (rasa/server.py) lets a JWT through when its payload has
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from bot.config import settings
+from bot.config import Settings, settings
 from bot.service_secrets import SECRETS_DIR, configured_or_generated
 
 SECRET_FILE = SECRETS_DIR / "rasa-jwt-secret"
@@ -32,9 +33,9 @@ LOAD_TIMEOUT_SECONDS = 300
 CONNECT_TIMEOUT_SECONDS = 10
 
 
-def jwt_secret(secret_file: Path = SECRET_FILE) -> str:
+def jwt_secret(config: Settings | None = None, secret_file: Path = SECRET_FILE) -> str:
     """BOT_RASA_JWT_SECRET, or the secret in `secret_file`, created (mode 0600) when missing."""
-    return configured_or_generated(settings().rasa_jwt_secret, secret_file)
+    return configured_or_generated((config or settings()).rasa_jwt_secret, secret_file)
 
 
 def admin_token(secret: str, seconds: int = TOKEN_SECONDS) -> str:

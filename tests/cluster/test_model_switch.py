@@ -1,11 +1,14 @@
 """The model switch of `bot train` / `bot model switch` on the cluster's two real Rasa servers:
 both are switched, each is named in the report, and a replica that did not switch while the others
-did fails the switch. (tests/training/test_switch_replicas.py covers the failures with stand-ins.)"""
+did fails the switch. (tests/training/test_switch_replicas.py covers the failures with stand-ins.)
+Rasa gets the JWT secret off its command line, which every local user can read, and still
+refuses a token signed with another secret."""
 
 from __future__ import annotations
 
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 import requests
@@ -30,6 +33,40 @@ def refused_url() -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return f"http://127.0.0.1:{s.getsockname()[1]}"  # closed again: connections are refused
+
+
+def command_lines(root: int) -> list[list[str]]:
+    """The command line (/proc/PID/cmdline, readable by every local user) of process `root` and of
+    every process under it."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:  # the process ended meanwhile
+            continue
+    tree, added = {root}, {root}
+    while added:
+        added = {pid for pid, parent in parents.items() if parent in added} - tree
+        tree |= added
+    result = []
+    for pid in tree:
+        try:
+            result.append((Path("/proc") / str(pid) / "cmdline").read_bytes().decode().rstrip("\0").split("\0"))
+        except OSError:
+            continue
+    return result
+
+
+def test_no_command_line_shows_the_jwt_secret_and_another_secret_is_refused(cluster, trained_model):
+    commands = command_lines(cluster.pid)
+    rasa_ports = [command[command.index("--port") + 1] for command in commands
+                  if command[1:3] == ["-m", "bot.rasa_server"]]
+    assert sorted(rasa_ports) == sorted(url.rsplit(":", 1)[1] for url in cluster.rasa_urls)
+    for command in commands:
+        assert not any(SECRET in argument or argument == "--jwt-secret" for argument in command), command
+
+    refused = serving.switch_running(trained_model, cluster.rasa_urls, "another-jwt-secret-" + "x" * 20)
+    assert [replica.detail.startswith("refused the switch (HTTP 401)") for replica in refused.replicas] == [True] * 2
 
 
 def test_every_replica_is_switched_and_one_that_did_not_fails_the_switch(cluster, trained_model, tmp_path):

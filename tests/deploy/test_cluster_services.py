@@ -31,7 +31,8 @@ def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_bot
         rasa = started[f"rasa-{number}"]
         assert rasa.command[rasa.command.index("--port") + 1] == str(rasa_port)
         assert rasa.command[rasa.command.index("--endpoints") + 1] == CLUSTER_ENDPOINTS
-        assert "--jwt-secret" in rasa.command and "--auth-token" not in rasa.command
+        assert rasa.command[1:3] == ["-m", "bot.rasa_server"]  # which gives Rasa its JWT secret in-process
+        assert not any("s" * 32 in argument or argument in ("--jwt-secret", "--auth-token") for argument in rasa.command)
         assert rasa.env == {
             "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook", "BOT_REDIS_HOST": "cache",
             "BOT_REDIS_PORT": "6380", "BOT_REDIS_PASSWORD": "pw", "BOT_REDIS_DB": "3",

@@ -1,8 +1,8 @@
 """deploy/ checked without a container engine: the YAML parses, the compose services and the
 Kubernetes manifests set exactly the variables our code and the production endpoints read, every
 service has probes and limits, the web service addresses every Rasa pod of the StatefulSet by
-name, the action servers keep their spool on per-pod volumes, nothing secret is committed, and the
-image installs the lock. The production endpoints file is loaded by Rasa itself against the real
+name, the action servers keep their spool on per-pod volumes, nothing secret is committed or passed
+on a command line, and the image installs the lock. The production endpoints file is loaded by Rasa itself against the real
 Redis (BOT_TEST_REDIS_URL)."""
 
 from __future__ import annotations
@@ -216,6 +216,42 @@ def test_no_secret_values_are_committed():
             assert line.split("=", 1)[1] in ("",) or "REPLACE_ME" in line
     ignored = (PROJECT_ROOT / ".gitignore").read_text().splitlines()
     assert "deploy/.env" in ignored and "deploy/certs/" in ignored
+
+
+def command_lines() -> dict[str, list[str]]:
+    """Every command line deploy/ starts a process with (compose: command, entrypoint, healthcheck;
+    Kubernetes: command and args, exec probes), by where it is written."""
+    found = {}
+    for name, service in compose()["services"].items():
+        for key, value in (("command", service.get("command")), ("entrypoint", service.get("entrypoint")),
+                           ("healthcheck", service.get("healthcheck", {}).get("test"))):
+            if value:
+                found[f"compose {name} {key}"] = [value] if isinstance(value, str) else value
+    for name, workload in workloads().items():
+        for container in containers(workload):
+            where = f"k8s {name}/{container['name']}"
+            found[f"{where} command"] = [*container.get("command", []), *container.get("args", [])]
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                if "exec" in container.get(probe, {}):
+                    found[f"{where} {probe}"] = container[probe]["exec"]["command"]
+    return found
+
+
+def test_no_command_line_carries_a_secret():
+    """Every user of a host can read every process's command line (`ps`, /proc/PID/cmdline), the
+    containers' included: secrets reach a process through its environment. Rasa's JWT secret is
+    read from BOT_RASA_JWT_SECRET by bot/rasa_server.py, never given as --jwt-secret."""
+    lines = command_lines()
+    assert lines["compose rasa command"][:3] == ["python", "-m", "bot.rasa_server"]
+    assert lines["k8s rasa/rasa command"][:3] == ["python", "-m", "bot.rasa_server"]
+    for where, line in lines.items():
+        text = " ".join(line)
+        assert "--jwt-secret" not in text and "--auth-token" not in text, where
+        # $VAR, $$VAR (compose), ${VAR}, $(VAR) (Kubernetes expands it into command and args)
+        passed = {name for name in re.findall(r"\$\$?[({]?([A-Za-z_]\w*)", text) if SECRET_NAME.search(name)}
+        if where == "compose redis command":  # redis-server overwrites its command line as it starts
+            passed.discard("BOT_REDIS_PASSWORD")
+        assert not passed, f"{where} puts {sorted(passed)} on a command line"
 
 
 def test_the_image_installs_the_lock_on_python_3_10():

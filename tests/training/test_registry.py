@@ -10,6 +10,7 @@ import stat
 import jwt
 import pytest
 
+from bot import runner
 from bot.cli import main
 from bot.training import registry, serving
 from bot.training.registry import PROMOTED, REJECTED, WITHDRAWN, RegistryError
@@ -21,6 +22,9 @@ def models_dir(tmp_path, monkeypatch):
     directory.mkdir()
     monkeypatch.setenv("BOT_MODELS_DIR", str(directory))
     monkeypatch.setenv("BOT_RASA_PORT", "9")  # nothing listens there: switching says Rasa is not running
+    monkeypatch.delenv("BOT_RASA_URLS", raising=False)
+    # nor at the Rasa servers a `bot run` on this machine announced (the cluster tests start one)
+    monkeypatch.setattr(runner, "RUNNING_RASA_FILE", tmp_path / "running-rasa-urls")
     monkeypatch.setenv("BOT_RASA_JWT_SECRET", "a-test-secret-of-at-least-32-characters")
     return directory
 
@@ -84,11 +88,11 @@ def test_history_lists_models_with_scores_status_and_the_one_in_service(models_d
 def test_the_jwt_secret_is_made_once_and_readable_only_by_its_owner(tmp_path, monkeypatch):
     monkeypatch.delenv("BOT_RASA_JWT_SECRET", raising=False)
     secret_file = tmp_path / "var" / "rasa-jwt-secret"
-    secret = serving.jwt_secret(secret_file)
-    assert len(secret) >= 40 and serving.jwt_secret(secret_file) == secret
+    secret = serving.jwt_secret(secret_file=secret_file)
+    assert len(secret) >= 40 and serving.jwt_secret(secret_file=secret_file) == secret
     assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
     monkeypatch.setenv("BOT_RASA_JWT_SECRET", "from-the-environment-" + "x" * 20)
-    assert serving.jwt_secret(secret_file) == "from-the-environment-" + "x" * 20
+    assert serving.jwt_secret(secret_file=secret_file) == "from-the-environment-" + "x" * 20
 
 
 def test_the_token_is_what_rasa_requires_for_admin_endpoints():
@@ -113,11 +117,29 @@ def test_ensure_trains_nothing_when_the_model_in_service_is_current_or_a_rollbac
     assert "b.tar.gz, trained on the current data, was rolled back (rolled back to a.tar.gz)" in said[-1]
 
 
-def test_bot_run_starts_rasa_with_its_api_behind_jwt_only(monkeypatch, tmp_path):
-    from bot.config import settings
-    from bot.runner import services
+def test_bot_run_starts_rasa_with_its_api_behind_jwt_only_and_the_secret_off_its_command_line(monkeypatch, tmp_path):
+    from rasa.__main__ import create_argument_parser
 
-    monkeypatch.setenv("BOT_RASA_JWT_SECRET", "s" * 40)
-    rasa = next(s for s in services(settings(), tmp_path / "m.tar.gz") if s.name == "rasa").command
-    assert rasa[rasa.index("--jwt-secret") + 1] == "s" * 40 and "--enable-api" in rasa
-    assert "--auth-token" not in rasa and rasa[rasa.index("--model") + 1] == str(tmp_path / "m.tar.gz")
+    from bot.config import settings
+    from bot.rasa_server import rasa_arguments
+    from bot.runner import service_environment, services
+
+    secret = "s" * 40
+    for name in ("BOT_RASA_JWT_SECRET", "BOT_CHANNEL_SECRET", "BOT_ACTION_SECRET"):  # nothing generated into var/
+        monkeypatch.setenv(name, secret)
+    command = next(s for s in services(settings(), tmp_path / "m.tar.gz") if s.name == "rasa").command
+    assert command[1:3] == ["-m", "bot.rasa_server"]
+    assert not any(secret in argument or argument in ("--jwt-secret", "--auth-token") for argument in command)
+    assert service_environment(settings())["BOT_RASA_JWT_SECRET"] == secret  # where bot.rasa_server reads it
+
+    parsed = create_argument_parser().parse_args(rasa_arguments(command[3:], secret)[1:])  # as Rasa's CLI parses it
+    assert parsed.func.__module__ == "rasa.cli.run" and parsed.enable_api and parsed.jwt_secret == secret
+    assert parsed.auth_token is None and parsed.model == str(tmp_path / "m.tar.gz") and parsed.interface == "127.0.0.1"
+
+
+@pytest.mark.parametrize("argument", ["--jwt-secret", "--jwt-secret=x", "--auth-token"])
+def test_the_rasa_entry_point_refuses_a_secret_on_its_command_line(argument):
+    from bot.rasa_server import rasa_arguments
+
+    with pytest.raises(SystemExit, match=argument.split("=")[0]):
+        rasa_arguments(["--port", "5005", argument, "x" * 32], "s" * 40)

@@ -1,0 +1,41 @@
+"""Rasa's server: `python -m bot.rasa_server --model … --port 5005 …` (any `rasa run` arguments).
+
+It runs `rasa run --enable-api --jwt-secret SECRET <arguments>` in this process, so that Rasa's
+HTTP API (which can switch the model: PUT /model) answers only requests with a JWT signed with
+SECRET. SECRET is BOT_RASA_JWT_SECRET, else var/rasa-jwt-secret (bot/training/serving.py). Rasa
+3.6's `rasa run` takes it only as an argument, and every local user can read a process's command
+line (`ps`, /proc/PID/cmdline); so the secret is put into `sys.argv` after the process started,
+where Rasa's argument parser reads it but /proc/PID/cmdline, which shows the arguments the process
+was started with, never does. The secret reaches this process through its environment, which
+only its owner (and root) can read.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bot.training.serving import jwt_secret
+
+# Options that would put a secret back on the command line (or, --auth-token, into URLs and logs).
+REFUSED = ("--jwt-secret", "--auth-token")
+
+
+def rasa_arguments(arguments: list[str], secret: str) -> list[str]:
+    """The `rasa` command line Rasa's own parser is given: `rasa run` with the API behind `secret`,
+    then `arguments` (last, so that Rasa still reads a trailing model path as it would)."""
+    for option in (argument.split("=", 1)[0] for argument in arguments):
+        if option in REFUSED:
+            raise SystemExit(f"bot.rasa_server gives Rasa its secret itself (BOT_RASA_JWT_SECRET); do not pass {option}")
+    return ["rasa", "run", "--enable-api", "--jwt-secret", secret, *arguments]
+
+
+def main() -> None:
+    """Run Rasa's command-line interface (what the `rasa` script runs) as `rasa_arguments`."""
+    sys.argv = rasa_arguments(sys.argv[1:], jwt_secret())
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
