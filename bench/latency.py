@@ -10,8 +10,8 @@ Run from the project root:
 
 Ours: the action server and `rasa run` started as `make run` (bot.runner) starts them, with our
 model and a fresh SQLite catalogue database seeded from data/catalogue/tools.yml. The model is
-`--model`, else the newest model in models/ when it matches the current training inputs, else one
-trained now into a temporary directory (models/ is not touched). Questions, cycled:
+`--model`, else the model in service when it matches the current training inputs, else the newest
+matching one in bench/results/models/, else one trained there now (models/ is not touched). Questions, cycled:
 catalogue questions that go through the NLU pipeline, the catalogue component, the policies and
 a custom action that reads the database.
 
@@ -40,7 +40,6 @@ import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -52,7 +51,8 @@ from pathlib import Path  # noqa: E402
 import requests  # noqa: E402
 import yaml  # noqa: E402
 from _common import PROJECT_ROOT, RESULTS_DIR, machine, percentile, table, write_result  # noqa: E402
-from nlu_heldout import rasa_env, rasa_train, rasa_version, rel, seeded_database  # noqa: E402
+from cluster import free_ports, rss_mb, serving_model  # noqa: E402
+from nlu_heldout import rasa_env, rasa_version, rel, seeded_database  # noqa: E402
 
 OUR_QUESTIONS = ("hva er teams", "hvordan får jeg tilgang til elements", "hvordan bytter jeg vakt")
 FLOOR_QUESTIONS = ("hello", "hi", "good morning")
@@ -73,30 +73,7 @@ class Measurement:
     startup_seconds: float = 0.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- processes -----------------------------------------------------------------------------------
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (from /proc)."""
-    total_kb, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                stack += [int(c) for c in children]
-        except (OSError, ValueError):
-            continue
-    return total_kb / 1024
-
 
 class Services:
     """Processes started in their own sessions, stopped (with their children) on exit."""
@@ -188,23 +165,6 @@ def measure(bots: list[Bot], n: int, warmup: int) -> None:
 
 # --- the two bots --------------------------------------------------------------------------------
 
-def our_model(requested: Path | None, work: Path, env: dict[str, str]) -> Path:
-    if requested:
-        return requested.resolve()
-    from bot.config import settings
-    from bot.training import model as training
-    from bot.training.registry import in_service
-
-    serving = in_service(settings().models_dir)
-    if training.is_current(serving):
-        return serving
-    print("[ours] the model in service does not match the current inputs; training one in a temporary directory",
-          file=sys.stderr, flush=True)
-    model, seconds = rasa_train(PROJECT_ROOT / "config.yml", work, "ours", env, work / "train-ours.log")
-    print(f"[ours] trained in {seconds:.0f} s", file=sys.stderr, flush=True)
-    return model
-
-
 def without_tracker_store(endpoints: Path, target: Path) -> Path:
     """A copy of an endpoints file without its tracker store (so Rasa keeps conversations in memory)."""
     document = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
@@ -222,9 +182,9 @@ def start_ours(args, work: Path, svc: "Services", name: str = "ours", endpoints:
     work.mkdir()
     db_url = seeded_database(work / "catalogue.db")
     env = rasa_env(db_url)
-    model = args.model.resolve() if args.model else our_model(None, work, env)
+    model = serving_model(str(args.model) if args.model else None)
     args.model = model  # a second run of ours uses the same model
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port = free_ports(), free_ports()
     config = dataclasses.replace(
         settings(), database_url=db_url, tracker_store_url=f"sqlite:///{work / 'tracker.db'}",
         rasa_port=rasa_port, action_port=action_port,
@@ -277,7 +237,7 @@ def floor_bot(fresh: bool) -> Path:
 
 def start_floor(args, svc: "Services") -> Bot:
     model = floor_bot(args.fresh_floor)
-    port = free_port()
+    port = free_ports()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "RASA_TELEMETRY_ENABLED": "false"}
     command = [  # the `rasa run` flags our Rasa gets from bot.runner and bot.rasa_server (its API without a
         # JWT secret: only the webhook is used), from plain `rasa`: the floor runs nothing of ours
