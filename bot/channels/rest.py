@@ -10,6 +10,9 @@ else it gets 401/403 before the body is looked at.
 Rasa's own REST channel assumes a JSON object with string fields: an empty body, a list, or a
 number as the message ends in an exception and a 500. This one checks the body first and answers
 400 (413 for a message longer than any employee writes), so malformed requests never reach Rasa.
+A message with nothing visible in it (only spaces, zero-width or control characters) is refused
+with 400 too, as our web relay refuses it, and control characters and lone surrogates are dropped
+before Rasa sees the message: an action cannot store them, and Rasa would answer nothing at all.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
 
+from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 from bot.service_secrets import channel_secret, sanic_guard
 
@@ -42,6 +46,8 @@ def _body(req: Request) -> Dict[Text, Any]:
         raise InvalidUsage("'message' must be a string.")
     if len(message) > MAX_MESSAGE_LENGTH:
         raise PayloadTooLarge(f"'message' must be at most {MAX_MESSAGE_LENGTH} characters.")
+    if not has_visible_content(message):
+        raise InvalidUsage("'message' must have a visible character.")
     return body
 
 
@@ -60,7 +66,7 @@ class MaskedRestInput(RestInput):
         return _body(req)["sender"]
 
     def _extract_message(self, req: Request) -> Optional[Text]:
-        return mask(_body(req)["message"])
+        return mask(storable(_body(req)["message"]))
 
     def _extract_input_channel(self, req: Request) -> Text:
         channel = _body(req).get("input_channel")

@@ -3,10 +3,14 @@ to Rasa's REST channel.
 
 The browser never names the conversation: the server issues a random, signed conversation id in
 an HttpOnly cookie (`widget_session`) and relays each message to Rasa as that sender, always to
-the same Rasa replica for one conversation (`upstreams`). The relay refuses long messages and too
-many messages a minute, masks personal data before Rasa sees it, returns the message as stored,
-reads the history back from the tracker store (`widget_history`) and deletes the conversation on
-request.
+the same Rasa replica for one conversation (`upstreams`). The relay refuses long messages, messages
+with nothing visible in them and too many messages a minute, drops what cannot be stored and masks
+personal data before Rasa sees it, returns the message as stored, reads the history back from the
+tracker store (`widget_history`) and deletes the conversation on request.
+
+Every turn of ours answers with at least one message, so an answer from Rasa without any is a
+failure (an action whose action server is down, or that the message broke): the employee gets the
+same 502 as when Rasa is down, which the widget shows with a button to send the message again.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 from bot.privacy.purge import delete_conversation
 from bot.web import widget_history
@@ -83,8 +88,8 @@ async def send_message(request: web.Request) -> web.Response:
     text = body.get("message") if isinstance(body, dict) else None
     if not isinstance(text, str):
         return _error("bad_request", 400)
-    text = text.strip()
-    if not text:
+    text = storable(text).strip()
+    if not has_visible_content(text):
         return _error("empty", 400)
     if len(text) > MAX_MESSAGE_LENGTH:
         return _error("too_long", 413)
@@ -99,6 +104,9 @@ async def send_message(request: web.Request) -> web.Response:
         log.warning("Rasa did not answer", exc_info=log.isEnabledFor(logging.DEBUG))
         return _with_cookie(request, _error("unavailable", 502), conversation, new)
     messages = [m for m in map(widget_history.from_rasa_reply, replies if isinstance(replies, list) else []) if m]
+    if not messages:
+        log.warning("Rasa answered a message without any reply (see its log for the failed action)")
+        return _with_cookie(request, _error("unavailable", 502), conversation, new)
     # The message as Rasa stores it (masked), so the page shows what a reload will show.
     result = web.json_response({"message": text, "replies": messages})
     return _with_cookie(request, result, conversation, new)

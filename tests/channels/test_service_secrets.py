@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import os
 import stat
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from types import SimpleNamespace
 
-import aiohttp
 import pytest
 import requests
 from assistant_services import SECRETS, free_port, service_environment, start, stop, wait_until_up
-from rasa.core.channels.channel import UserMessage, register
-from sanic import Sanic
 
 from bot import runner
-from bot.channels.rest import MaskedRestInput
 from bot.service_secrets import HEADER, configured_or_generated
 
 WRONG = {HEADER: "not-the-secret-" + "x" * 30}
@@ -40,35 +34,6 @@ def test_a_missing_secret_is_generated_once_for_every_process_and_only_its_owner
     assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
     assert [p.name for p in secret_file.parent.iterdir()] == ["channel-secret"]  # no drafts left behind
     assert configured_or_generated("from-the-environment", secret_file) == "from-the-environment"
-
-
-class EchoAgent:
-    """Rasa's agent as far as the channel needs it: answers each message with its text."""
-
-    def __init__(self) -> None:
-        self.handled: list[UserMessage] = []
-
-    async def handle_message(self, message: UserMessage) -> None:
-        self.handled.append(message)
-        await message.output_channel.send_text_message(message.sender_id, f"Svar på: {message.text}")
-
-
-@pytest.fixture
-async def rest_channel(monkeypatch):
-    """Our REST channel at Rasa's route in a new Sanic app (an app serves only once, and only in
-    test mode can a process serve several)."""
-    monkeypatch.setattr(Sanic, "test_mode", True)
-    app = Sanic(f"rest-channel-test-{uuid.uuid4().hex}")
-    app.ctx.agent = EchoAgent()
-    register([MaskedRestInput()], app, "/webhooks/")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.start_serving()
-    async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as session:
-        yield SimpleNamespace(session=session, agent=app.ctx.agent)
-    server.close()
-    await server.wait_closed()
 
 
 @pytest.mark.parametrize("headers, status", [({}, 401), (WRONG, 403), ({HEADER: ""}, 401)])

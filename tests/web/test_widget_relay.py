@@ -1,7 +1,7 @@
 """The widget's relay to Rasa, through the whole web app: server-issued signed conversation ids,
-the length and rate limits, masking, Rasa being down, and the history and deletion in a SQL
-tracker store of Rasa's schema. Rasa itself is stood in for by a small aiohttp server (the real
-one is tested in tests/browser/test_widget.py)."""
+the length and rate limits, messages with nothing visible, masking, Rasa being down or answering
+nothing, and the history and deletion in a SQL tracker store of Rasa's schema. Rasa itself is
+stood in for by a small aiohttp server (the real one is tested in tests/browser/test_widget.py)."""
 
 from __future__ import annotations
 
@@ -29,14 +29,18 @@ BUTTONS = [{"title": "👍 Ja", "payload": "/feedback_helpful"}, {"title": "👎
 
 
 class FakeRasa:
-    """Rasa's REST webhook: records what it is sent and answers with a text and two buttons."""
+    """Rasa's REST webhook: records what it is sent and answers with a text and two buttons, or,
+    when `silent`, with nothing, as Rasa does when an action fails (its action server is down)."""
 
     def __init__(self):
         self.received: list[dict] = []
+        self.silent = False
 
     async def webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
+        if self.silent:
+            return web.json_response([])
         return web.json_response([
             {"recipient_id": body["sender"], "text": f"Svar på: {body['message']}"},
             {"recipient_id": body["sender"], "text": "Fikk du svar?", "buttons": BUTTONS},
@@ -151,9 +155,33 @@ async def test_malformed_requests_get_400(client, rasa, body):
     assert rasa.received == []
 
 
-async def test_an_empty_message_is_refused(client, rasa):
-    response = await say(client, "   ")
+@pytest.mark.parametrize("message", [
+    "   ",
+    "\u200b" * 50,  # zero-width spaces
+    "\ufeff\u2060\u200c\u200d",  # BOM, word joiner, zero-width (non-)joiner
+    "\u202e\u202c\u200e\u200f\u061c\u2066\u2069",  # direction overrides, marks and isolates
+    "\x00\x07\x1b\x7f\x85\x9b",  # control characters
+    "\udfff\ud800",  # lone surrogates (the other order would be a pair)
+    "\u0301\u0308\ufe0f\u20e3",  # marks with nothing to mark
+    "\u00a0\u3000\u2028\u2029\t\u200b\n",  # other spaces and separators, mixed
+])
+async def test_a_message_with_nothing_visible_is_refused_as_empty(client, rasa, message):
+    response = await say(client, message)
     assert (response.status, (await response.json())["error"]) == (400, "Skriv en melding først.")
+    assert rasa.received == []
+
+
+@pytest.mark.parametrize("message", ["👍", "🫠", "👩🏽\u200d💻", "🇳🇴", "a", "?", "5", "e\u0301", "مرحبا", "\u200bhei\u200b"])
+async def test_emoji_single_characters_and_text_with_invisible_characters_reach_rasa(client, rasa, message):
+    response = await say(client, message)
+    assert response.status == 200
+    assert rasa.received[-1]["message"] == (await response.json())["message"] == message
+
+
+async def test_control_characters_and_lone_surrogates_are_dropped_before_rasa(client, rasa):
+    response = await say(client, "ring\x00 meg\ud800 på 4123\x074567\nfør\t12")
+    assert response.status == 200
+    assert rasa.received[-1]["message"] == (await response.json())["message"] == "ring meg på [telefon]\nfør\t12"
 
 
 async def test_more_than_20_messages_a_minute_get_429_per_conversation(client, rasa, aiohttp_client, tracker_url):
@@ -187,6 +215,20 @@ async def test_rasa_unreachable_gives_502_with_a_norwegian_message(aiohttp_clien
     assert response.status == 502
     assert (await response.json())["error"] == "Digihjelpen svarer ikke akkurat nå. Prøv igjen om litt."
     assert conversation_cookie(client)  # the conversation is kept for the retry
+
+
+async def test_rasa_answering_nothing_gives_502_with_a_norwegian_message(client, rasa):
+    rasa.silent = True  # it took the message, but the action failed
+    response = await say(client, "hva er gat?")
+    assert response.status == 502
+    assert (await response.json())["error"] == "Digihjelpen svarer ikke akkurat nå. Prøv igjen om litt."
+    assert rasa.received[-1]["message"] == "hva er gat?"
+    assert conversation_cookie(client)  # the conversation is kept for the retry
+
+    rasa.silent = False  # the action server is back: the widget's retry gets the answer
+    response = await say(client, "hva er gat?")
+    assert response.status == 200 and (await response.json())["replies"][0]["text"] == "Svar på: hva er gat?"
+    assert rasa.received[0]["sender"] == rasa.received[1]["sender"]
 
 
 def store_events(tracker_url: str, sender: str, events: list[dict]) -> None:
