@@ -8,6 +8,11 @@ line (`ps`, /proc/PID/cmdline); so the secret is put into `sys.argv` after the p
 where Rasa's argument parser reads it but /proc/PID/cmdline, which shows the arguments the process
 was started with, never does. The secret reaches this process through its environment, which
 only its owner (and root) can read.
+
+It also spares Rasa a cost it pays on every action call: `jsonschema.validate` first checks the
+(constant) response schema against its meta-schema, which took two thirds of Rasa's CPU per turn
+(py-spy, bench/latency.py). Responses are checked against a validator built once instead; an
+invalid one still goes through Rasa's own check and error.
 """
 
 from __future__ import annotations
@@ -29,9 +34,25 @@ def rasa_arguments(arguments: list[str], secret: str) -> list[str]:
     return ["rasa", "run", "--enable-api", "--jwt-secret", secret, *arguments]
 
 
+def validate_action_responses_with_a_built_validator() -> None:
+    """Make RemoteAction._validate_action_result check responses with one prebuilt validator."""
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator = validator_for(schema)(schema)
+    rasas_own = RemoteAction._validate_action_result
+
+    def validate(action: RemoteAction, result: dict) -> bool:
+        return validator.is_valid(result) or rasas_own(action, result)  # Rasa's own error when invalid
+
+    RemoteAction._validate_action_result = validate
+
+
 def main() -> None:
     """Run Rasa's command-line interface (what the `rasa` script runs) as `rasa_arguments`."""
     sys.argv = rasa_arguments(sys.argv[1:], jwt_secret())
+    validate_action_responses_with_a_built_validator()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
