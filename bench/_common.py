@@ -105,3 +105,13 @@ def write_result(name: str, report: str) -> Path:
     path = RESULTS_DIR / f"{name}.md"
     path.write_text(report + "\n", encoding="utf-8")
     return path
+
+
+def publish(name: str, report: str, write: bool = True) -> Path | None:
+    """Print `report` and, unless told not to (--no-write), keep it as bench/results/NAME.md."""
+    print(report)
+    if not write:
+        return None
+    path = write_result(name, report)
+    print(f"\n(written to {path.relative_to(PROJECT_ROOT)})", file=sys.stderr)
+    return path

@@ -38,7 +38,7 @@ from _common import (  # noqa: E402
     machine,
     pct,
     table,
-    write_result,
+    publish,
 )
 
 from bot import db  # noqa: E402
@@ -414,10 +414,7 @@ def main() -> None:
         f"Total run time {time.perf_counter() - started:.1f} s.",
     ]
     text = "\n".join(report)
-    print(text)
-    if not args.no_write:
-        path = write_result("catalogue_quality", text)
-        print(f"\n(written to {rel(path)})", file=sys.stderr)
+    publish("catalogue_quality", text, not args.no_write)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ import tracemalloc  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, percentile, table, write_result  # noqa: E402
+from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, percentile, table, publish  # noqa: E402
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SEED = 20240601
@@ -674,10 +674,7 @@ def main() -> None:
 
     counts = {"tools": args.tools, "private_tools": n_private, "processes": n_processes, "messages": args.messages}
     report = build_report(runs, counts, notes, time.perf_counter() - started)
-    print(report)
-    if not args.no_write:
-        path = write_result("catalogue_scale", report)
-        print(f"\n(written to {path.relative_to(PROJECT_ROOT)})", file=sys.stderr)
+    publish("catalogue_scale", report, not args.no_write)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, pct, table, write_result  # noqa: E402
+from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, pct, table, publish  # noqa: E402
 
 from bot import db  # noqa: E402
 from bot.assistant import answers  # noqa: E402
@@ -106,10 +106,7 @@ def main() -> None:
         "",
         table(["answer", "needs at work", "out of scope"], [[k, by_label[True][k], by_label[False][k]] for k in kinds]),
     ])
-    print(report)
-    if not args.no_write:
-        path = write_result("gap_scope", report)
-        print(f"\n(written to {path.relative_to(PROJECT_ROOT)})", file=sys.stderr)
+    publish("gap_scope", report, not args.no_write)
 
 
 if __name__ == "__main__":

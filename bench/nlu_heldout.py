@@ -62,7 +62,7 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, RESULTS_DIR, SEED_CATALOGUE, machine, pct, table, write_result  # noqa: E402
+from _common import PROJECT_ROOT, RESULTS_DIR, SEED_CATALOGUE, machine, pct, table, publish  # noqa: E402
 
 HELDOUT_FILE = PROJECT_ROOT / "bench" / "data" / "nlu_heldout.yml"
 OUR_CONFIG = PROJECT_ROOT / "config.yml"
@@ -476,10 +476,7 @@ def main() -> None:
 
     text = report(ours, runs, note, labels, args.heldout, our_config)
     text += f"\n\nTotal run time {time.perf_counter() - started:.0f} s."
-    print(text)
-    if not args.no_write:
-        path = write_result("nlu_heldout", text)
-        print(f"\n(written to {rel(path)})", file=sys.stderr)
+    publish("nlu_heldout", text, not args.no_write)
 
 
 if __name__ == "__main__":
