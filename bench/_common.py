@@ -115,3 +115,15 @@ def publish(name: str, report: str, write: bool = True) -> Path | None:
     path = write_result(name, report)
     print(f"\n(written to {path.relative_to(PROJECT_ROOT)})", file=sys.stderr)
     return path
+
+
+def seeded(db_url: str, catalogue: Path = SEED_CATALOGUE) -> str:
+    """`db_url` upgraded and holding `catalogue` (the seed catalogue by default), as `make db` does."""
+    from bot import db
+    from bot.catalogue import store
+
+    db.upgrade(db_url)
+    with db.session_scope(db_url) as session:
+        store.load_and_import(session, catalogue.read_text(encoding="utf-8"), str(catalogue))
+    db.engine_for(db_url).dispose()
+    return db_url

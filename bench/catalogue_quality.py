@@ -39,6 +39,7 @@ from _common import (  # noqa: E402
     pct,
     table,
     publish,
+    seeded,
 )
 
 from bot import db  # noqa: E402
@@ -384,10 +385,7 @@ def main() -> None:
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as tmp:
-        url = f"sqlite:///{tmp}/catalogue.db"
-        db.upgrade(url)
-        with db.session_scope(url) as session:
-            store.load_and_import(session, args.catalogue.read_text(encoding="utf-8"), str(args.catalogue), replace=True)
+        url = seeded(f"sqlite:///{tmp}/catalogue.db", args.catalogue)
         with db.session_scope(url) as session:
             catalogue = store.read_catalogue(session)
 

@@ -164,19 +164,6 @@ class PrivateRedis:
         self.process.wait(timeout=20)
 
 
-def seeded(db_url: str) -> str:
-    """`db_url` upgraded and holding the seed catalogue."""
-    from bot import db
-    from bot.catalogue import store
-
-    db.upgrade(db_url)
-    seed = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
-    with db.session_scope(db_url) as session:
-        store.load_and_import(session, seed.read_text(encoding="utf-8"), str(seed))
-    db.engine_for(db_url).dispose()
-    return db_url
-
-
 # --- the services -----------------------------------------------------------------------------------
 
 class Stack:

@@ -39,9 +39,9 @@ from collections import Counter  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from _common import RESULTS_DIR, machine, percentile, table, write_result  # noqa: E402
+from _common import RESULTS_DIR, machine, percentile, table, seeded, write_result  # noqa: E402
 from cluster import (  # noqa: E402
-    MANY_PRIVATE_TURNS, Conversation, PrivatePostgres, PrivateRedis, Stack, Turn, crossed_replies, gap_integrity, script, seeded,
+    MANY_PRIVATE_TURNS, Conversation, PrivatePostgres, PrivateRedis, Stack, Turn, crossed_replies, gap_integrity, script,
     serving_model, talk, tracker_problems,
 )
 

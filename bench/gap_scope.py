@@ -27,12 +27,12 @@ from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, pct, table, publish  # noqa: E402
+from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, pct, table, publish, seeded  # noqa: E402
 
 from bot import db  # noqa: E402
 from bot.assistant import answers  # noqa: E402
 from bot.assistant.answers import Mentioned  # noqa: E402
-from bot.catalogue import search, store  # noqa: E402
+from bot.catalogue import search  # noqa: E402
 
 DEV_SET = PROJECT_ROOT / "bench" / "data" / "gap_scope.yml"
 
@@ -67,10 +67,7 @@ def main() -> None:
     items = [(text, True) for text in dev["work"]] + [(text, False) for text in dev["out_of_scope"]]
 
     with tempfile.TemporaryDirectory(prefix="bench-gap-scope-") as tmp:
-        url = f"sqlite:///{tmp}/catalogue.db"
-        db.upgrade(url)
-        with db.session_scope(url) as session:
-            store.load_and_import(session, args.catalogue.read_text(encoding="utf-8"), str(args.catalogue), replace=True)
+        url = seeded(f"sqlite:///{tmp}/catalogue.db", args.catalogue)
         with db.session_scope(url) as session:
             fits = [search.search(session, text).fits for text, _ in items]
             outcomes = [outcome(answers.need(session, text, Mentioned())) for text, _ in items]

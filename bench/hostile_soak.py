@@ -34,8 +34,8 @@ from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import aiohttp  # noqa: E402
-from _common import PROJECT_ROOT, machine, table, write_result  # noqa: E402
-from cluster import Stack, seeded, serving_model  # noqa: E402
+from _common import PROJECT_ROOT, machine, seeded, table, write_result  # noqa: E402
+from cluster import Stack, serving_model  # noqa: E402
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests" / "hostile"))
 from hostile_messages import Case, cases  # noqa: E402

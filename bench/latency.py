@@ -50,9 +50,9 @@ from pathlib import Path  # noqa: E402
 
 import requests  # noqa: E402
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, RESULTS_DIR, machine, percentile, table, write_result  # noqa: E402
+from _common import PROJECT_ROOT, RESULTS_DIR, machine, percentile, seeded, table, write_result  # noqa: E402
 from cluster import free_ports, rss_mb, serving_model  # noqa: E402
-from nlu_heldout import rasa_env, rasa_version, rel, seeded_database  # noqa: E402
+from nlu_heldout import rasa_env, rasa_version, rel  # noqa: E402
 
 OUR_QUESTIONS = ("hva er teams", "hvordan får jeg tilgang til elements", "hvordan bytter jeg vakt")
 FLOOR_QUESTIONS = ("hello", "hi", "good morning")
@@ -180,7 +180,7 @@ def start_ours(args, work: Path, svc: "Services", name: str = "ours", endpoints:
 
     work = work / name.replace(" ", "-").replace(",", "")
     work.mkdir()
-    db_url = seeded_database(work / "catalogue.db")
+    db_url = seeded(f"sqlite:///{work / 'catalogue.db'}")
     env = rasa_env(db_url)
     model = serving_model(str(args.model) if args.model else None)
     args.model = model  # a second run of ours uses the same model

@@ -33,9 +33,9 @@ import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from _common import machine, percentile, table, write_result  # noqa: E402
+from _common import machine, percentile, seeded, table, write_result  # noqa: E402
 from cluster import (  # noqa: E402
-    PrivatePostgres, PrivateRedis, Stack, crossed_replies, gap_integrity, script, seeded, serving_model, talk,
+    PrivatePostgres, PrivateRedis, Stack, crossed_replies, gap_integrity, script, serving_model, talk,
     tracker_problems,
 )
 

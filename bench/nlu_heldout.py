@@ -62,7 +62,7 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, RESULTS_DIR, SEED_CATALOGUE, machine, pct, table, publish  # noqa: E402
+from _common import PROJECT_ROOT, RESULTS_DIR, SEED_CATALOGUE, machine, pct, table, publish, seeded  # noqa: E402
 
 HELDOUT_FILE = PROJECT_ROOT / "bench" / "data" / "nlu_heldout.yml"
 OUR_CONFIG = PROJECT_ROOT / "config.yml"
@@ -157,19 +157,6 @@ def rel(path: Path) -> str:
         return str(Path(path).resolve().relative_to(PROJECT_ROOT))
     except ValueError:
         return str(path)
-
-
-def seeded_database(path: Path, catalogue: Path = SEED_CATALOGUE) -> str:
-    """A fresh SQLite catalogue database at `path`, seeded like `make db` does; returns its URL."""
-    from bot import db
-    from bot.catalogue import store
-
-    url = f"sqlite:///{path}"
-    db.upgrade(url)
-    with db.session_scope(url) as session:
-        store.load_and_import(session, catalogue.read_text(encoding="utf-8"), str(catalogue))
-    db.engine_for(url).dispose()
-    return url
 
 
 def rasa_env(db_url: str, cache_dir: Path | None = None) -> dict[str, str]:
@@ -442,7 +429,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
         work = Path(tmp)
         snapshot = snapshot_inputs(our_config, args.heldout, work / "inputs")
-        db_url = seeded_database(work / "catalogue.db", snapshot / "tools.yml")
+        db_url = seeded(f"sqlite:///{work / 'catalogue.db'}", snapshot / "tools.yml")
         ours = evaluate("ours", snapshot / "config.yml", snapshot, db_url, work)
         wanted = fingerprint(snapshot, RASA_DEFAULT_CONFIG)
         cached = load_default_cache()
