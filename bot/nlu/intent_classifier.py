@@ -11,7 +11,9 @@ What it does
   catalogue component's tool-name placeholder) is respected.
 - Weighting: each featurizer's sparse counts become a block of sublinear TF-IDF
   (1 + log tf) * idf, L2-normalised per block, so word and character features weigh the same.
-  Dense sentence features (if any) are L2-normalised as their own block.
+  Dense sentence features (such as sentence embeddings) are centred on the training mean
+  (pretrained embeddings all point one way; centring keeps what tells them apart) and
+  L2-normalised as their own block.
 - Model: scikit-learn's `LinearSVC` (one-vs-rest, squared hinge loss).
 - Confidences: softmax(decision values / T). The temperature T is fitted by cross-validation on
   the training data (minimum log loss), so `intent_ranking` confidences sum to 1 and are
@@ -95,7 +97,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        # The trained model: one block per featurizer (key, "sparse"/"dense", width, idf or None).
+        # The trained model: one block per featurizer (key, "sparse"/"dense", width, statistic):
+        # the statistic is the idf of a sparse block and the training mean of a dense one.
         self.blocks: List[Tuple[str, str, int, Optional[np.ndarray]]] = []
         self.classes: List[str] = []
         self.coef: Optional[np.ndarray] = None  # (n_classes, n_features)
@@ -121,15 +124,17 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return found
 
     def _raw_blocks(self, messages: List[Message]) -> List[Any]:
-        """Per block, the stacked raw feature rows of all messages (zeros where a message has none)."""
+        """Per block, the stacked raw feature rows of all messages; where a message has none, zeros
+        (sparse) or the training mean (dense), so that the block adds nothing to its scores."""
         per_message = [self._sentence_features(m) for m in messages]
         stacked = []
-        for key, kind, width, _ in self.blocks:
+        for key, kind, width, statistic in self.blocks:
             rows = []
             for features in per_message:
                 value = features.get(key)
                 if value is None:
-                    rows.append(sp.csr_matrix((1, width)))
+                    rows.append(sp.csr_matrix(statistic.reshape(1, width)) if kind == "dense" and statistic is not None
+                                else sp.csr_matrix((1, width)))
                 else:
                     rows.append(sp.csr_matrix(value[1], dtype=np.float64).reshape(1, width)
                                 if kind == "sparse" else sp.csr_matrix(np.asarray(value[1]).reshape(1, width)))
@@ -143,13 +148,16 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return normalize(block, norm="l2", copy=False)
 
     def _weighted(self, raw_blocks: List[Any]) -> sp.csr_matrix:
-        """Sublinear TF-IDF (sparse blocks) and L2 normalisation per block, side by side."""
+        """Sublinear TF-IDF (sparse blocks) or centring (dense blocks), then L2 normalisation per
+        block, side by side."""
         out = []
-        for (key, kind, width, idf), block in zip(self.blocks, raw_blocks):
+        for (key, kind, width, statistic), block in zip(self.blocks, raw_blocks):
             block = block.copy()
             if kind == "sparse":
                 block.data = 1.0 + np.log(np.maximum(block.data, 1.0))
-                block = block.multiply(idf.reshape(1, -1)).tocsr()
+                block = block.multiply(statistic.reshape(1, -1)).tocsr()
+            elif statistic is not None:
+                block = sp.csr_matrix(block.toarray() - statistic.reshape(1, -1))
             out.append(self._normalise(block))
         return sp.hstack(out, format="csr")
 
@@ -183,6 +191,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
                 df = np.asarray((raw[i] > 0).sum(axis=0)).ravel()  # documents per feature
                 idf = np.log((1.0 + n) / (1.0 + df)) + 1.0  # scikit-learn's smoothed idf
                 self.blocks[i] = (key, kind, width, idf)
+            else:
+                self.blocks[i] = (key, kind, width, np.asarray(raw[i].mean(axis=0)).ravel())
         X = self._weighted(raw)
 
         self.classes = sorted(set(labels))
@@ -245,9 +255,9 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             arrays: Dict[str, np.ndarray] = {}
             if self.coef is not None:
                 arrays = {"coef": self.coef, "intercept": self.intercept}
-                for i, (_, _, _, idf) in enumerate(self.blocks):
-                    if idf is not None:
-                        arrays[f"idf{i}"] = idf
+                for i, (_, kind, _, statistic) in enumerate(self.blocks):
+                    if statistic is not None:
+                        arrays[f"{'idf' if kind == 'sparse' else 'mean'}{i}"] = statistic
             np.savez_compressed(directory / "weights.npz", **arrays)
 
     @classmethod
@@ -262,8 +272,9 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
                 with np.load(directory / "weights.npz", allow_pickle=False) as weights:
                     component.classes = meta["classes"]
                     component.temperature = meta["temperature"]
+                    names = {"sparse": "idf", "dense": "mean"}
                     component.blocks = [
-                        (key, kind, width, weights[f"idf{i}"] if f"idf{i}" in weights else None)
+                        (key, kind, width, weights.get(f"{names[kind]}{i}"))
                         for i, (key, kind, width) in enumerate(meta["blocks"])
                     ]
                     if "coef" in weights:

