@@ -26,11 +26,12 @@ import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from scipy.sparse import hstack  # noqa: E402
+from scipy.sparse import csr_matrix, hstack  # noqa: E402
 from sklearn.calibration import CalibratedClassifierCV  # noqa: E402
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer  # noqa: E402
 from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
+from sklearn.preprocessing import normalize  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 from _common import machine, table, write_result  # noqa: E402
@@ -38,6 +39,7 @@ from xsid import DEFAULT_DATA  # noqa: E402
 
 W12, W1 = ("word", (1, 2)), ("word", (1, 1))
 CWB14 = ("char_wb", (1, 4))
+E5 = ("e5", None)  # multilingual-e5-small sentence embeddings (bot/nlu/sentence_embeddings.py)
 
 
 def svm(C=1.0, **kw):
@@ -74,6 +76,14 @@ CANDIDATES = [
      lambda: SGDClassifier(loss="modified_huber", alpha=1e-4, random_state=42)),
     ("  LinearSVC + CalibratedClassifierCV(sigmoid)", [W12, CWB14], "tfidf",
      lambda: CalibratedClassifierCV(LinearSVC(C=1, random_state=42), method="sigmoid", cv=5)),
+    ("e5 sentence embeddings only, LinearSVC C=1", [E5], "tfidf", svm(1.0)),
+    ("e5 sentence embeddings only, LinearSVC C=10", [E5], "tfidf", svm(10.0)),
+    ("w1-2 + char_wb 1-4 TF-IDF + e5, LinearSVC C=2", [W12, CWB14, E5], "tfidf", svm(2.0)),
+    ("w1-2 + char_wb 1-4 TF-IDF + e5, LinearSVC C=1", [W12, CWB14, E5], "tfidf", svm(1.0)),
+    ("**w1-2 + char_wb 1-4 TF-IDF + e5, LinearSVC C=0.5 (chosen)**", [W12, CWB14, E5], "tfidf", svm(0.5)),
+    ("w1-2 + char_wb 1-4 TF-IDF + e5, LinearSVC C=0.3", [W12, CWB14, E5], "tfidf", svm(0.3)),
+    ("w1-2 + char_wb 1-4 TF-IDF + e5, LR C=30", [W12, CWB14, E5], "tfidf",
+     lambda: LogisticRegression(C=30, max_iter=3000)),
 ]
 
 
@@ -82,9 +92,17 @@ def rasa_text(nlp, text: str) -> str:
     return " ".join(re.sub(r"\b[0-9]+\b", "__NUMBER__", t).lower() for t in tokens)
 
 
-def features(train: list[str], test: list[str], blocks, weighting: str):
+def features(train: list[str], test: list[str], blocks, weighting: str, embeddings=None):
+    """Feature matrices for train and test texts; the e5 block takes the rows of `embeddings`
+    (train rows, test rows), centred on the training mean and L2-normalised as the classifier does."""
     a, b = [], []
     for analyzer, ngrams in blocks:
+        if analyzer == "e5":
+            x, y = embeddings
+            mean = x.mean(axis=0)
+            a.append(csr_matrix(normalize(x - mean)))
+            b.append(csr_matrix(normalize(y - mean)))
+            continue
         vectorizer = CountVectorizer(
             analyzer=analyzer, ngram_range=ngrams, token_pattern=r"(?u)\b\w+\b" if analyzer == "word" else None
         )
@@ -105,6 +123,7 @@ def main() -> None:
 
     import spacy
 
+    from bot.language.sentence_encoder import embed
     from xsid import read_conll
 
     nlp = spacy.blank("nb")
@@ -113,6 +132,9 @@ def main() -> None:
         encoding="utf-8").splitlines() if line.startswith("# id = ")]
     assert len(ids) == len(sentences)
     texts = [rasa_text(nlp, s.text) for s in sentences]
+    started = time.monotonic()
+    vectors = embed([" ".join(t.text for t in nlp(s.text) if t.text.strip()) for s in sentences])
+    print(f"e5 embeddings of {len(sentences)} sentences: {time.monotonic() - started:.0f} s", flush=True)
     labels = np.array([s.intent for s in sentences])
     folds = list(GroupKFold(5).split(texts, labels, ids))
 
@@ -121,7 +143,8 @@ def main() -> None:
         started = time.monotonic()
         scores = []
         for train, test in folds:
-            x, y = features([texts[i] for i in train], [texts[i] for i in test], blocks, weighting)
+            x, y = features([texts[i] for i in train], [texts[i] for i in test], blocks, weighting,
+                            (vectors[train], vectors[test]))
             scores.append(float((make().fit(x, labels[train]).predict(y) == labels[test]).mean()))
         rows.append([name, f"{np.mean(scores):.4f}", f"{np.std(scores):.4f}", f"{time.monotonic() - started:.0f} s"])
         print(" | ".join(rows[-1]), flush=True)
