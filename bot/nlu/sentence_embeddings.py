@@ -13,7 +13,7 @@ component's tool-name placeholder is embedded, not the name), joined by spaces, 
 "query: " prefix. Output: one dense *sentence* feature (1 x 384, L2-normalised) for the text; no
 sequence features (our classifier reads sentence features only).
 
-Configuration (optional): `threads` (OpenMP threads for the encoder, default 1: see
+Configuration (optional): `threads` (OpenMP threads for the encoder, default up to 2: see
 bot.language.sentence_encoder.encoder; the first component to load the encoder in a process sets it).
 """
 
