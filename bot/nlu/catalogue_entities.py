@@ -17,6 +17,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import ENTITIES, TEXT
@@ -28,7 +29,7 @@ from bot.db import session_scope
 
 log = logging.getLogger(__name__)
 
-TOKENS = "text_tokens"
+TOKENS = TOKENS_NAMES[TEXT]  # "text_tokens"
 PLACEHOLDERS = {"tool": "arbeidsverktøy", "private_tool": "privatverktøy"}
 
 

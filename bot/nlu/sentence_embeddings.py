@@ -25,6 +25,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import TEXT
@@ -33,7 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language.sentence_encoder import THREADS, embed
 
-TOKENS = "text_tokens"
+TOKENS = TOKENS_NAMES[TEXT]  # "text_tokens"
 
 
 def message_text(message: Message) -> str:

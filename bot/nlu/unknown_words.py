@@ -5,10 +5,9 @@ with confidence. A message in which no word is known is keyboard mash, or a lang
 handle, and the helpful answer is a request to rephrase, not a confident guess. Known means: in
 the training examples (after the catalogue component has masked tool names), in the Norwegian
 lexicon (spacy-lookups-data, `bot.language.norwegian`) or a compound of two lexicon words, or a
-stop word. For such a message this
-component sets the intent's confidence to 0, so that FallbackClassifier (which must come after
-it) turns it into `nlu_fallback`; the ranking is kept for the rephrase buttons. Messages without
-any letters (emoji, numbers) are left alone.
+stop word. For such a message this component sets the intent's confidence to 0, so that
+FallbackClassifier (which must come after it) turns it into `nlu_fallback`; the ranking is kept
+for the rephrase buttons. Messages without any letters (emoji, numbers) are left alone.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -28,7 +28,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language.norwegian import STOP_WORDS, lexicon
 
-TOKENS = "text_tokens"
+TOKENS = TOKENS_NAMES[TEXT]  # "text_tokens"
 _LETTER = re.compile(r"[^\W\d_]")
 VOCABULARY_FILE = "vocabulary.json"
 
