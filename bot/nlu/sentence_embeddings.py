@@ -13,8 +13,8 @@ component's tool-name placeholder is embedded, not the name), joined by spaces, 
 "query: " prefix. Output: one dense *sentence* feature (1 x 384, L2-normalised) for the text; no
 sequence features (our classifier reads sentence features only).
 
-Configuration (optional): `threads` (OpenMP threads for the encoder, default up to 2: see
-bot.language.sentence_encoder.encoder; the first component to load the encoder in a process sets it).
+No configuration: the encoder's OpenMP threads are set by the environment (see
+bot.language.sentence_encoder.encoder).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language.sentence_encoder import THREADS, embed
+from bot.language.sentence_encoder import embed
 
 TOKENS = TOKENS_NAMES[TEXT]  # "text_tokens"
 
@@ -59,11 +59,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**DenseFeaturizer.get_default_config(), "threads": THREADS}
+        return DenseFeaturizer.get_default_config()
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
-        self.validate_config(self._config)
 
     @classmethod
     def create(
@@ -74,14 +73,12 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        threads = config.get("threads")
-        if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
-            raise ValueError(f"{cls.__name__}: 'threads' must be a positive whole number, not {threads!r}.")
+        """Nothing to check: the component has no settings of its own."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         wanted = [(m, message_text(m)) for m in messages]
         wanted = [(m, text) for m, text in wanted if text]
-        vectors = embed([text for _, text in wanted], self._config["threads"])
+        vectors = embed([text for _, text in wanted])
         for (message, _), vector in zip(wanted, vectors):
             self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
         return messages
