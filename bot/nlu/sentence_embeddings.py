@@ -84,5 +84,5 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process([m for m in training_data.training_examples if m.get(TEXT)])
+        self.process(training_data.training_examples)  # process() skips messages without text
         return training_data
