@@ -1,10 +1,11 @@
-"""SQLAlchemy models of the tool catalogue: workplace tools, private tools, processes."""
+"""SQLAlchemy models of the tool catalogue: workplace tools, private tools, processes, and the
+audit trail of changes made to entries one at a time (not by a file import)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import relationship
 
@@ -121,3 +122,35 @@ class CatalogueState(Base):
     id = Column(Integer, primary_key=True)
     revision = Column(Integer, nullable=False, default=0)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+
+
+ENTRY_KINDS = ("tool", "private_tool", "process")  # as in the CSV's kind column
+
+
+class CatalogueChange(Base):
+    """One change to one catalogue entry made outside a file import: who, when, what, from what
+    to what.
+
+    `action` says what happened ("task_added", "alias_added"; an editor may add "created",
+    "updated", "deleted"), `field` which field changed (None when the whole entry was created or
+    deleted), and `before_json`/`after_json` hold the value before and after as JSON: the field's
+    list for a field change, the whole entry (as `bot catalogue export` writes it) for a create,
+    update or delete, and null for what did not exist. `inbox_item_id` names the trainer-inbox
+    message the change came from; it is no foreign key, so the record outlives the message
+    (retention deletes inbox messages). `entry_id` is no foreign key either: the trail of a
+    deleted entry stays.
+    """
+
+    __tablename__ = "catalogue_changes"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    changed_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    changed_by = Column(String(100), nullable=False)  # the admin user's name, or "cli"
+    entry_kind = Column(String(20), nullable=False)  # one of ENTRY_KINDS
+    entry_id = Column(String(ID_LENGTH), nullable=False)
+    action = Column(String(20), nullable=False)
+    field = Column(String(30))
+    before_json = Column(Text)
+    after_json = Column(Text)
+    inbox_item_id = Column(Integer)
+
+    __table_args__ = (Index("ix_catalogue_changes_entry", "entry_kind", "entry_id", "changed_at"),)

@@ -8,8 +8,12 @@ from sqlalchemy import Boolean, Column, DateTime, Float, Index, Integer, String,
 
 from bot.db import Base
 
-INBOX_KINDS = ("fallback", "out_of_scope", "not_helpful")
-INBOX_STATUSES = ("ny", "tildelt", "avvist")
+# fallback: not understood; out_of_scope: not about work tools; not_helpful: 👎 on an answer (the
+# text is the question answered); no_fit: a need the assistant found no catalogue entry for.
+INBOX_KINDS = ("fallback", "out_of_scope", "not_helpful", "no_fit")
+# ny: open; tildelt: an example of an intent (assigned_intent); avvist: dismissed; koblet: attached
+# to a catalogue entry as a task or name (assigned_entry_kind/_id, see bot.training.inbox.attach).
+INBOX_STATUSES = ("ny", "tildelt", "avvist", "koblet")
 
 
 def _now() -> datetime:
@@ -29,6 +33,8 @@ class InboxItem(Base):
     confidence = Column(Float)
     status = Column(String(20), nullable=False, default="ny")
     assigned_intent = Column(String(100))
+    assigned_entry_kind = Column(String(20))  # "tool" or "process" when status is "koblet"
+    assigned_entry_id = Column(String(64))
 
     __table_args__ = (Index("ix_inbox_items_status_created_at", "status", "created_at"),)
 

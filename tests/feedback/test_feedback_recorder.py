@@ -13,7 +13,8 @@ from bot import db, spool
 from bot.feedback import recorder
 from bot.feedback.models import Feedback, InboxItem
 
-INBOX_COLUMNS = {"id", "record_id", "created_at", "kind", "text", "intent", "confidence", "status", "assigned_intent"}
+INBOX_COLUMNS = {"id", "record_id", "created_at", "kind", "text", "intent", "confidence", "status", "assigned_intent",
+                 "assigned_entry_kind", "assigned_entry_id"}
 FEEDBACK_COLUMNS = {"id", "record_id", "created_at", "helpful", "intent", "tool"}
 
 
