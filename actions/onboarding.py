@@ -1,10 +1,10 @@
-"""Actions for new employees: the starter pack, one tool at a time."""
+"""Actions for new employees: the overview of the starter pack, then one tool at a time."""
 
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
 from actions.base import CatalogueAction, mentioned
-from bot.assistant.onboarding import onboarding
+from bot.assistant.onboarding import narrowest_sector, onboarding
 
 
 class ActionOnboarding(CatalogueAction):
@@ -12,8 +12,8 @@ class ActionOnboarding(CatalogueAction):
         return "action_onboarding"
 
     def answer(self, session: Session, tracker: Tracker):
-        sectors = mentioned(tracker).sectors
-        return onboarding(session, sectors[0] if sectors else tracker.get_slot("onboarding_sector"), 0)
+        sector = narrowest_sector(mentioned(tracker).sectors) or tracker.get_slot("onboarding_sector")
+        return onboarding(session, sector)
 
 
 class ActionOnboardingNext(CatalogueAction):
@@ -21,6 +21,6 @@ class ActionOnboardingNext(CatalogueAction):
         return "action_onboarding_next"
 
     def answer(self, session: Session, tracker: Tracker):
+        """The next tool; the overview first when the starter pack has not been shown."""
         step = tracker.get_slot("onboarding_step")
-        next_step = 0 if step is None else int(step) + 1
-        return onboarding(session, tracker.get_slot("onboarding_sector"), next_step)
+        return onboarding(session, tracker.get_slot("onboarding_sector"), None if step is None else int(step) + 1)

@@ -38,7 +38,8 @@ from actions.onboarding import ActionOnboarding, ActionOnboardingNext
 from actions.security import ActionAskAllowed, ActionInformationClass
 from bot import db
 from bot.assistant.answers import ASK_WHICH_TOOL, EMPTY_CATALOGUE
-from bot.catalogue import store
+from bot.assistant.onboarding import OVERVIEW_SHOWN, starter_pack
+from bot.catalogue import snapshot, store
 from bot.config import PROJECT_ROOT
 from bot.feedback.models import Feedback, InboxItem
 from bot.gaps.models import Gap
@@ -332,36 +333,56 @@ async def test_information_class_yes_for_the_tool_in_the_slot(seed_catalogue):
 
 # --- onboarding -------------------------------------------------------------------------------------------
 
-async def test_onboarding_with_a_sector_starts_the_pack(seed_catalogue, seed):
+async def test_onboarding_with_a_sector_shows_the_overview_first(seed_catalogue, seed):
     text = "jeg er ny i hjemmetjenesten"
     messages, events = await run(
         ActionOnboarding(), tracker(text, "onboarding", [entity("sector", "hjemmetjenesten", text, "hjemmetjenesten")])
     )
-    first = store.get_process(seed, "nyansatt").tools[0]
-    assert texts(messages)[0].startswith("Velkommen i hjemmetjenesten!")
-    assert texts(messages)[1].startswith("1 av ")
-    assert payloads(answer_part(messages)) == ["/onboarding_next", f'/tool_training{{"tool": "{first}"}}']
-    assert answer_slots(events) == {"onboarding_sector": "hjemmetjenesten", "onboarding_step": 0, "tool": first}
+    first = pack(seed, "hjemmetjenesten")[0]
+    assert texts(messages)[0].startswith("Velkommen! Startpakken din for hjemmetjenesten har ")
+    assert f"\n- {store.get_tool(seed, first).name}: " in texts(messages)[0]  # the sector's own tools first
+    assert texts(messages)[1].startswith("Vil du gå gjennom dem ett og ett?")
+    assert payloads(answer_part(messages)) == ["/onboarding_next"]
+    assert answer_slots(events) == {"onboarding_sector": "hjemmetjenesten", "onboarding_step": OVERVIEW_SHOWN}
+
+
+async def test_onboarding_takes_the_narrowest_of_several_sectors(seed_catalogue):
+    text = "jeg er ny sykepleier i hjemmesykepleien"
+    entities = [
+        entity("sector", "helse og omsorg", text, "sykepleier"),
+        entity("sector", "hjemmetjenesten", text, "hjemmesykepleien"),
+    ]
+    _, events = await run(ActionOnboarding(), tracker(text, "onboarding", entities))
+    assert answer_slots(events)["onboarding_sector"] == "hjemmetjenesten"
 
 
 async def test_onboarding_uses_the_sector_slot_when_none_is_named(seed_catalogue):
     messages, events = await run(ActionOnboarding(), tracker("jeg er ny", "onboarding", slots={"onboarding_sector": "skole"}))
-    assert texts(messages)[0].startswith("Velkommen i skole!")
-    assert answer_slots(events)["onboarding_step"] == 0
+    assert texts(messages)[0].startswith("Velkommen! Startpakken din for skole har ")
+    assert answer_slots(events)["onboarding_step"] == OVERVIEW_SHOWN
+
+
+async def test_onboarding_next_after_the_overview_shows_the_first_tool(seed_catalogue, seed):
+    slots = {"onboarding_sector": "hjemmetjenesten", "onboarding_step": float(OVERVIEW_SHOWN)}
+    messages, events = await run(ActionOnboardingNext(), tracker("/onboarding_next", "onboarding_next", slots=slots))
+    first = pack(seed, "hjemmetjenesten")[0]
+    assert len(texts(messages)) == 1 and texts(messages)[0].startswith("1 av ")
+    assert payloads(answer_part(messages)) == ["/onboarding_next", f'/tool_training{{"tool": "{first}"}}']
+    assert answer_slots(events) == {"onboarding_sector": "hjemmetjenesten", "onboarding_step": 0, "tool": first}
 
 
 async def test_onboarding_next_steps_on_from_the_slot(seed_catalogue, seed):
-    tools = store.get_process(seed, "nyansatt").tools
+    tools = pack(seed, "hjemmetjenesten")
     slots = {"onboarding_sector": "hjemmetjenesten", "onboarding_step": 0.0}  # a float slot, as Rasa keeps it
     messages, events = await run(ActionOnboardingNext(), tracker("neste", "onboarding_next", slots=slots))
     assert len(texts(messages)) == 1 and texts(messages)[0].startswith("2 av ")
     assert answer_slots(events) == {"onboarding_sector": "hjemmetjenesten", "onboarding_step": 1, "tool": tools[1]}
 
 
-async def test_onboarding_next_without_a_started_pack_starts_it(seed_catalogue):
+async def test_onboarding_next_without_a_started_pack_shows_the_overview(seed_catalogue):
     messages, events = await run(ActionOnboardingNext(), tracker("neste", "onboarding_next"))
-    assert texts(messages)[0].startswith("Velkommen!")
-    assert answer_slots(events)["onboarding_step"] == 0
+    assert texts(messages)[0].startswith("Velkommen! Her er ")
+    assert answer_slots(events) == {"onboarding_sector": None, "onboarding_step": OVERVIEW_SHOWN}
 
 
 async def test_onboarding_next_after_the_last_tool_ends(seed_catalogue, seed):
@@ -376,6 +397,11 @@ async def test_onboarding_next_after_the_last_tool_ends(seed_catalogue, seed):
         ActionOnboardingNext(), tracker("neste", "onboarding_next", slots={"onboarding_step": float(last + 1)})
     )
     assert texts(messages)[0].startswith("Det var alle verktøyene")
+
+
+def pack(session, sector: str) -> list[str]:
+    """The starter pack's tool ids in the order they are shown."""
+    return [tool.id for tool in starter_pack(snapshot.view(session).file, sector).tools]
 
 
 # --- the conversation: rephrase, small talk, department, feedback ------------------------------------------
