@@ -115,7 +115,7 @@ def import_catalogue(session: Session, catalogue: CatalogueFile, *, replace: boo
     for section, model, apply in _WRITERS:
         _upsert(session, section, model, apply, getattr(catalogue, section), result)
     session.flush()
-    _bump_revision(session)
+    bump_revision(session)
     return result
 
 
@@ -135,7 +135,9 @@ def load_and_import(session: Session, text: str, path: str, *, replace: bool = F
 STAMP_KEY = "catalogue_stamp"  # where bot.catalogue.snapshot keeps the stamp it read in a session
 
 
-def _bump_revision(session: Session) -> None:
+def bump_revision(session: Session) -> None:
+    """Mark the catalogue changed (in the caller's transaction): every process rebuilds its
+    snapshot (bot.catalogue.snapshot) on its next session after the commit."""
     session.info.pop(STAMP_KEY, None)
     state = session.get(m.CatalogueState, 1)
     if state is None:
