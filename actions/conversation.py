@@ -67,10 +67,37 @@ class ActionGiveDepartment(CatalogueAction):
         return department_given(chosen, gap_state(tracker))
 
 
+def _user_messages(tracker: Tracker) -> list[dict]:
+    """The user events of the conversation's current session, oldest first."""
+    found: list[dict] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            found = []
+        elif event.get("event") == "user":
+            found.append(event)
+    return found
+
+
+def _parsed(event: dict) -> dict:
+    return (event.get("parse_data") or {}) | {"text": event.get("text")}
+
+
 def _answered_message(tracker: Tracker) -> dict:
-    """The user message before the feedback: the one the answer was about."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    return users[-2].get("parse_data", {}) | {"text": users[-2].get("text")} if len(users) >= 2 else {}
+    """The user message before the feedback: the one the answer was about (maybe a button)."""
+    users = _user_messages(tracker)
+    return _parsed(users[-2]) if len(users) >= 2 else {}
+
+
+def _question(tracker: Tracker) -> dict:
+    """The employee's own words the answer was about, for the trainers: the last message before
+    the feedback that was written, not a button's payload. An answer reached by a button
+    ("/tool_info{...}" from a list of candidates, or a department chosen in between) was about
+    the question written before it."""
+    for event in reversed(_user_messages(tracker)[:-1]):
+        text = (event.get("text") or "").strip()
+        if text and not text.startswith("/"):
+            return _parsed(event)
+    return {}
 
 
 class _Feedback(CatalogueAction, abc.ABC):
@@ -83,12 +110,13 @@ class _Feedback(CatalogueAction, abc.ABC):
         """The action's name."""
 
     def answer(self, session: Session, tracker: Tracker) -> Answer:
-        answered = _answered_message(tracker)
-        intent, confidence = _intent(answered)
+        intent, _ = _intent(_answered_message(tracker))
         feedback.feedback(self.helpful, intent, tracker.get_slot("tool"))
         if self.helpful:
             return Answer().say("Så bra! Takk for at du sa fra.")
-        feedback.to_inbox("not_helpful", answered.get("text") or "", intent, confidence)
+        question = _question(tracker)
+        if question:
+            feedback.to_inbox("not_helpful", question["text"], *_intent(question))
         return Answer().say(
             "Beklager at svaret ikke hjalp. Prøv gjerne å si det på en annen måte, eller kontakt "
             "IT-servicesenteret. Spørsmålet ditt går anonymt videre, så vi kan lære av det."
