@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import spool
-from bot.feedback.models import Feedback, InboxItem
+from bot.feedback.models import INBOX_KINDS, Feedback, InboxItem
 from bot.privacy.masking import mask
 
 
@@ -30,7 +30,12 @@ def _new() -> dict:
 
 
 def to_inbox(kind: str, text: str, intent: str | None, confidence: float | None) -> None:
-    """A message for the trainers: not understood (fallback), out of scope, or an answer that did not help."""
+    """A message for the trainers, `kind` one of INBOX_KINDS: not understood ("fallback"), out of
+    scope ("out_of_scope"), the question of an answer that did not help ("not_helpful"), or a
+    need no catalogue entry fits ("no_fit"; a trainer can attach it to the tool or process that
+    should have answered, see bot.training.inbox.attach)."""
+    if kind not in INBOX_KINDS:
+        raise ValueError(f"unknown inbox kind {kind!r}; one of {', '.join(INBOX_KINDS)}")
     spool.write("inbox", {**_new(), "kind": kind, "text": mask(text), "intent": intent, "confidence": confidence})
 
 

@@ -86,3 +86,12 @@ def test_without_a_database_the_records_wait_masked_in_the_spool(spool_dir):
     assert spool.pending() == 2
     spooled = (spool_dir / "pending.jsonl").read_text(encoding="utf-8")
     assert "[telefon]" in spooled and "98765432" not in spooled
+
+
+def test_a_need_nothing_fits_goes_to_the_inbox_and_an_unknown_kind_is_refused(database):
+    recorder.to_inbox("no_fit", "hvordan bestiller jeg tolk til et møte, ring 98765432", "find_tool", 0.88)
+    [item] = rows(database, InboxItem)
+    assert (item.kind, item.text, item.status) == ("no_fit", "hvordan bestiller jeg tolk til et møte, ring [telefon]", "ny")
+    with pytest.raises(ValueError, match="unknown inbox kind 'no_tool'"):
+        recorder.to_inbox("no_tool", "x", None, None)
+    assert len(rows(database, InboxItem)) == 1
