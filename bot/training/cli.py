@@ -1,5 +1,5 @@
 """The `bot` commands for training: `bot train`, `bot model ensure|history|rollback|switch` and
-`bot trainer inbox|assign|dismiss|export`. `bot.cli.build_parser` adds them with `add_commands`."""
+`bot trainer inbox|assign|attach|dismiss|export`. `bot.cli.build_parser` adds them with `add_commands`."""
 
 from __future__ import annotations
 
@@ -188,6 +188,32 @@ def cmd_trainer_assign(args) -> int:
     return 0 if not result.left else 1
 
 
+def cmd_trainer_attach(args) -> int:
+    from bot.catalogue.changes import ChangeError
+    from bot.db import session_scope
+    from bot.training.examples import ExampleError
+    from bot.training.inbox import attach
+
+    kind, entry_id = ("tool", args.tool) if args.tool is not None else ("process", args.process)
+    try:
+        with session_scope() as session:
+            result = attach(session, args.ids, kind, entry_id, phrase=args.phrase, by="cli")
+    except ChangeError as error:
+        hint = " Give the phrase with --phrase." if error.field == "phrase" and args.phrase is None else ""
+        raise _usage_error(f"{error}{hint}") from None
+    except ExampleError as error:
+        raise _usage_error(str(error)) from None
+    added = result.added
+    what = "a task of the tool" if added.entry_kind == "tool" else "another name of the process"
+    if added.added:
+        print(f"Added {added.phrase!r} as {what} {added.entry_name} ({added.entry_id}). "
+              "The assistant answers with it from the next message; no training needed.")
+    else:
+        print(f"{added.entry_name} ({added.entry_id}) has {added.phrase!r} already; the catalogue is unchanged.")
+    print(f"Attached {len(result.attached)} message(s): {', '.join(map(str, result.attached))}.")
+    return 0
+
+
 def cmd_trainer_dismiss(args) -> int:
     from bot.db import session_scope
     from bot.training.examples import ExampleError
@@ -240,6 +266,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--example", action="append", default=[], metavar="TEXT", help="another example (repeatable)")
     p.add_argument("--new-response", metavar="TEXT", help="create INTENT with this answer")
     p.set_defaults(func=cmd_trainer_assign)
+    p = trainer.add_parser("attach", help="attach inbox messages to the tool (a task) or process (a name) that should have "
+                                          "answered them; the assistant uses it at once")
+    p.add_argument("ids", type=int, nargs="+", metavar="ITEM_ID")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--tool", metavar="ID", help="the workplace tool's id (see bot catalogue list)")
+    target.add_argument("--process", metavar="ID", help="the process's id")
+    p.add_argument("--phrase", metavar="TEXT", help="the task or name to add (default: the first message's text)")
+    p.set_defaults(func=cmd_trainer_attach)
     p = trainer.add_parser("dismiss", help="mark inbox messages as not training material")
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
     p.set_defaults(func=cmd_trainer_dismiss)

@@ -1,9 +1,11 @@
 """The trainers' work on the inbox (bot.feedback.models.InboxItem): assign messages to an intent
-(existing, or new with its answer), dismiss them, and export what was assigned.
+(existing, or new with its answer), attach them to the tool or process that should have answered
+them, dismiss them, and export what was assigned.
 
 Every function takes the caller's database session and commits nothing itself, so the command
 line and the web inbox use them the same way. Assigning writes the training files first; the
-items are marked only for the examples that were added or already there.
+items are marked only for the examples that were added or already there. Attaching changes the
+catalogue in the same transaction (bot.catalogue.changes): no training, answered at once.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.catalogue import changes
+from bot.catalogue.changes import PhraseAdded
 from bot.feedback.models import InboxItem
 from bot.language.norwegian import term_key
 from bot.training import examples, intents
 from bot.training.examples import ExampleError, Outcome
 from bot.training.project import Project
 
-NEW, ASSIGNED, DISMISSED = "ny", "tildelt", "avvist"
+NEW, ASSIGNED, DISMISSED, ATTACHED = "ny", "tildelt", "avvist", "koblet"
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,35 @@ def assign(
         else:
             left[item.id] = outcome.reason
     return Assignment(intent, new_response is not None, outcomes, assigned, left)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    added: PhraseAdded  # the phrase, the entry, and whether the catalogue changed
+    attached: list[int]  # ids of the items now marked attached
+
+
+def attach(
+    session: Session, item_ids: list[int], entry_kind: str, entry_id: str, *, phrase: str | None = None, by: str,
+) -> Attachment:
+    """Attach open items to the workplace tool or process (`entry_kind` "tool" or "process")
+    that should have answered them: `phrase` (default: the first item's masked message) becomes
+    a task of the tool or another name of the process, with an audit record naming `by` (a user
+    name, or "cli") and the first item, and the items are marked attached (status "koblet").
+
+    A phrase the entry has already changes nothing in the catalogue; the items are still marked.
+    A phrase with personal data or its masks ("[telefon]") is refused (ChangeError), as are an
+    unknown entry and items that are missing or handled already (ExampleError); then nothing
+    changes."""
+    if not item_ids:
+        raise ExampleError("No inbox message given.")
+    items = _new_items(session, item_ids)
+    first = next(item for item in items if item.id == item_ids[0])
+    added = changes.add_phrase(session, entry_kind, entry_id, first.text if phrase is None else phrase,
+                               by=by, inbox_item_id=first.id)
+    for item in items:
+        item.status, item.assigned_entry_kind, item.assigned_entry_id = ATTACHED, added.entry_kind, added.entry_id
+    return Attachment(added, [item.id for item in items])
 
 
 def dismiss(session: Session, item_ids: list[int]) -> int:
