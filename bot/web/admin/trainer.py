@@ -1,6 +1,7 @@
 """The trainer inbox at /admin/trainer: the open inbox items (bot.training.inbox) in groups of
 similar messages, newest first, and one form per group to assign the chosen messages to an intent
-that exists, to a new intent with its answer, or to dismiss them.
+that exists, to a new intent with its answer, to attach them to the tool or process that should
+have answered them (a task or name in the catalogue, answered at once), or to dismiss them.
 
 The work itself is bot.training.inbox's; this module only reads the form, runs it in a worker
 thread (one write at a time per process, since it edits the project's training files) and shows
@@ -14,6 +15,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.catalogue import snapshot, store
+from bot.catalogue.changes import MAX_PHRASE, PHRASE_KINDS, ChangeError
 from bot.gaps.queries import FilterError, Page, parse_paging
 from bot.training import inbox
 from bot.training.examples import INTENT_NAME, ExampleError, intents_with_examples, round_trip_yaml
@@ -25,8 +28,10 @@ from bot.web.database import in_session
 
 TRAINER_ROLES = ("trainer", "admin")
 TRAINING_PROJECT = web.AppKey("admin.training_project", Project)
-ACTIONS = ("existing", "new", "dismiss")
-KIND_LABELS = {"fallback": "Ikke forstått", "out_of_scope": "Utenfor området", "not_helpful": "Ikke til hjelp (👎)"}
+ACTIONS = ("existing", "new", "attach", "dismiss")
+KIND_LABELS = {"fallback": "Ikke forstått", "out_of_scope": "Utenfor området", "not_helpful": "Ikke til hjelp (👎)",
+               "no_fit": "Fant ikke verktøy"}
+CHOOSE_ENTRY = "Velg verktøyet eller fremgangsmåten meldingene skal kobles til."
 _WRITING = threading.Lock()
 
 
@@ -37,6 +42,23 @@ def assignable_intents(project: Project) -> list[str]:
     return [str(name) for name in domain.get("intents") or [] if str(name) in with_examples]
 
 
+_NORWEGIAN_ORDER = str.maketrans({"æ": "z\x01", "ø": "z\x02", "å": "z\x03"})
+
+
+def _by_name(name: str) -> str:
+    """A sort key that puts names in Norwegian alphabetical order (æ, ø, å after z)."""
+    return name.casefold().translate(_NORWEGIAN_ORDER)
+
+
+def attachable_entries(session) -> dict[str, list[tuple[str, str]]]:
+    """The tools and processes a message can be attached to, as (form value, name) by name."""
+    catalogue = snapshot.view(session).file
+    return {
+        kind: sorted(((f"{kind}:{entry.id}", entry.name) for entry in entries), key=lambda pair: _by_name(pair[1]))
+        for kind, entries in (("tool", catalogue.tools), ("process", catalogue.processes))
+    }
+
+
 def _inbox_page(session, project: Project, page: int, per_page: int) -> dict:
     groups = inbox.open_groups(session)
     start = (page - 1) * per_page
@@ -44,11 +66,13 @@ def _inbox_page(session, project: Project, page: int, per_page: int) -> dict:
         "page": Page(groups[start:start + per_page], len(groups), page, per_page),
         "waiting": sum(group.count for group in groups),
         "intents": assignable_intents(project),
+        "entries": attachable_entries(session),
     }
 
 
 async def _render(request: web.Request, *, status: int = 200, notices: list[str] = (), errors: list[str] = (),
-                  posted: dict | None = None, paging: tuple[int, int] | None = None) -> web.Response:
+                  posted: dict | None = None, paging: tuple[int, int] | None = None,
+                  field_errors: dict[str, str] | None = None) -> web.Response:
     try:
         page, per_page = paging or parse_paging(request.query)
     except FilterError as error:
@@ -57,7 +81,7 @@ async def _render(request: web.Request, *, status: int = 200, notices: list[str]
     context = await in_session(request, _inbox_page, request.app[TRAINING_PROJECT], page, per_page)
     return pages.render(request, "trainer.html", {
         **context, "notices": list(notices), "errors": list(errors), "posted": posted or {},
-        "kind_labels": KIND_LABELS, "per_page": per_page,
+        "kind_labels": KIND_LABELS, "per_page": per_page, "field_errors": field_errors or {}, "max_phrase": MAX_PHRASE,
     }, status=status)
 
 
@@ -80,9 +104,35 @@ def _messages(count: int) -> str:
     return "melding er" if count == 1 else "meldinger er"
 
 
+def _entry(value: str) -> tuple[str, str] | None:
+    """("tool" or "process", id) from a form or query value such as "tool:visma-reise"."""
+    kind, _, entry_id = value.partition(":")
+    return (kind, entry_id) if kind in PHRASE_KINDS and entry_id else None
+
+
+def _attach_notices(session, kind: str, entry_id: str, count: int, changed: bool) -> list[str]:
+    """The outcome of attaching messages (see handle), with the entry's name as it is now."""
+    entry = store.get_tool(session, entry_id) if kind == "tool" else store.get_process(session, entry_id)
+    if entry is None:
+        return []
+    notices = [f"{count} {_messages(count)} koblet til {entry.name}."]
+    if not changed:
+        notices.append(f"{entry.name} har allerede denne oppgaven. Katalogen er ikke endret." if kind == "tool" else
+                       f"Fremgangsmåten {entry.name} har allerede dette navnet. Katalogen er ikke endret.")
+    elif kind == "tool":
+        notices.append(f"Lagt til som oppgave for {entry.name}. Assistenten svarer med det med en gang.")
+    else:
+        notices.append(f"Lagt til som nytt navn på fremgangsmåten {entry.name}. Assistenten svarer med det med en gang.")
+    return notices
+
+
 @require(*TRAINER_ROLES)
 async def inbox_page(request: web.Request) -> web.Response:
-    return await _render(request, notices=_notices(request.query))
+    notices = _notices(request.query)
+    attached, count = _entry(request.query.get("til", "")), request.query.get("koblet", "")
+    if attached and count.isdigit():
+        notices += await in_session(request, _attach_notices, *attached, int(count), request.query.get("endret") == "1")
+    return await _render(request, notices=notices)
 
 
 def _done(page: str, **outcome) -> web.HTTPSeeOther:
@@ -93,7 +143,7 @@ def _done(page: str, **outcome) -> web.HTTPSeeOther:
 async def handle(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     action = form.get("action")
-    posted = {name: str(form.get(name, "")) for name in ("group", "action", "intent", "new_intent", "response")}
+    posted = {name: str(form.get(name, "")) for name in ("group", "action", "intent", "new_intent", "response", "entry", "phrase")}
     paging = (1, parse_paging({})[1])
     try:
         paging = parse_paging(form)
@@ -105,6 +155,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
         return await _render(request, status=400, errors=["Velg minst én melding."], posted=posted, paging=paging)
     if action not in ACTIONS:
         return await _render(request, status=400, errors=["Velg hva du vil gjøre med meldingene."], posted=posted, paging=paging)
+    if action == "attach":
+        return await _attach(request, ids, posted, paging)
     project = request.app[TRAINING_PROJECT]
 
     def work(session):
@@ -130,6 +182,25 @@ async def handle(request: web.Request) -> web.StreamResponse:
     return await _render(request, status=200 if result.assigned else 400, paging=paging, posted=posted,
                          notices=_notices({key: str(value) for key, value in outcome.items()}) if result.assigned else [],
                          errors=errors)
+
+
+async def _attach(request: web.Request, ids: list[int], posted: dict, paging: tuple[int, int]) -> web.StreamResponse:
+    """Attach the messages to the chosen tool or process (bot.training.inbox.attach)."""
+    entry = _entry(posted["entry"])
+    if entry is None:
+        return await _render(request, status=400, errors=[CHOOSE_ENTRY], field_errors={"entry": CHOOSE_ENTRY},
+                             posted=posted, paging=paging)
+    try:
+        result = await in_session(request, inbox.attach, ids, *entry, phrase=posted["phrase"], by=request["user"].name)
+    except ChangeError as error:
+        message = in_norwegian(str(error))
+        return await _render(request, status=400, errors=[message], field_errors={error.field: message},
+                             posted=posted, paging=paging)
+    except ExampleError as error:
+        return await _render(request, status=400, errors=[in_norwegian(str(error))], posted=posted, paging=paging)
+    added = result.added
+    raise _done(str(paging[0]), koblet=len(result.attached), til=f"{added.entry_kind}:{added.entry_id}",
+                endret=int(added.added))
 
 
 def routes() -> list[web.RouteDef]:
