@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +15,8 @@ from bot import db
 from bot.catalogue import changes, snapshot, store
 from bot.catalogue import models as m
 from bot.catalogue.schema import parse
-from conftest import TEST_CATALOGUE
+
+TEST_CATALOGUE = Path(__file__).parent / "data" / "catalogue.yml"
 
 
 @pytest.fixture
