@@ -1,9 +1,11 @@
 """Find which catalogue tools (workplace and private) a message mentions.
 
 Handles case, aliases, multi-word names, Norwegian inflection and compounds ("Teamsen",
-"Teams-møtet", "gmailen", "teamsmøte") and small typos in names of five letters or more, while
-ordinary Norwegian words ("teamet", "gaten", "profilbilde") never count as a tool. Text is split
-by spaCy's Norwegian tokenizer; names are looked up in an index built from the catalogue.
+"Teams-møtet", "gmailen", "teamsmøte"), names written joined or split ("vismareise" for Visma
+Reise, "drop box" for Dropbox) and small typos in names of five letters or more, a swap of two
+adjacent letters counting as one ("otulook"), while ordinary Norwegian words ("teamet", "gaten",
+"profilbilde") never count as a tool. Text is split by spaCy's Norwegian tokenizer; names are
+looked up in an index built from the catalogue.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ COMPOUND_LINKS = ("", "s", "e")  # teamsmøte, visma-appen → vismaappen, skole
 MIN_FUZZY_LENGTH = 5
 MIN_COMPOUND_HEAD = 4
 MIN_COMPOUND_TAIL = 3
+MAX_SPLIT_PARTS = 3  # a one-word name written as up to three words: "selvbetjenings portalen"
+MIN_SPLIT_PART = 2  # each of them at least this long, so "g mail" is not Gmail
 
 SCORE_EXACT, SCORE_INFLECTED, SCORE_COMPOUND, SCORE_TYPO = 1.0, 0.95, 0.9, 0.8
 
@@ -91,24 +95,38 @@ class RecognitionIndex:
         self.by_first: dict[str, list[_Surface]] = defaultdict(list)
         entries = [("tool", e) for e in catalogue.tools] + [("private_tool", e) for e in catalogue.private_tools]
         seen = set()
+
+        def add(tokens: tuple[str, ...], kind: str, entry, ordinary: bool, written: str | None) -> None:
+            if (tokens, kind, entry.id) not in seen:
+                seen.add((tokens, kind, entry.id))
+                self.by_first[tokens[0]].append(_Surface(tokens, kind, entry.id, entry.name, ordinary, written))
+
         for kind, entry in entries:
             for surface in (entry.name, *entry.aliases):
                 parts = message_parts(surface)
                 tokens = tuple(part.text for part in parts)
-                if not tokens or (tokens, kind, entry.id) in seen:
+                if not tokens:
                     continue
-                seen.add((tokens, kind, entry.id))
                 one_word = len(tokens) == 1
-                ordinary = one_word and (tokens[0] in STOP_WORDS or lexicon().is_word(tokens[0]))
+                ordinary = one_word and _is_ordinary_form(tokens[0])
                 written = parts[0].raw if one_word and len(tokens[0]) <= MAX_CASE_SENSITIVE_LENGTH else None
-                self.by_first[tokens[0]].append(_Surface(tokens, kind, entry.id, entry.name, ordinary, written))
+                add(tokens, kind, entry, ordinary, written)
+                joined = "".join(tokens)
+                if not one_word and not _is_ordinary_form(joined):  # "Visma HRM" written "vismahrm"
+                    add((joined,), kind, entry, False, None)
         for surfaces in self.by_first.values():
             surfaces.sort(key=lambda s: -len(s.tokens))
-        # Candidates for typo matching, bucketed by first letter (typos rarely hit the first one).
+        # First words that are a whole one-word name a message may write split or as a compound's head.
+        self.whole_words = {w for w, ss in self.by_first.items() if any(len(s.tokens) == 1 for s in ss)}
+        # Candidates for typo matching, bucketed by first letter (typos rarely hit the first one), and
+        # by first two letters for a swap of those two ("uotlook").
         self.fuzzy_buckets: dict[str, list[str]] = defaultdict(list)
+        self.swap_buckets: dict[str, list[str]] = defaultdict(list)
         for word in self.by_first:
             if len(word) >= MIN_FUZZY_LENGTH:
                 self.fuzzy_buckets[word[0]].append(word)
+                if word[0] != word[1]:
+                    self.swap_buckets[word[1] + word[0]].append(word)
 
     # -- matching one message word against name words ---------------------------------------
 
@@ -122,27 +140,31 @@ class RecognitionIndex:
                 stem = word[: -len(suffix)]
                 if word.endswith(suffix) and len(stem) >= 2 and stem in self.by_first:
                     found.setdefault(stem, SCORE_INFLECTED)
-            for cut in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_TAIL + 1):
+            # The longest head wins: "vismareiseappen" is Visma Reise, not Visma + "reiseappen".
+            for cut in range(len(word) - MIN_COMPOUND_TAIL, MIN_COMPOUND_HEAD - 1, -1):
                 head, tail = word[:cut], word[cut:]
-                if head in self.by_first and _is_compound_tail(tail):
+                if head in self.whole_words and _is_compound_tail(tail):
                     found.setdefault(head, SCORE_COMPOUND)
+                    break
             if len(word) >= MIN_FUZZY_LENGTH - 1:
                 for name_word in self._typo_matches(word):
                     found.setdefault(name_word, SCORE_TYPO)
         return list(found.items())
 
     def _typo_matches(self, word: str) -> list[str]:
-        bucket = self.fuzzy_buckets.get(word[0], ())
+        """Name words within one edit of `word` (two from nine letters on), with or without an
+        ending; OSA distance, so a swap of two adjacent letters is one edit ("temas", "otulook")."""
+        buckets = [self.fuzzy_buckets.get(word[0], ()), self.swap_buckets.get(word[:2], ())]
         forms = {word} | {word[: -len(s)] for s in SUFFIXES if word.endswith(s) and len(word) - len(s) >= 4}
         matches = []
         for form in forms:
             if form != word and _is_ordinary_form(form):
                 continue  # "teamets" is team + ets, not a typo of "Teams"
             limit = 1 if len(form) < 9 else 2
-            for name_word, _, _ in fuzzy_process.extract(
-                form, bucket, scorer=OSA.distance, score_cutoff=limit, limit=None
-            ):
-                if len(name_word) >= MIN_FUZZY_LENGTH:
+            for bucket in buckets:
+                for name_word, _, _ in fuzzy_process.extract(
+                    form, bucket, scorer=OSA.distance, score_cutoff=limit, limit=None
+                ):
                     matches.append(name_word)
         return matches
 
@@ -158,7 +180,8 @@ class RecognitionIndex:
                     return SCORE_INFLECTED
             if word.startswith(name_word) and len(name_word) >= 2 and _is_compound_tail(word[len(name_word):]):
                 return SCORE_COMPOUND
-        if len(name_word) >= MIN_FUZZY_LENGTH and word[0] == name_word[0] and OSA.distance(word, name_word) <= 1:
+        same_start = word[0] == name_word[0] or word[:2] == name_word[1::-1]
+        if len(name_word) >= MIN_FUZZY_LENGTH and same_start and OSA.distance(word, name_word) <= 1:
             return SCORE_TYPO
         return 0.0
 
@@ -171,21 +194,12 @@ class RecognitionIndex:
         while i < len(parts):
             best: list[tuple[_Surface, float]] = []
             best_length = 0
-            for first, first_score in self._first_word_candidates(parts[i].text):
-                for surface in self.by_first[first]:
-                    length = len(surface.tokens)
-                    if length < best_length or i + length > len(parts):
-                        continue
-                    if surface.ordinary and (first_score < SCORE_EXACT or _after_determiner(parts, i)):
-                        continue  # "i Profil" is the tool; "min profil", "profilen" are ordinary words
-                    if surface.written is not None and parts[i].raw != surface.written:
-                        continue
-                    score = self._score_rest(parts, i, surface, first_score)
-                    if not score:
-                        continue
-                    if length > best_length:
-                        best, best_length = [], length
-                    best.append((surface, score))
+            for length, surface, score in self._candidates(text, parts, i):
+                if length < best_length:
+                    continue
+                if length > best_length:
+                    best, best_length = [], length
+                best.append((surface, score))
             if not best:
                 i += 1
                 continue
@@ -198,6 +212,48 @@ class RecognitionIndex:
                     mentions.append(Mention(surface.kind, surface.id, surface.name, text[start:end], start, end, score))
             i += best_length
         return _dedupe(mentions)
+
+    def _candidates(self, text: str, parts: list[_Part], i: int):
+        """(number of message parts, surface, score) of every name that may start at part `i`."""
+        for first, first_score in self._first_word_candidates(parts[i].text):
+            for surface in self.by_first[first]:
+                length = len(surface.tokens)
+                if i + length > len(parts):
+                    continue
+                if surface.ordinary and (first_score < SCORE_EXACT or _after_determiner(parts, i)):
+                    continue  # "i Profil" is the tool; "min profil", "profilen" are ordinary words
+                if surface.written is not None and parts[i].raw != surface.written:
+                    continue
+                score = self._score_rest(parts, i, surface, first_score)
+                if score:
+                    yield length, surface, score
+        yield from self._split_candidates(text, parts, i)
+
+    def _split_candidates(self, text: str, parts: list[_Part], i: int):
+        """A one-word name written as two or three words ("drop box", "one driven"), exactly or
+        inflected on the last word. The words stand apart by a space or a hyphen only, none is a
+        function word or shorter than two letters, and names that are ordinary words never match."""
+        joined = ""
+        for k in range(MAX_SPLIT_PARTS):
+            if i + k >= len(parts):
+                return
+            part = parts[i + k]
+            if len(part.text) < MIN_SPLIT_PART or part.text in STOP_WORDS:
+                return
+            if k and text[parts[i + k - 1].end:part.start] not in (" ", "-"):
+                return
+            joined += part.text
+            if not k:
+                continue
+            if joined in self.whole_words:
+                found = [(joined, SCORE_EXACT)]
+            else:
+                stems = [joined[: -len(s)] for s in SUFFIXES if joined.endswith(s) and joined[: -len(s)] in self.whole_words]
+                found = [(stems[0], SCORE_INFLECTED)] if stems and not _is_ordinary_form(joined) else []
+            for key, score in found:
+                for surface in self.by_first[key]:
+                    if len(surface.tokens) == 1 and not surface.ordinary and surface.written is None:
+                        yield k + 1, surface, score
 
     def _score_rest(self, parts: list[_Part], i: int, surface: _Surface, first_score: float) -> float:
         if len(surface.tokens) == 1:

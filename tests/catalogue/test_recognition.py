@@ -9,6 +9,7 @@ import pytest
 from bot import db
 from bot.catalogue import recognition, search, snapshot, store
 from bot.catalogue.recognition import RecognitionIndex
+from bot.catalogue.schema import CatalogueFile, ToolEntry
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +96,25 @@ MENTIONS = [
     ("Messnger på jobbmobilen", [("messenger", "Messnger")]),
     ("Wetransfr er tregt", [("wetransfer", "Wetransfr")]),
     ("Teasm starter ikke", [("teams", "Teasm")]),
+    # Two adjacent letters swapped count as one typo, the first two as well
+    ("otulook er tregt", [("outlook", "otulook")]),
+    ("Temas virker ikke", [("teams", "Temas")]),
+    ("Uotlook henger", [("outlook", "Uotlook")]),
+    ("Dorpbox er full", [("dropbox", "Dorpbox")]),
+    ("Kan jeg bruke Google Drvie?", [("google-drive", "Google Drvie")]),
+    # Multi-word names written joined, also inflected or as a compound's head
+    ("vismareise er nede", [("visma-reise", "vismareise")]),  # not Visma + "reise"
+    ("Vismareisen henger", [("visma-reise", "Vismareisen")]),
+    ("vismareiseappen", [("visma-reise", "vismareiseappen")]),
+    ("Lønnsslippen ligger i vismahrm", [("visma-hrm", "vismahrm")]),
+    ("Del det på googledrive", [("google-drive", "googledrive")]),
+    # One-word names written as two or three words, also with a hyphen or inflected
+    ("Er drop box lov?", [("dropbox", "drop box")]),
+    ("Legg det i whats app-gruppa", [("whatsapp", "whats app")]),
+    ("Sendte det med We Transfer", [("wetransfer", "We Transfer")]),
+    ("Lagret i drop boxen", [("dropbox", "drop boxen")]),
+    ("Drop-box er full", [("dropbox", "Drop-box")]),
+    ("Bestill i selvbetjenings portalen", [("selvbetjening", "selvbetjenings portalen")]),
     # A name that is also an ordinary word: as a name it counts
     ("Logg inn i Profil", [("profil", "Profil")]),
     ("Profil er nede", [("profil", "Profil")]),
@@ -159,6 +179,10 @@ NEGATIVES = [
     "en kraftig power i bilen",
     "Kan du gi meg en kort oversikt?",
     "Vi sitter i samme gate som biblioteket",
+    "temaet for møtet er budsjett",
+    "vi skal drop, box og løpe",  # split words only join across a space or a hyphen
+    "det er et pro fil",  # a name that is an ordinary word never matches written split
+    "send en g mail",  # nor from a one-letter word
 ]
 
 
@@ -201,6 +225,29 @@ def test_offsets_kinds_names_and_scores(index):
     assert (inflected.start, inflected.end, inflected.text) == (11, 18, "Teamsen")
 
 
+def test_guards_hold_for_swapped_letters_and_split_names():
+    """A swap is a typo like any other: a name that is itself a Norwegian word ("tidvis") matches
+    only as written, while a name that is no word ("Tidbank") matches with two letters swapped. A
+    split name does not start with a function word ("på loggen" is not Påloggen)."""
+    catalogue = CatalogueFile(tools=(tool("tidvis", "Tidvis"), tool("tidbank", "Tidbank"), tool("paloggen", "Påloggen")))
+    names = RecognitionIndex(catalogue)
+    assert [m.id for m in names.find("Tidvis er nede")] == ["tidvis"]
+    assert names.find("tidvsi er nede") == []
+    assert [m.id for m in names.find("tidbnak er nede")] == ["tidbank"]
+    assert [m.id for m in names.find("pålog gen")] == ["paloggen"]
+    assert names.find("hva står på loggen") == []
+
+
+def tool(tool_id: str, name: str) -> ToolEntry:
+    return ToolEntry(tool_id, name, "Tid", "Et verktøy.", ("føre timer",), "Alle.")
+
+
+def test_split_and_joined_names_score_as_written(index):
+    assert [(m.id, m.score) for m in index.find("drop box")] == [("dropbox", 1.0)]
+    assert [(m.id, m.score) for m in index.find("drop boxen")] == [("dropbox", 0.95)]
+    assert [(m.id, m.score) for m in index.find("vismahrm")] == [("visma-hrm", 1.0)]
+
+
 def test_exact_match_scores_above_inflection_compound_and_typo(index):
     scores = {message: index.find(message)[0].score for message in ("Teams", "Teamsen", "teamsmøte", "Teasm")}
     assert scores["Teams"] > scores["Teamsen"] > scores["teamsmøte"] > scores["Teasm"]
@@ -222,8 +269,6 @@ def test_empty_and_punctuation_only_messages(index):
 
 
 def test_empty_catalogue_recognises_nothing():
-    from bot.catalogue.schema import CatalogueFile
-
     assert RecognitionIndex(CatalogueFile()).find("Teams og Outlook") == []
 
 
