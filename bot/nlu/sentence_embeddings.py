@@ -11,7 +11,9 @@ The encoder itself lives in `bot.language.sentence_encoder`.
 What it embeds: the message's tokens after the components in front of it (so the catalogue
 component's tool-name placeholder is embedded, not the name), joined by spaces, with e5's
 "query: " prefix. Output: one dense *sentence* feature (1 x 384, L2-normalised) for the text; no
-sequence features (our classifier reads sentence features only).
+sequence features (our classifier reads sentence features only). For a message being answered the
+vector also goes into the parse data (`sentence_encoder.PARSE_KEY`, packed as text), so the
+catalogue search in the action server reuses it instead of running the encoder again.
 
 No configuration: the encoder's OpenMP threads are set by the environment (see
 bot.language.sentence_encoder.encoder).
@@ -32,7 +34,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language.sentence_encoder import embed
+from bot.language.sentence_encoder import PARSE_KEY, embed, pack
 
 TOKENS = TOKENS_NAMES[TEXT]  # "text_tokens"
 
@@ -75,14 +77,19 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         """Nothing to check: the component has no settings of its own."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def _featurize(self, messages: List[Message], *, to_output: bool) -> None:
         wanted = [(m, message_text(m)) for m in messages]
         wanted = [(m, text) for m, text in wanted if text]
         vectors = embed([text for _, text in wanted])
         for (message, _), vector in zip(wanted, vectors):
             self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
+            if to_output:
+                message.set(PARSE_KEY, pack(vector), add_to_output=True)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        self._featurize(messages, to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)  # process() skips messages without text
+        self._featurize(training_data.training_examples, to_output=False)
         return training_data

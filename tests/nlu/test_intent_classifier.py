@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.language.sentence_encoder import PARSE_KEY
+
 pytestmark = pytest.mark.slow
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +79,11 @@ SCRIPT = textwrap.dedent(
         for model in (classifier, loaded):
             messages = prepare([Message.build(text=t) for t in texts])
             model.process(messages)
-            out.append([{"intent": m.get("intent"), "ranking": m.get("intent_ranking")} for m in messages])
+            out.append([{"intent": m.get("intent"), "ranking": m.get("intent_ranking"),
+                         "output": sorted(m.as_dict(only_output_properties=True))} for m in messages])
         results[case] = {"trained": out[0], "loaded": out[1], "temperature": loaded.temperature,
+                         "training_output": sorted({k for m in data.training_examples
+                                                    for k in m.as_dict(only_output_properties=True)}),
                          "blocks": [[key, kind, width] for key, kind, width, _ in loaded.blocks]}
     print(json.dumps(results))
     """
@@ -164,3 +169,12 @@ def test_the_embedding_alone_understands_words_it_was_not_trained_on(results):
 def test_a_message_without_an_embedding_still_gets_a_ranking(results):
     empty = results["e5-only"]["trained"][2]  # no tokens, so no embedding: the block adds nothing
     assert empty["intent"]["name"] and 0 < empty["intent"]["confidence"] < 1
+
+
+def test_the_embedding_of_a_message_goes_into_the_parse_data_for_the_search(results):
+    # Rasa's parse data is a message's output properties: the action server's search reuses the
+    # vector instead of running the encoder again. Training examples do not carry it.
+    answered = results["many-with-e5"]["loaded"]
+    assert [PARSE_KEY in m["output"] for m in answered] == [True, True, False, True, True, True]  # "" has no text
+    assert all(PARSE_KEY not in m["output"] for m in results["many"]["loaded"])
+    assert PARSE_KEY not in results["many-with-e5"]["training_output"]
