@@ -9,6 +9,8 @@ import asyncio
 import logging
 from typing import Any, Dict, List, Text
 
+import numpy as np
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,6 +23,7 @@ from bot.db import session_scope
 from bot.feedback import recorder as feedback
 from bot.gaps.conversation import ConversationGaps, notice
 from bot.gaps.detect import private_tool_gaps
+from bot.language.sentence_encoder import PARSE_KEY, unpack
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,11 @@ CHANNELS = {"botframework": "teams"}
 
 def mentioned(tracker: Tracker) -> Mentioned:
     return Mentioned.from_entities(tracker.latest_message.get("entities") or [])
+
+
+def sentence_vector(tracker: Tracker) -> np.ndarray | None:
+    """The message's sentence embedding, as the NLU put it in the parse data (or None)."""
+    return unpack(tracker.latest_message.get(PARSE_KEY))
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -74,10 +82,11 @@ class CatalogueAction(Action, abc.ABC):
         with session_scope() as session:
             answer = self.answer(session, tracker)
             answer.gaps += private_tool_gaps(session, mentioned(tracker).private_tools)
-        if answer.out_of_scope:  # the trainers' inbox, so the NLU can learn it
+        inbox_kind = "out_of_scope" if answer.out_of_scope else answer.inbox
+        if inbox_kind:  # the trainers' inbox, so the NLU or the catalogue can learn it
             intent = tracker.latest_message.get("intent") or {}
             text = tracker.latest_message.get("text") or ""
-            feedback.to_inbox("out_of_scope", text, intent.get("name"), intent.get("confidence"))
+            feedback.to_inbox(inbox_kind, text, intent.get("name"), intent.get("confidence"))
         if self.ask_feedback and answer.slots.get("tool"):
             answer.say(
                 ASK_FEEDBACK,

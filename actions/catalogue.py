@@ -5,7 +5,7 @@ import abc
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from actions.base import CatalogueAction, mentioned
+from actions.base import CatalogueAction, mentioned, sentence_vector
 from bot.assistant import answers
 
 
@@ -16,7 +16,9 @@ class ActionFindTool(CatalogueAction):
         return "action_find_tool"
 
     def answer(self, session: Session, tracker: Tracker):
-        return answers.need(session, tracker.latest_message.get("text") or "", mentioned(tracker))
+        return answers.need(
+            session, tracker.latest_message.get("text") or "", mentioned(tracker), sentence_vector(tracker)
+        )
 
 
 class _ToolQuestion(CatalogueAction, abc.ABC):

@@ -143,7 +143,8 @@ def cmd_catalogue_ask(args) -> int:
     print("Mentions:" if mentions else "Mentions: none")
     for m in mentions:
         print(f"  {m.kind:<12} {m.id:<20} {m.text!r} (score {m.score})")
-    print(f"Search: {'fits' if result.fits else 'no tool fits'}")
+    decision = {search.ANSWER: "fits", search.ASK: "ask «Mente du»", search.NOTHING: "no tool fits"}
+    print(f"Search: {decision[result.decision]}")
     for hit in result.hits:
         print(f"  {hit.kind:<8} {hit.id:<20} {hit.score:.3f}  {hit.why}")
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from bot.assistant import classification, scope
@@ -16,10 +17,13 @@ from bot.gaps.detect import missing_tool_gap, unknown_private_tool_gap
 
 ASPECTS = ("info", "access", "training", "support")
 ASPECT_INTENT = {"info": "tool_info", "access": "tool_access", "training": "tool_training", "support": "tool_support"}
-CLOSE_CANDIDATE_RATIO = 0.85  # a second hit this close to the best is offered as a button
 MAX_LIST = 12
 
 EMPTY_CATALOGUE = "Verktøykatalogen er tom akkurat nå, så jeg har ingen verktøy å vise. IT-avdelingen fyller den snart."
+NOT_SURE = (
+    "Jeg er ikke sikker på hvilket verktøy som passer. Kan du skrive litt mer om hva du skal gjøre? "
+    "Du kan også spørre lederen din eller IT-servicesenteret."
+)
 ASK_WHICH_TOOL = "Hvilket verktøy gjelder det? Skriv navnet, for eksempel «Teams» eller «Outlook»."
 
 
@@ -71,39 +75,43 @@ def _tool_names(session: Session, ids) -> list[str]:
 
 # --- which tool for a need -------------------------------------------------------------------
 
-def need(session: Session, text: str, mentioned: Mentioned) -> Answer:
-    """The best tool or process for a free-text need, with close candidates as buttons."""
+def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray | None = None) -> Answer:
+    """The tool or process for a free-text need; «Mente du …?» with choices when the best
+    candidates are close; "nothing fits" (and a gap) only when none comes near. `vector` is the
+    message's sentence embedding from the NLU, if it made one."""
     if mentioned.private_tools:
         return allowed(session, mentioned, context_tool=None)
     named = process_named(session, text)
     if named is not None:
         return process_steps(session, named)
-    result = search.search(session, text)
+    result = search.search(session, text, vector=vector)
+    if result.decision == search.ASK:
+        return did_you_mean(result.choices)
+    if result.near_miss:
+        return Answer(inbox="no_fit").say(NOT_SURE)
     if not result.fits:
         return no_fit(session, text)
     best = result.hits[0]
-    offered = {best.id}
     if best.kind == "process":
-        process = snapshot.view(session).processes[best.id]
-        offered.update(process.tools)
-        answer = process_steps(session, process)
-    else:
-        tool = snapshot.view(session).tools[best.id]
-        answer = Answer(slots={"tool": tool.id}).say(
-            f"Til det kan du bruke {tool.name}. {tool.summary}\nDen passer til å {best.why}."
-            if best.why in tool.tasks else f"Til det kan du bruke {tool.name}. {tool.summary}",
-            *follow_up_buttons(tool.id),
-        )
-    close = [
-        h for h in result.hits[1:]
-        if h.score >= CLOSE_CANDIDATE_RATIO * best.score and h.score >= search.FIT_THRESHOLD and h.id not in offered
+        return process_steps(session, snapshot.view(session).processes[best.id])
+    tool = snapshot.view(session).tools[best.id]
+    return Answer(slots={"tool": tool.id}).say(
+        f"Til det kan du bruke {tool.name}. {tool.summary}\nDen passer til å {best.why}."
+        if best.why in tool.tasks else f"Til det kan du bruke {tool.name}. {tool.summary}",
+        *follow_up_buttons(tool.id),
+    )
+
+
+def did_you_mean(choices: tuple[search.Hit, ...]) -> Answer:
+    """Close candidates as buttons: a tool's button tells what it is, a process's shows its steps."""
+    buttons = [
+        intent_button(hit.name, "tool_info", tool=hit.id) if hit.kind == "tool" else Button(hit.name, hit.name)
+        for hit in choices
     ]
-    if close:
-        answer.say(
-            "Dette kan også passe:",
-            *(intent_button(h.name, "tool_info", tool=h.id) if h.kind == "tool" else Button(h.name, h.name) for h in close),
-        )
-    return answer
+    question = "Mente du dette?" if len(choices) == 1 else "Mente du en av disse?"
+    return Answer().say(
+        f"{question} Hvis ingen passer, skriv gjerne litt mer om hva du skal gjøre.", *buttons
+    )
 
 
 def process_named(session: Session, text: str) -> ProcessEntry | None:
@@ -126,6 +134,7 @@ def no_fit(session: Session, text: str) -> Answer:
         return Answer(out_of_scope=True)
     answer = no_tool_fits()
     answer.gaps.append(missing_tool_gap(text))
+    answer.inbox = "no_fit"  # a trainer may attach it to the entry that should have answered
     return answer
 
 

@@ -35,6 +35,8 @@ class Answer:
     gaps: list["GapNote"] = field(default_factory=list)  # gaps this answer revealed, to be recorded
     # The message is not about work: answer with the domain's out-of-scope response instead.
     out_of_scope: bool = False
+    # The message goes to the trainers' inbox as this kind (bot.feedback.models.INBOX_KINDS).
+    inbox: str | None = None
 
     def say(self, text: str, *buttons: Button) -> "Answer":
         self.replies.append(Reply(text, tuple(buttons)))

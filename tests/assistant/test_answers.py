@@ -85,14 +85,24 @@ def test_need_gives_the_steps_of_a_process(seed, text, process_name, first_tool)
     assert answer.slots == {"tool": first_tool}
 
 
-def test_need_offers_close_candidates_as_buttons(seed):
+def test_need_with_close_candidates_asks_did_you_mean(seed):
     answer = answers.need(seed, "dele filer", Mentioned())
-    assert answer.slots == {"tool": "onedrive"}
-    assert texts(answer)[1] == "Dette kan også passe:"
-    candidates = {b.title: b.payload for b in answer.replies[1].buttons}
+    assert answer.slots == {} and answer.gaps == []
+    assert texts(answer) == ["Mente du en av disse? Hvis ingen passer, skriv gjerne litt mer om hva du skal gjøre."]
+    candidates = {b.title: b.payload for b in answer.replies[0].buttons}
+    assert 2 <= len(candidates) <= 3
+    assert candidates["OneDrive"] == '/tool_info{"tool": "onedrive"}'
     assert candidates["Microsoft Teams"] == '/tool_info{"tool": "teams"}'
-    # A process has no id the dialogue knows: its button sends its name as the message.
-    assert candidates["Sende store eller sensitive filer"] == "Sende store eller sensitive filer"
+
+
+def test_a_process_among_the_choices_sends_its_name(seed):
+    # A process has no id the dialogue knows: its button sends its name as the message, which
+    # must give the steps, not a search again.
+    answer = answers.need(seed, "dele filer", Mentioned())
+    button = next(b for r in answer.replies for b in r.buttons if b.title == "Sende store eller sensitive filer")
+    assert button.payload == "Sende store eller sensitive filer"
+    pressed = answers.need(seed, button.payload, Mentioned())
+    assert pressed.replies[0].text.startswith("Sende store eller sensitive filer:\n1. ")
 
 
 def test_need_does_not_offer_the_tools_of_the_process_again(seed):
@@ -103,13 +113,8 @@ def test_need_does_not_offer_the_tools_of_the_process_again(seed):
     assert "Dette kan også passe:" not in texts(answer)
 
 
-def test_a_process_button_gives_the_process(seed):
-    # The tool wins the search and the process is offered as a button; pressing it sends the
-    # process name, which must give the steps, not the same tool again.
-    answer = answers.need(seed, "jeg skal levere reiseregning", Mentioned())
-    assert answer.slots == {"tool": "visma-reise"}
-    button = next(b for r in answer.replies for b in r.buttons if b.title == "Levere reiseregning")
-    pressed = answers.need(seed, button.payload, Mentioned())
+def test_a_process_name_as_the_whole_message_gives_its_steps(seed):
+    pressed = answers.need(seed, "Levere reiseregning", Mentioned())
     assert pressed.replies[0].text.startswith("Levere reiseregning:\n1. Logg inn i Visma Reise.")
     assert pressed.slots == {"tool": "visma-reise"}
 
