@@ -13,6 +13,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 
 # spaCy (through thinc) imports TensorFlow whenever it is installed; the actions never need it.
 sys.modules.setdefault("tensorflow", None)
@@ -34,6 +35,22 @@ def create_app(secret: str) -> Sanic:
     return app
 
 
+def warm_up() -> None:
+    """Build the catalogue's search indexes (embedding every passage: seconds for a catalogue of a
+    few hundred tools) before the first employee asks; best effort, in a background thread."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.catalogue import search
+    from bot.db import session_scope
+
+    try:
+        with session_scope() as session:
+            search.lexical_index(session)
+            search.semantic_index(session)
+    except SQLAlchemyError:
+        logging.getLogger(__name__).warning("catalogue not readable yet; the search builds its indexes on first use")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Digihjelpen's action server (rasa-sdk behind a shared secret)")
     parser.add_argument("--port", type=int, default=settings().action_port)
@@ -41,6 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     utils.configure_colored_logging(logging.INFO)
     utils.update_sanic_log_level()
     app = create_app(action_secret())
+    threading.Thread(target=warm_up, name="search-warm-up", daemon=True).start()
     app.run(os.environ.get("SANIC_HOST", "0.0.0.0"), args.port, workers=utils.number_of_sanic_workers())
 
 
