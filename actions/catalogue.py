@@ -21,21 +21,32 @@ class ActionFindTool(CatalogueAction):
         )
 
 
-class _ToolQuestion(CatalogueAction, abc.ABC):
-    """What a tool is, or how to get access, training or support: one action per aspect."""
+class AboutToolAction(CatalogueAction, abc.ABC):
+    """A question about one aspect of a tool (one action per aspect). A follow-up that only swaps
+    the tool («hva med OneDrive da?») keeps the aspect of the question before it."""
 
     ask_feedback = True
 
     @property
     @abc.abstractmethod
     def aspect(self) -> str:
-        """One of bot.assistant.answers.ASPECTS."""
+        """info, access, training, support, classification or allowed."""
+
+    def answer(self, session: Session, tracker: Tracker):
+        text = tracker.latest_message.get("text") or ""
+        found = mentioned(tracker)
+        aspect = answers.follow_up_aspect(text, found, tracker.get_slot("aspect")) or self.aspect
+        return answers.about_tool(
+            session, aspect, text, found, tracker.get_slot("tool"), sentence_vector(tracker),
+            tracker.get_slot("information_level"),
+        )
+
+
+class _ToolQuestion(AboutToolAction, abc.ABC):
+    """What a tool is, or how to get access, training or support."""
 
     def name(self) -> str:
         return f"action_tool_{self.aspect}"
-
-    def answer(self, session: Session, tracker: Tracker):
-        return answers.tool_question(session, self.aspect, mentioned(tracker), tracker.get_slot("tool"))
 
 
 class ActionToolInfo(_ToolQuestion):
@@ -59,4 +70,6 @@ class ActionListTools(CatalogueAction):
         return "action_list_tools"
 
     def answer(self, session: Session, tracker: Tracker):
-        return answers.tool_list(session, mentioned(tracker))
+        return answers.tool_list(
+            session, mentioned(tracker), tracker.latest_message.get("text") or "", sentence_vector(tracker)
+        )

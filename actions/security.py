@@ -1,25 +1,19 @@
 """Actions about what may be used and stored where: private tools and information classes."""
 
-from rasa_sdk import Tracker
-from sqlalchemy.orm import Session
-
-from actions.base import CatalogueAction, mentioned
-from bot.assistant import answers
+from actions.catalogue import AboutToolAction
 
 
-class ActionAskAllowed(CatalogueAction):
+class ActionAskAllowed(AboutToolAction):
+    aspect = "allowed"
+    ask_feedback = False
+
     def name(self) -> str:
         return "action_ask_allowed"
 
-    def answer(self, session: Session, tracker: Tracker):
-        text = tracker.latest_message.get("text") or ""
-        return answers.allowed(session, mentioned(tracker), tracker.get_slot("tool"), text)
 
+class ActionInformationClass(AboutToolAction):
+    aspect = "classification"
+    ask_feedback = False
 
-class ActionInformationClass(CatalogueAction):
     def name(self) -> str:
         return "action_information_class"
-
-    def answer(self, session: Session, tracker: Tracker):
-        text = tracker.latest_message.get("text") or ""
-        return answers.information_class(session, text, mentioned(tracker), tracker.get_slot("tool"))

@@ -4,6 +4,7 @@ database, in short bokmål, with follow-up buttons where they help."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,10 +15,36 @@ from bot.assistant.replies import Answer, Button, intent_button
 from bot.catalogue import search, snapshot
 from bot.catalogue.schema import PrivateToolEntry, ProcessEntry, ToolEntry
 from bot.gaps.detect import missing_tool_gap, unknown_private_tool_gap
+from bot.language.norwegian import terms
 
 ASPECTS = ("info", "access", "training", "support")
 ASPECT_INTENT = {"info": "tool_info", "access": "tool_access", "training": "tool_training", "support": "tool_support"}
 MAX_LIST = 12
+# A tool does the same job as another when it is the best other match for one of its tasks at this
+# lexical score (half as much again as the lexical search needs to fit).
+SAME_JOB_SCORE = 0.3
+# A message that only swaps the tool: «hva med OneDrive da?», «og Teams?», «what about Outlook?».
+FOLLOW_UP = re.compile(
+    r"(hva|kva|ka|hvordan|korleis|kossen) (med|er det med)\b|(og|men|enn|samme med|gjelder det( også)?)\b|"
+    r"(what|how) about\b|and\b",
+    re.IGNORECASE,
+)
+# The words of a request for a list: what is left, if anything, is a need.
+LIST_WORDS = re.compile(
+    r"\b(hvilke|hvilket|hvilken|kva|kor|which|what|verktøy\w*|tools?|programm?\w*|apper?|appene|system\w*|"
+    r"har|bruker|brukar|finnes|fins|vi|dere|de|alle|vis|liste\w*|oversikt\w*|kommunen|jobben|"
+    r"do|we|use|have|show|all|list)\b",
+    re.IGNORECASE,
+)
+# The words of a question about a tool that are not its task: left out when looking for the tool
+# that fits the task named («må jeg søke om tilgang for å levere reiseregning?»).
+ASPECT_WORDS = re.compile(
+    r"\b(tilgang\w*|tilgong\w*|access|opplæring\w*|opplæring|kurs\w*|lære|læra|lærer|training|"
+    r"hjelp\w*|support|brukerstøtte|rettigheter|lov|lova|godkjent|"
+    r"personopplysning\w*|helseopplysning\w*|fortrolig\w*|sensitiv\w*|"
+    r"taushetsbelagt\w*|informasjon|opplysninger)\b",
+    re.IGNORECASE,
+)
 
 EMPTY_CATALOGUE = "Verktøykatalogen er tom akkurat nå, så jeg har ingen verktøy å vise. IT-avdelingen fyller den snart."
 NOT_SURE = (
@@ -85,6 +112,8 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
     if named is not None:
         return process_steps(session, named)
     result = search.search(session, text, vector=vector)
+    if result.decision != search.NOTHING and _one_ordinary_word(session, text, result.hits[0]):
+        return no_fit(session, text)  # "det virker ikke" is no need a tool fits
     if result.decision == search.ASK:
         return did_you_mean(result.choices)
     if result.near_miss:
@@ -100,6 +129,15 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
         if best.why in tool.tasks else f"Til det kan du bruke {tool.name}. {tool.summary}",
         *follow_up_buttons(tool.id),
     )
+
+
+def _one_ordinary_word(session: Session, text: str, best: search.Hit) -> bool:
+    """Whether a message says no more than one word, and that word is neither from work nor in
+    the name of the entry found ("det virker ikke", but not "hvordan slutter jeg")."""
+    judged = scope.assess(session, text)
+    if len(judged.content) > 1 or judged.about_work:
+        return False
+    return not set(terms(text)) & set(terms(best.name))
 
 
 def did_you_mean(choices: tuple[search.Hit, ...]) -> Answer:
@@ -157,6 +195,28 @@ def process_steps(session: Session, process: ProcessEntry) -> Answer:
 
 # --- questions about one tool ------------------------------------------------------------------
 
+def about_tool(
+    session: Session, aspect: str, text: str, mentioned: Mentioned, context_tool: str | None,
+    vector: np.ndarray | None = None, previous_level: str | None = None,
+) -> Answer:
+    """A question about one aspect of a tool: info, access, training, support, classification
+    (may this information be kept there?) or allowed (may I use it?)."""
+    if aspect == "classification":
+        return information_class(session, text, mentioned, context_tool, vector, previous_level)
+    if aspect == "allowed":
+        return allowed(session, mentioned, context_tool, text)
+    return tool_question(session, aspect, mentioned, context_tool, text, vector)
+
+
+def follow_up_aspect(text: str, mentioned: Mentioned, previous: str | None) -> str | None:
+    """The aspect to keep when a message only swaps the tool («hva med OneDrive da?», «og
+    Teams?») after a question about access, training, support, information classes or whether a
+    tool may be used; None when the message asks something of its own."""
+    if previous and mentioned.tools and FOLLOW_UP.match(text.strip()):
+        return previous
+    return None
+
+
 def resolve_tool(mentioned: Mentioned, context_tool: str | None) -> list[str]:
     """The workplace tool a question is about: the one named (several if ambiguous), else context."""
     if mentioned.tools:
@@ -172,10 +232,20 @@ def clarify(session: Session, intent: str, candidates: list[str]) -> Answer:
     )
 
 
-def tool_question(session: Session, aspect: str, mentioned: Mentioned, context_tool: str | None) -> Answer:
-    """What a tool is, or how to get access, training or support."""
+def tool_question(
+    session: Session, aspect: str, mentioned: Mentioned, context_tool: str | None, text: str = "",
+    vector: np.ndarray | None = None,
+) -> Answer:
+    """What a tool is, or how to get access, training or support: for the tool named, else the
+    tool for the task the question names («må jeg søke om tilgang for å levere reiseregning?»),
+    else the tool the conversation is about."""
     if mentioned.private_tools and not mentioned.tools:
         return allowed(session, mentioned, context_tool=None)
+    if not mentioned.tools:
+        for_task = tool_for_task(session, text, vector, ASPECT_INTENT[aspect])
+        if for_task is not None:
+            tool, answer = for_task
+            return answer if tool is None else answer.extend(tool_aspect(tool, aspect))
     candidates = resolve_tool(mentioned, context_tool)
     if len(candidates) > 1:
         return clarify(session, ASPECT_INTENT[aspect], candidates)
@@ -185,8 +255,39 @@ def tool_question(session: Session, aspect: str, mentioned: Mentioned, context_t
     return tool_aspect(tool, aspect)
 
 
+def tool_for_task(
+    session: Session, text: str, vector: np.ndarray | None, intent: str,
+) -> tuple[ToolEntry | None, Answer] | None:
+    """The tool for the task a question about access, training, support or information names:
+    (the tool, an answer that says so) when the search is sure; (None, «Mente du» with buttons for
+    `intent`) when it has close candidates; None when the question names no task it knows. The
+    words of the question itself (tilgang, opplæring, personopplysninger …) are left out."""
+    task = ASPECT_WORDS.sub(" ", text)
+    if not terms(task) or not scope.assess(session, task).about_work:
+        return None  # "det virker ikke": no task named
+    result = search.search(session, task, vector=vector)
+    view = snapshot.view(session)
+
+    def tool_of(hit: search.Hit) -> ToolEntry | None:
+        if hit.kind == "tool":
+            return view.tools.get(hit.id)
+        process = view.processes.get(hit.id)
+        return view.tools.get(process.tools[0]) if process is not None and process.tools else None
+
+    if result.fits:
+        tool = tool_of(result.hits[0])
+        return None if tool is None else (tool, Answer().say(f"Til det bruker du {tool.name}."))
+    if result.decision == search.ASK:
+        tools = list({t.id: t for hit in result.choices if (t := tool_of(hit)) is not None}.values())
+        if tools:
+            return None, Answer().say(
+                "Mente du et av disse verktøyene?", *(intent_button(t.name, intent, tool=t.id) for t in tools)
+            )
+    return None
+
+
 def tool_aspect(tool: ToolEntry, aspect: str) -> Answer:
-    answer = Answer(slots={"tool": tool.id})
+    answer = Answer(slots={"tool": tool.id, "aspect": aspect})
     if aspect == "info":
         text = f"{tool.name} ({tool.category}): {tool.summary}"
         if tool.url:
@@ -250,19 +351,33 @@ def allowed(session: Session, mentioned: Mentioned, context_tool: str | None, te
     text = f"Ja, {tool.name} er godkjent for jobb."
     if tool.data_classification:
         text += f" Det kan brukes til {classification.EXPLAINED[tool.data_classification]}."
-    return Answer(slots={"tool": tool.id}).say(text, *follow_up_buttons(tool.id))
+    return Answer(slots={"tool": tool.id, "aspect": "allowed"}).say(text, *follow_up_buttons(tool.id))
 
 
-def information_class(session: Session, text: str, mentioned: Mentioned, context_tool: str | None) -> Answer:
-    """May this kind of information be stored or shared in this tool?"""
+def information_class(
+    session: Session, text: str, mentioned: Mentioned, context_tool: str | None,
+    vector: np.ndarray | None = None, previous_level: str | None = None,
+) -> Answer:
+    """May this kind of information be stored or shared in this tool? The tool is the one named,
+    else the one for the task the question names, else the conversation's. `previous_level` is the
+    kind of information asked about before, for a follow-up («hva med OneDrive da?»)."""
     if mentioned.private_tools and not mentioned.tools:
         answer = Answer().say("Nei. Jobbinformasjon skal ikke lagres eller deles i private verktøy.")
         return answer.extend(allowed(session, mentioned, context_tool=None))
-    needed = classification.level_asked_about(text)
-    candidates = resolve_tool(mentioned, context_tool)
-    if len(candidates) > 1:
-        return clarify(session, "ask_classification", candidates)
-    tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
+    needed = classification.level_asked_about(text) or previous_level
+    found = Answer()
+    tool = None
+    if not mentioned.tools:
+        for_task = tool_for_task(session, text, vector, "ask_classification")
+        if for_task is not None:
+            tool, found = for_task
+            if tool is None:
+                return found
+    if tool is None:
+        candidates = resolve_tool(mentioned, context_tool)
+        if len(candidates) > 1:
+            return clarify(session, "ask_classification", candidates)
+        tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
     if tool is None:
         if catalogue_size(session) == 0:
             return Answer().say(EMPTY_CATALOGUE)
@@ -272,7 +387,8 @@ def information_class(session: Session, text: str, mentioned: Mentioned, context
                 "Skriv for eksempel «kan jeg lagre personopplysninger i OneDrive?»."
             )
         return tools_approved_for(session, needed)
-    answer = Answer(slots={"tool": tool.id})
+    answer = found
+    answer.slots.update({"tool": tool.id, "aspect": "classification", "information_level": needed})
     if not tool.data_classification:
         return answer.say(
             f"Det er ikke registrert hva slags informasjon {tool.name} er godkjent for. "
@@ -289,14 +405,39 @@ def information_class(session: Session, text: str, mentioned: Mentioned, context
         f"Nei. {tool.name} er bare godkjent for {approved}. "
         f"Det du spør om er {classification.EXPLAINED[needed]}."
     )
-    return answer.extend(tools_approved_for(session, needed, limit=3, category=tool.category))
+    return answer.extend(alternatives_for(session, tool, needed))
 
 
-def tools_approved_for(session: Session, level: str, limit: int = 5, category: str | None = None) -> Answer:
-    """Tools approved for `level`, those in `category` first."""
+def alternatives_for(session: Session, tool: ToolEntry, level: str) -> Answer:
+    """Approved tools for `level` that do the same job as `tool`: its category, or what fits its
+    tasks best. Not any tool with the class: a password manager is no place to share files."""
+    view = snapshot.view(session)
+    approved = {
+        t.id: t for t in view.file.tools
+        if t.id != tool.id and t.data_classification and classification.allows(t.data_classification, level)
+    }
+    same_job = [t for t in approved.values() if t.category == tool.category]
+    index = search.lexical_index(session)
+    for task in tool.tasks:
+        others = [h for h in index.search(task, limit=2).hits if h.id != tool.id]
+        if others and others[0].score >= SAME_JOB_SCORE and others[0].id in approved:
+            same_job.append(approved[others[0].id])
+    same_job = list({t.id: t for t in same_job}.values())[:3]
+    if not same_job:
+        return Answer().say(
+            f"Jeg finner ikke noe verktøy for det samme i katalogen som er godkjent for "
+            f"{classification.EXPLAINED[level]}. Spør IT-servicesenteret."
+        )
+    return Answer().say(
+        f"Til det samme kan du bruke dette, som er godkjent for {classification.EXPLAINED[level]}:",
+        *(intent_button(t.name, "tool_info", tool=t.id) for t in same_job),
+    )
+
+
+def tools_approved_for(session: Session, level: str, limit: int = 5) -> Answer:
+    """Tools approved for `level`."""
     catalogue = snapshot.view(session).file
     tools = [t for t in catalogue.tools if t.data_classification and classification.allows(t.data_classification, level)]
-    tools.sort(key=lambda t: t.category != category)
     if not tools:
         return Answer().say(
             f"Jeg finner ikke noe verktøy i katalogen som er godkjent for {classification.EXPLAINED[level]}. Spør IT-servicesenteret."
@@ -318,10 +459,14 @@ def _first_sentence(text: str) -> str:
 
 # --- lists -------------------------------------------------------------------------------------
 
-def tool_list(session: Session, mentioned: Mentioned) -> Answer:
+def tool_list(session: Session, mentioned: Mentioned, text: str = "", vector: np.ndarray | None = None) -> Answer:
+    """The tools of a category or sector, else the categories to choose from. A list request that
+    names a need («hvilket verktøy bruker vi til å dele skjerm?») is a need."""
     catalogue = snapshot.view(session).file
     if not catalogue.tools:
         return Answer().say(EMPTY_CATALOGUE)
+    if not (mentioned.categories or mentioned.sectors) and terms(LIST_WORDS.sub(" ", text)):
+        return need(session, text, mentioned, vector)
     if mentioned.categories or mentioned.sectors:
         if mentioned.categories:
             topic = mentioned.categories[0]

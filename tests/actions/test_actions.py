@@ -314,7 +314,7 @@ async def test_information_class_no_with_approved_tools(seed_catalogue):
         ActionInformationClass(), tracker(text, "ask_classification", [entity("tool", "onedrive", text, "OneDrive")])
     )
     assert texts(messages)[0].startswith("Nei. OneDrive er bare godkjent for intern informasjon")
-    assert texts(messages)[1].startswith("Verktøy som er godkjent for fortrolig informasjon")
+    assert texts(messages)[1].startswith("Til det samme kan du bruke dette, som er godkjent for fortrolig informasjon")
     suggested = payloads(answer_part(messages)[1:])
     assert suggested and all(p.startswith('/tool_info{"tool": ') for p in suggested)
     assert answer_slots(events) == {"tool": "onedrive"}

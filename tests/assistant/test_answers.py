@@ -153,19 +153,19 @@ def test_tool_question_answers_each_aspect_from_the_catalogue(seed, aspect, star
         f"\nLenke: {teams.url}" if aspect == "info" else ""
     )
     assert payloads(answer) == follow_ups("teams", *buttons)
-    assert answer.slots == {"tool": "teams"}
+    assert answer.slots == {"tool": "teams", "aspect": aspect}
 
 
 def test_tool_question_uses_the_tool_from_the_conversation(seed):
     answer = answers.tool_question(seed, "access", Mentioned(), context_tool="gerica")
     assert texts(answer) == [f"Slik får du tilgang til Gerica: {store.get_tool(seed, 'gerica').access}"]
-    assert answer.slots == {"tool": "gerica"}
+    assert answer.slots == {"tool": "gerica", "aspect": "access"}
 
 
 def test_a_named_tool_wins_over_the_conversation(seed):
     answer = answers.tool_question(seed, "training", named("excel"), context_tool="gerica")
     assert texts(answer)[0].startswith("Opplæring i Microsoft Excel: ")
-    assert answer.slots == {"tool": "excel"}
+    assert answer.slots == {"tool": "excel", "aspect": "training"}
 
 
 @pytest.mark.parametrize("aspect", answers.ASPECTS)
@@ -242,7 +242,7 @@ def test_a_workplace_tool_is_approved_with_its_information_class(seed, tool_id, 
     answer = answers.allowed(seed, named(tool_id), context_tool=None)
     assert texts(answer) == [f"Ja, {tool.name} er godkjent for jobb. Det kan brukes til {classification.EXPLAINED[level]}."]
     assert payloads(answer) == follow_ups(tool_id, "access", "training", "support")
-    assert answer.slots == {"tool": tool_id}
+    assert answer.slots == {"tool": tool_id, "aspect": "allowed"}
 
 
 def test_allowed_uses_the_tool_from_the_conversation(seed):
@@ -287,19 +287,23 @@ def test_personal_data_in_an_internal_tool_is_no_with_tools_that_fit(seed):
         "Nei. Microsoft Teams er bare godkjent for intern informasjon, som ikke er hemmelig, men bare er for ansatte. "
         "Det du spør om er fortrolig informasjon, for eksempel personopplysninger."
     )
-    assert texts(answer)[1] == "Verktøy som er godkjent for fortrolig informasjon, for eksempel personopplysninger:"
+    assert texts(answer)[1] == (
+        "Til det samme kan du bruke dette, som er godkjent for fortrolig informasjon, for eksempel personopplysninger:"
+    )
     suggested = [b.payload for b in answer.replies[1].buttons]
     assert 1 <= len(suggested) <= 3
     fitting = approved_for(seed, "fortrolig")
     assert "teams" not in fitting
     assert all(p in {f'/tool_info{{"tool": "{t}"}}' for t in fitting} for p in suggested)
-    assert answer.slots == {"tool": "teams"}
+    # Tools for the same job (sharing, meetings, chat), not any tool with the class.
+    assert not {'/tool_info{"tool": "bitwarden"}', '/tool_info{"tool": "altinn"}', '/tool_info{"tool": "citrix"}'} & set(suggested)
+    assert answer.slots == {"tool": "teams", "aspect": "classification", "information_level": "fortrolig"}
 
 
 def test_health_data_in_a_strictly_confidential_tool_is_yes(seed):
     answer = answers.information_class(seed, "er det lov å ha helseopplysninger i Gerica?", named("gerica"), None)
     assert texts(answer) == [f"Ja. Gerica er godkjent for {classification.EXPLAINED['strengt fortrolig']}."]
-    assert answer.slots == {"tool": "gerica"}
+    assert answer.slots == {"tool": "gerica", "aspect": "classification", "information_level": "strengt fortrolig"}
 
 
 def test_a_lower_class_in_a_higher_tool_is_yes_and_says_it_is_covered(seed):
@@ -320,7 +324,7 @@ def test_health_data_in_a_confidential_tool_is_no(seed):
 def test_information_class_uses_the_tool_from_the_conversation(seed):
     answer = answers.information_class(seed, "kan jeg lagre personopplysninger der?", Mentioned(), "visma-hrm")
     assert texts(answer) == [f"Ja. Visma HRM er godkjent for {classification.EXPLAINED['fortrolig']}."]
-    assert answer.slots == {"tool": "visma-hrm"}
+    assert answer.slots == {"tool": "visma-hrm", "aspect": "classification", "information_level": "fortrolig"}
 
 
 def test_without_a_kind_of_information_the_tools_class_is_told(seed):
@@ -367,7 +371,7 @@ def test_a_tool_without_classification_is_not_guessed(small):
         "Det er ikke registrert hva slags informasjon Notatappen er godkjent for. "
         "Spør IT-servicesenteret før du lagrer noe som ikke er åpent."
     ]
-    assert answer.slots == {"tool": "notatappen"}
+    assert answer.slots == {"tool": "notatappen", "aspect": "classification", "information_level": "fortrolig"}
 
 
 def test_no_tool_approved_for_the_class_is_said(small):
