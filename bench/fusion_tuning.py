@@ -1,5 +1,5 @@
 """How the search's fusion and decision constants were chosen: a grid over them on the SEED
-catalogue's search set only (bench/data/search.yml), never on bench/data/unseen.
+catalogue's needs only (bench/data/search.yml and search_styles.yml), never on bench/data/unseen.
 
     .venv/bin/python bench/fusion_tuning.py
 
@@ -25,26 +25,31 @@ from bot import db  # noqa: E402
 from bot.catalogue import search  # noqa: E402
 from bot.language.sentence_encoder import embed  # noqa: E402
 
+# The last grid run; earlier runs (bench/README.md) settled LEXICAL_WEIGHT, SEMANTIC_LOW and ASK_RATIO.
 GRID = {
-    "LEXICAL_WEIGHT": (0.25, 0.35, 0.5),
-    "SEMANTIC_LOW": (0.75, 0.8),
-    "ANSWER_SCORE": (0.3, 0.4, 0.5, 0.6),
-    "ANSWER_MARGIN": (0.0, 0.05, 0.1),
-    "ASK_SCORE": (0.4, 0.45, 0.5, 0.55),
-    "ASK_RATIO": (0.8, 0.9),
+    "LEXICAL_WEIGHT": (0.35,),
+    "SEMANTIC_LOW": (0.75,),
+    "ANSWER_SCORE": (0.4, 0.5),
+    "ANSWER_MARGIN": (0.05, 0.1),
+    "ASK_SCORE": (0.5, 0.55, 0.6),
+    "ASK_RATIO": (0.8,),
+    "SEMANTIC_STANDOUT": (4.0, 4.5),
+    "STANDOUT_CHOICES_WITHIN": (0.01,),
+    "STANDOUT": tuple({"en": en} for en in (3.0, 3.5, 4.0)),
+    "STANDOUT_WITHIN": ({"en": 0.02},),
 }
 CAPS = (0.03, 0.05, 0.10)
 
 
 def main() -> None:
-    needs = load_labelled(SETS["seed"][1], "needs")
+    needs = load_labelled(SETS["seed"][1], "needs") + load_labelled(SETS["seed-styles"][1], "needs")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-tuning-") as tmp:
         url = seeded(f"sqlite:///{tmp}/catalogue.db", SEED_CATALOGUE)
         with db.session_scope(url) as session:
             lexical, semantic = search.lexical_index(session), search.semantic_index(session)
             prepared = [
-                (need["text"], list(need.get("accept") or []), lexical.scores(need["text"]), embed([need["text"]])[0])
+                (need["text"], list(need.get("accept") or []), lexical.scores(need["text"], by_sentence=True), embed([need["text"]])[0])
                 for need in needs
             ]
         db.engine_for(url).dispose()

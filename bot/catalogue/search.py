@@ -31,6 +31,7 @@ from bot.catalogue import snapshot
 from bot.catalogue.passages import catalogue_passages
 from bot.catalogue.schema import CatalogueFile
 from bot.catalogue.semantic import SemanticIndex
+from bot.language.detect import language_of
 from bot.language.norwegian import synonyms_of, terms
 from bot.language.sentence_encoder import embed
 
@@ -43,12 +44,16 @@ SEMANTIC_LOW, SEMANTIC_HIGH = 0.75, 0.95
 # The decision: answer when the best scores ANSWER_SCORE, leads the next by ANSWER_MARGIN (unless
 # the next is a process of its or its process's tool) and both views rank it or one of those first; else ask with up to MAX_CHOICES scoring ASK_RATIO of the best, when the
 # best scores ASK_SCORE; else nothing fits.
-ANSWER_SCORE, ANSWER_MARGIN = 0.5, 0.05
+ANSWER_SCORE, ANSWER_MARGIN = 0.4, 0.1
 ASK_SCORE, ASK_RATIO, MAX_CHOICES = 0.55, 0.8, 3
 # Else ask when the closest entry in meaning stands this many standard deviations above the mean
 # closeness (as in English or nynorsk needs that share no word with the catalogue), offering the
 # entries within STANDOUT_CHOICES_WITHIN of its closeness.
-SEMANTIC_STANDOUT, STANDOUT_CHOICES_WITHIN = 4.0, 0.01
+SEMANTIC_STANDOUT, STANDOUT_CHOICES_WITHIN = 4.5, 0.01
+# English, which shares no words with a Norwegian catalogue and comes less close to it, stands out
+# at less; its next closest are offered more generously. (Nynorsk gained nothing from this.)
+STANDOUT = {"en": 3.5}
+STANDOUT_WITHIN = {"en": 0.02}
 # Nothing fits, but a best this high is too near for a "missing tool" gap: on the seed set, 59% of
 # the covered needs that got no answer score this much, and 25% of the needs nothing covers.
 NEAR_MISS = 0.45
@@ -59,6 +64,9 @@ HOW_TO = re.compile(
     r"kva (må|skal|gjer) (eg|ein)|hvordan (går jeg fram|gjør jeg det når)|steg for steg|rutinen? for|what do i do",
     re.IGNORECASE,
 )
+# A long message is also searched sentence by sentence, for sentences with this many search terms.
+SENTENCE_END = re.compile(r"[.!?;\n]+")
+MIN_SENTENCE_TERMS = 2
 # Entries the lexical view ranks this high are always compared semantically in a large catalogue.
 SHORTLIST_LEXICAL = 50
 
@@ -207,8 +215,23 @@ class LexicalIndex:
         char = self.chars.transform([plain])
         return normalize(word), char
 
-    def scores(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(each entry's score 0..1, each passage's score), or None when the text has no search term."""
+    def scores(self, text: str, *, by_sentence: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+        """(each entry's score 0..1, each passage's score), or None when the text has no search term.
+
+        With `by_sentence`, a message of several sentences also scores each sentence on its own and
+        keeps the best, so the need inside a long message is not drowned by its other words
+        ("Hei! Jeg er ny på sykehjemmet. Hvor ser jeg turnusen?")."""
+        whole = self._scores_of(text)
+        if whole is None or not by_sentence:
+            return whole
+        for sentence in SENTENCE_END.split(text):
+            if len(terms(sentence)) >= MIN_SENTENCE_TERMS:
+                part = self._scores_of(sentence)
+                if part is not None:
+                    whole = (np.maximum(whole[0], part[0]), np.maximum(whole[1], part[1]))
+        return whole
+
+    def _scores_of(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         if not self.entries or not _term_text(text, expand=True):
             return None
         word, char = self._query_vectors(text)
@@ -266,7 +289,7 @@ def fuse(lexical: LexicalIndex, semantic: SemanticIndex, scored: tuple[np.ndarra
         if lexical_scores[n] > 0:
             why = lexical.passage_text[lexical._best_passage(n, passage_scores)]
         else:
-            why = lexical.passage_text[semantic.best_passage(n, vector)]
+            why = semantic.best_passage(n, vector)
         return Hit(entry.kind, entry.id, entry.name, round(float(min(fused[n], 1.0)), 4), why)
 
     family = lexical.family[top[0]]
@@ -279,10 +302,12 @@ def fuse(lexical: LexicalIndex, semantic: SemanticIndex, scored: tuple[np.ndarra
     compared = closeness[known]
     if len(compared) > 2 and compared.std() > 0:
         # No word in common (English, nynorsk, other words), but one entry stands out in meaning.
+        language = language_of(text) if text else "nb"
         standout = (compared.max() - compared.mean()) / compared.std()
-        if standout >= SEMANTIC_STANDOUT:
+        if standout >= STANDOUT.get(language, SEMANTIC_STANDOUT):
+            within = STANDOUT_WITHIN.get(language, STANDOUT_CHOICES_WITHIN)
             closest = _highest(np.nan_to_num(closeness, nan=-1.0), MAX_CHOICES)
-            choices = [n for n in closest if closeness[n] >= closeness[closest[0]] - STANDOUT_CHOICES_WITHIN]
+            choices = [n for n in closest if closeness[n] >= closeness[closest[0]] - within]
             return SearchResult(tuple(hit(n) for n in choices), ASK)
     return SearchResult(tuple(hit(n) for n in top[:limit] if fused[n] > 0), NOTHING)
 
@@ -301,7 +326,7 @@ def search(session: Session, text: str, limit: int = 3, vector: np.ndarray | Non
     `vector` is the message's sentence embedding when the NLU has made it already; without it the
     message is embedded here."""
     lexical = lexical_index(session)
-    scored = lexical.scores(text)
+    scored = lexical.scores(text, by_sentence=True)
     if scored is None:
         return SearchResult(())
     if vector is None:

@@ -1,7 +1,11 @@
 """How close in meaning a message is to each catalogue entry, with multilingual-e5-small.
 
-Each passage of an entry (bot.catalogue.passages) is embedded, and so is the whole entry (its
-passages joined), when the catalogue changes: `snapshot.derived` rebuilds this index only then,
+Each passage of an entry is embedded, and so is the whole entry (its passages joined), when the
+catalogue changes. A tool's passages are its tasks, written as what an employee would say
+("Jeg vil føre timer"), and its summary; a process's are its names (the same way) and its steps.
+Written as a wish, a task comes closer to the employees' own sentences than the bare phrase, and
+names and categories only blur it (bench/README.md, "Answer quality"). Embedding happens when the
+catalogue changes: `snapshot.derived` rebuilds this index only then,
 and texts embedded before are remembered (`sentence_encoder.embed_cached`), so a changed entry
 costs only its new texts. A message costs one encoder call, which the NLU has usually made
 already (the vector comes in the parse data). An entry's closeness is the mean of its closest
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.catalogue.passages import catalogue_passages
+from bot.catalogue.passages import Entry
 from bot.catalogue.schema import CatalogueFile
 from bot.language.sentence_encoder import embed_cached
 
@@ -21,15 +25,33 @@ from bot.language.sentence_encoder import embed_cached
 # their passages compared: 10,000 tools have ~100,000 passages (bench/catalogue_scale.py).
 ALL_PASSAGES_UP_TO = 4000
 SHORTLIST = 200
+AS_A_WISH = "Jeg vil {}"
+
+
+def semantic_passages(catalogue: CatalogueFile) -> tuple[list[Entry], list[tuple[int, str, str]]]:
+    """The entries in the order of bot.catalogue.passages, and (entry, text shown, text embedded)."""
+    entries: list[Entry] = []
+    passages: list[tuple[int, str, str]] = []
+    for tool in catalogue.tools:
+        entries.append(Entry("tool", tool.id, tool.name))
+        passages += [(len(entries) - 1, task, AS_A_WISH.format(task)) for task in tool.tasks]
+        passages.append((len(entries) - 1, tool.summary, tool.summary))
+    for process in catalogue.processes:
+        entries.append(Entry("process", process.id, process.name))
+        names = (process.name, *process.aliases)
+        passages += [(len(entries) - 1, name, AS_A_WISH.format(name[:1].lower() + name[1:])) for name in names]
+        passages += [(len(entries) - 1, step, step) for step in process.steps]
+    return entries, passages
 
 
 class SemanticIndex:
     """Embeddings of one catalogue snapshot's passages and entries."""
 
     def __init__(self, catalogue: CatalogueFile):
-        self.entries, passages = catalogue_passages(catalogue)
-        texts = [passage.text for passage in passages]
-        entry_of = np.array([passage.entry for passage in passages], dtype=np.int64)
+        self.entries, passages = semantic_passages(catalogue)
+        self.shown = [shown for _, shown, _ in passages]
+        texts = [embedded for _, _, embedded in passages]
+        entry_of = np.array([entry for entry, _, _ in passages], dtype=np.int64)
         self.passage_start = np.searchsorted(entry_of, np.arange(len(self.entries) + 1))
         self.passage_vectors = embed_cached(texts)
         wholes = [". ".join(texts[self.passage_start[n]:self.passage_start[n + 1]]) for n in range(len(self.entries))]
@@ -52,7 +74,7 @@ class SemanticIndex:
             result[n] = (float((rows @ query).max()) + whole[n]) / 2
         return result
 
-    def best_passage(self, entry: int, query: np.ndarray) -> int:
-        """The index (into the catalogue's passages) of the entry's passage closest to the query."""
+    def best_passage(self, entry: int, query: np.ndarray) -> str:
+        """The entry's passage closest to the query (a task, the summary, a name or a step)."""
         start, end = self.passage_start[entry], self.passage_start[entry + 1]
-        return int(start + np.argmax(self.passage_vectors[start:end] @ query))
+        return self.shown[int(start + np.argmax(self.passage_vectors[start:end] @ query))]

@@ -82,3 +82,29 @@ def test_a_large_catalogue_compares_passages_of_a_shortlist_only(test_catalogue,
     assert 3 <= compared.sum() <= 4 and compared[0]
     assert np.allclose(shortlisted[compared], everything[compared])
     assert int(np.nanargmax(shortlisted)) == int(np.argmax(everything))
+
+
+def test_a_long_message_is_also_searched_sentence_by_sentence(test_catalogue):
+    index = search.LexicalIndex(test_catalogue)
+    text = ("Hei! Jeg har hatt en travel uke med mange møter, mye papirarbeid og en syk kollega på kontoret. "
+            "Hvor ser jeg lønnsslippen?")
+    whole, _ = index.scores(text)
+    by_sentence, _ = index.scores(text, by_sentence=True)
+    best = int(np.argmax(by_sentence))
+    assert index.entries[best].id == "visma-hrm"
+    assert by_sentence[best] > whole[best]
+    assert (by_sentence >= whole).all()
+
+
+def test_an_english_need_is_offered_when_it_stands_out_by_the_english_threshold(seed_db_url, monkeypatch):
+    # English shares no words with the catalogue, so only the semantic view can offer a tool; its
+    # own threshold (search.STANDOUT["en"]) decides, not the one for Norwegian.
+    def run(english_threshold: float) -> search.SearchResult:
+        monkeypatch.setattr(search, "STANDOUT", {"en": english_threshold})
+        with db.session_scope(seed_db_url) as session:
+            return search.search(session, "where do I see my payslip")
+
+    assert run(99.0).decision == search.NOTHING
+    offered = run(0.0)
+    assert offered.decision == search.ASK and offered.choices[0].id == "visma-hrm"
+    assert len(offered.choices) <= search.MAX_CHOICES
