@@ -64,7 +64,9 @@ HOW_TO = re.compile(
     r"kva (må|skal|gjer) (eg|ein)|hvordan (går jeg fram|gjør jeg det når)|steg for steg|rutinen? for|what do i do",
     re.IGNORECASE,
 )
-# A long message is also searched sentence by sentence, for sentences with this many search terms.
+# A long message (this many search terms) is also searched sentence by sentence, for sentences
+# with MIN_SENTENCE_TERMS or more.
+LONG_MESSAGE_TERMS = 8
 SENTENCE_END = re.compile(r"[.!?;\n]+")
 MIN_SENTENCE_TERMS = 2
 # Entries the lexical view ranks this high are always compared semantically in a large catalogue.
@@ -222,7 +224,7 @@ class LexicalIndex:
         keeps the best, so the need inside a long message is not drowned by its other words
         ("Hei! Jeg er ny på sykehjemmet. Hvor ser jeg turnusen?")."""
         whole = self._scores_of(text)
-        if whole is None or not by_sentence:
+        if whole is None or not by_sentence or len(terms(text)) < LONG_MESSAGE_TERMS:
             return whole
         for sentence in SENTENCE_END.split(text):
             if len(terms(sentence)) >= MIN_SENTENCE_TERMS:

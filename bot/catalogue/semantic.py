@@ -68,10 +68,13 @@ class SemanticIndex:
         shortlist = np.argpartition(-whole, min(SHORTLIST, len(whole) - 1))[:SHORTLIST]
         if also is not None:
             shortlist = np.union1d(shortlist, also)
+        starts, ends = self.passage_start[shortlist], self.passage_start[shortlist + 1]
+        lengths = ends - starts
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        rows = np.arange(lengths.sum()) - np.repeat(offsets - starts, lengths)  # their passages, in order
+        best = np.maximum.reduceat(self.passage_vectors[rows] @ query, offsets)
         result = np.full(len(self.entries), np.nan)
-        for n in shortlist:
-            rows = self.passage_vectors[self.passage_start[n]:self.passage_start[n + 1]]
-            result[n] = (float((rows @ query).max()) + whole[n]) / 2
+        result[shortlist] = (best + whole[shortlist]) / 2
         return result
 
     def best_passage(self, entry: int, query: np.ndarray) -> str:
