@@ -21,7 +21,7 @@ from bot.assistant.answers import Mentioned
 from bot.assistant.replies import Answer, intent_button
 from bot.db import session_scope
 from bot.feedback import recorder as feedback
-from bot.gaps.conversation import ConversationGaps, notice
+from bot.assistant.conversation_gaps import ConversationGaps, notice
 from bot.gaps.detect import private_tool_gaps
 from bot.language.sentence_encoder import PARSE_KEY, unpack
 

@@ -11,7 +11,7 @@ from actions.base import CatalogueAction, gap_state, mentioned
 from bot.assistant.fallback import rephrase
 from bot.assistant.replies import Answer
 from bot.feedback import recorder as feedback
-from bot.gaps.conversation import department_given
+from bot.assistant.conversation_gaps import department_given
 
 SMALL_TALK = ("greet", "goodbye", "thanks", "help", "bot_challenge")
 

@@ -43,7 +43,7 @@ from bot.catalogue import snapshot, store
 from bot.config import PROJECT_ROOT
 from bot.feedback.models import Feedback, InboxItem
 from bot.gaps.models import Gap
-from bot.gaps.conversation import ASK_DEPARTMENT, NOTED
+from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 SEED_CATALOGUE = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"

@@ -1,4 +1,4 @@
-"""Recording gaps in a conversation (bot.gaps.conversation and bot.gaps.recorder) on real databases:
+"""Recording gaps in a conversation (bot.assistant.conversation_gaps and bot.gaps.recorder) on real databases:
 each gap once, the department asked once and applied to this conversation's records only, and a
 stored record that is masked and says nothing about who wrote it."""
 
@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select
 from bot import db
 from bot.config import DEFAULT_DEPARTMENTS
 from bot.gaps import recorder
-from bot.gaps.conversation import ASK_DEPARTMENT, DECLINED, NOTED, ConversationGaps, department_given, notice
+from bot.assistant.conversation_gaps import ASK_DEPARTMENT, DECLINED, NOTED, ConversationGaps, department_given, notice
 from bot.gaps.detect import GapNote, missing_tool_gap, unknown_private_tool_gap
 from bot.gaps.models import Gap
 

@@ -29,7 +29,7 @@ from bot.cli import main
 from bot.feedback import recorder as feedback
 from bot.feedback.models import InboxItem
 from bot.gaps import recorder
-from bot.gaps.conversation import ASK_DEPARTMENT, NOTED, ConversationGaps, department_given, notice
+from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED, ConversationGaps, department_given, notice
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
 
