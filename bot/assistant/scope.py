@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue import recognition, snapshot, topics
 from bot.catalogue.schema import CatalogueFile
-from bot.language import norwegian
-from bot.language.norwegian import STOP_WORDS, lexicon, stem, words
+from bot.language.norwegian import STOP_WORDS, lexicon, stem, synonym_groups, words
 
 MIN_COMPOUND_PART = 4
 
@@ -44,13 +43,6 @@ class Scope:
 @functools.lru_cache(maxsize=1)
 def _lists() -> dict[str, list[str]]:
     return yaml.safe_load(Path(__file__).with_name("work_words.yml").read_text(encoding="utf-8"))
-
-
-@functools.lru_cache(maxsize=1)
-def _synonym_words() -> tuple[str, ...]:
-    path = Path(norwegian.__file__).with_name("synonyms.yml")
-    groups = yaml.safe_load(path.read_text(encoding="utf-8"))["groups"]
-    return tuple(word for group in groups for word in group)
 
 
 def _lemma(word: str) -> str:
@@ -79,7 +71,7 @@ class WorkVocabulary:
     """The work words of one catalogue snapshot: as written, as lemmas and as stems."""
 
     def __init__(self, catalogue: CatalogueFile):
-        source = [*_lists()["work"], *_synonym_words()]
+        source = [*_lists()["work"], *(word for group in synonym_groups() for word in group)]
         for tool in catalogue.tools:
             source += [word for task in tool.tasks for word in _objects(task)]
         for process in catalogue.processes:

@@ -120,11 +120,17 @@ def stem(word: str) -> str:
 # --- synonyms --------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """The groups of work words that mean the same (bot/language/synonyms.yml), as written."""
+    document = yaml.safe_load((Path(__file__).with_name("synonyms.yml")).read_text(encoding="utf-8"))
+    return tuple(tuple(group) for group in document["groups"])
+
+
+@functools.lru_cache(maxsize=1)
 def _synonym_groups() -> dict[str, tuple[str, ...]]:
-    """Each term's stem → the stems of the other words in its group (bot/language/synonyms.yml)."""
-    groups = yaml.safe_load((Path(__file__).with_name("synonyms.yml")).read_text(encoding="utf-8"))
+    """Each term's stem → the stems of the other words in its group."""
     expansion: dict[str, set[str]] = {}
-    for group in groups["groups"]:
+    for group in synonym_groups():
         stems = {term_stem for word in group for term_stem in _plain_terms(word)}
         for term_stem in stems:
             expansion.setdefault(term_stem, set()).update(stems - {term_stem})
