@@ -1,6 +1,7 @@
-"""The shape every action shares: open a database session, ask `bot.assistant` for an answer,
-note the gaps the message reveals (`bot.gaps`), send the replies and set the slots. A database
-error gives the employee a polite message; gap records survive it through the spool."""
+"""Every action is the same thin adapter: the tracker → a `bot.assistant.turn.Turn`, the answer from
+`bot.assistant.turn.respond` → messages, slot events and one write of the turn's records
+(`bot.spool.write_all`: one transaction, or one spool entry while the database is down). A
+database error gives the employee a polite message."""
 
 from __future__ import annotations
 
@@ -9,20 +10,15 @@ import asyncio
 import logging
 from typing import Any, Dict, List, Text
 
-import numpy as np
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
-from bot.assistant.answers import Mentioned
-from bot.assistant.replies import Answer, intent_button
+from bot import spool
+from bot.assistant.replies import Answer
+from bot.assistant.turn import ASK_FEEDBACK, Said, Turn, respond  # noqa: F401  (ASK_FEEDBACK: tests)
 from bot.db import session_scope
-from bot.feedback import recorder as feedback
-from bot.assistant.conversation_gaps import ConversationGaps, notice
-from bot.gaps.detect import private_tool_gaps
 from bot.language.sentence_encoder import PARSE_KEY, unpack
 
 log = logging.getLogger(__name__)
@@ -31,20 +27,10 @@ DATABASE_DOWN = (
     "Beklager, jeg får ikke slått opp i verktøykatalogen akkurat nå. Prøv igjen om litt, "
     "eller kontakt IT-servicesenteret hvis det haster."
 )
-ASK_FEEDBACK = "Fikk du svar på det du lurte på?"
 OUT_OF_SCOPE = "utter_out_of_scope"
 # Rasa's input channel → the channel a gap record names, when the message metadata names none (our
 # channels do: `web` from the widget relay, `teams` from bot.channels.teams).
 CHANNELS = {"botframework": "teams"}
-
-
-def mentioned(tracker: Tracker) -> Mentioned:
-    return Mentioned.from_entities(tracker.latest_message.get("entities") or [])
-
-
-def sentence_vector(tracker: Tracker) -> np.ndarray | None:
-    """The message's sentence embedding, as the NLU put it in the parse data (or None)."""
-    return unpack(tracker.latest_message.get(PARSE_KEY))
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -55,11 +41,47 @@ def channel_of(tracker: Tracker) -> str:
     return CHANNELS.get(channel, channel)
 
 
-def gap_state(tracker: Tracker) -> ConversationGaps:
-    return ConversationGaps.from_slots(tracker.slots)
+def _said(event: dict) -> Said:
+    intent = (event.get("parse_data") or {}).get("intent") or {}
+    return Said(event.get("text") or "", intent.get("name"), intent.get("confidence"))
+
+
+def _user_messages(tracker: Tracker) -> list[dict]:
+    """The user events of the conversation's current session, oldest first."""
+    found: list[dict] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            found = []
+        elif event.get("event") == "user":
+            found.append(event)
+    return found
+
+
+def turn_of(tracker: Tracker) -> Turn:
+    """What the tracker says about the latest message and the conversation."""
+    message = tracker.latest_message
+    intent = message.get("intent") or {}
+    earlier = _user_messages(tracker)[:-1]
+    # The employee's own words before this message: a button's payload ("/tool_info{...}", or a
+    # department chosen in between) stands for the question written before it.
+    written = next((e for e in reversed(earlier) if (e.get("text") or "").strip()[:1] not in ("", "/")), None)
+    return Turn(
+        text=message.get("text") or "",
+        intent=intent.get("name"),
+        confidence=intent.get("confidence"),
+        ranking=tuple(message.get("intent_ranking") or ()),
+        entities=tuple(message.get("entities") or ()),
+        vector=unpack(message.get(PARSE_KEY)),
+        channel=channel_of(tracker),
+        slots=dict(tracker.slots),
+        answered=_said(earlier[-1]) if earlier else Said(),
+        question=_said(written) if written else Said(),
+    )
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> List[Dict[Text, Any]]:
+    if answer.response:
+        dispatcher.utter_message(response=answer.response)
     if answer.out_of_scope:
         dispatcher.utter_message(response=OUT_OF_SCOPE)
     for reply in answer.replies:
@@ -69,33 +91,21 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> List[Dict[Text, An
     return [SlotSet(name, value) for name, value in answer.slots.items()]
 
 
-class CatalogueAction(Action, abc.ABC):
-    """An action whose answer comes from the catalogue: subclasses implement `answer`."""
+class TurnAction(Action, abc.ABC):
+    """One action of the domain: subclasses only name it (`action`)."""
 
-    ask_feedback = False  # offer 👍/👎 after an answer about a tool (not after a question back)
-
+    @property
     @abc.abstractmethod
-    def answer(self, session: Session, tracker: Tracker) -> Answer:
-        """The answer to the tracker's latest message."""
+    def action(self) -> str:
+        """The action's name in the domain, a key of bot.assistant.turn.HANDLERS."""
+
+    def name(self) -> str:
+        return self.action
 
     def _respond(self, tracker: Tracker) -> Answer:
         with session_scope() as session:
-            answer = self.answer(session, tracker)
-            answer.gaps += private_tool_gaps(session, mentioned(tracker).private_tools)
-        inbox_kind = "out_of_scope" if answer.out_of_scope else answer.inbox
-        if inbox_kind:  # the trainers' inbox, so the NLU or the catalogue can learn it
-            intent = tracker.latest_message.get("intent") or {}
-            text = tracker.latest_message.get("text") or ""
-            feedback.to_inbox(inbox_kind, text, intent.get("name"), intent.get("confidence"))
-        if self.ask_feedback and answer.slots.get("tool"):
-            answer.say(
-                ASK_FEEDBACK,
-                intent_button("👍 Ja", "feedback_helpful"),
-                intent_button("👎 Nei", "feedback_not_helpful"),
-            )
-        if answer.gaps:
-            text = tracker.latest_message.get("text") or ""
-            answer.extend(notice(answer.gaps, text=text, channel=channel_of(tracker), state=gap_state(tracker)))
+            answer = respond(session, self.action, turn_of(tracker))
+        spool.write_all(answer.records)
         return answer
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:

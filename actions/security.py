@@ -1,19 +1,11 @@
 """Actions about what may be used and stored where: private tools and information classes."""
 
-from actions.catalogue import AboutToolAction
+from actions.base import TurnAction
 
 
-class ActionAskAllowed(AboutToolAction):
-    aspect = "allowed"
-    ask_feedback = False
-
-    def name(self) -> str:
-        return "action_ask_allowed"
+class ActionAskAllowed(TurnAction):
+    action = "action_ask_allowed"
 
 
-class ActionInformationClass(AboutToolAction):
-    aspect = "classification"
-    ask_feedback = False
-
-    def name(self) -> str:
-        return "action_information_class"
+class ActionInformationClass(TurnAction):
+    action = "action_information_class"

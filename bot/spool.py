@@ -1,7 +1,8 @@
 """A local spool for records that must not be lost when the database is down.
 
-A record that cannot be written is appended, as one JSON line, to a spool file under `var/spool/`
-and written later by `replay()`, which runs whenever a later write succeeds (and on
+The records of one turn are written together, in one transaction (`write_all`); those that cannot
+be written are appended, as one JSON line, to a spool file under `var/spool/` and written later by
+`replay()`, which runs whenever a later write succeeds (and on
 `bot gaps replay`). Every record carries a unique `record_id`, and writers skip ids the table
 already has, so a record is stored exactly once even if a replay is interrupted and repeated.
 """
@@ -14,7 +15,7 @@ import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -26,6 +27,13 @@ log = logging.getLogger(__name__)
 
 Writer = Callable[[Session, dict], None]
 _writers: dict[str, Writer] = {}
+
+
+class Record(NamedTuple):
+    """One record to store: its kind (a registered writer) and its payload (with a record_id)."""
+
+    kind: str
+    payload: dict
 
 
 def spool_dir() -> Path:
@@ -50,11 +58,22 @@ def _locked() -> Iterator[Path]:
 
 
 def pending() -> int:
+    """How many records wait in the spool."""
     path = spool_dir() / "pending.jsonl"
     if not path.exists():
         return 0
     with _locked() as path:
-        return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()) if path.exists() else 0
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return sum(_size(line) for line in lines if line.strip())
+
+
+def _size(line: str) -> int:
+    """How many records a spool line holds (an unreadable line counts as one)."""
+    try:
+        entry = json.loads(line)
+        return len(entry["records"]) if isinstance(entry, dict) and "records" in entry else 1
+    except (ValueError, TypeError):
+        return 1
 
 
 def _has_pending() -> bool:
@@ -62,21 +81,38 @@ def _has_pending() -> bool:
 
 
 def write(kind: str, payload: dict) -> bool:
-    """Store a record now, or spool it. True when it reached the database.
+    """Store one record now, or spool it. True when it reached the database."""
+    return write_all([Record(kind, payload)])
+
+
+def write_all(records: Sequence[Record]) -> bool:
+    """Store records together, in one transaction, or spool them as one entry. True when they
+    reached the database (or there were none).
 
     While older records wait in the spool, they are replayed first, so records keep their order.
     """
+    if not records:
+        return True
     if not _has_pending() or replay():
         try:
             with session_scope() as session:
-                _writers[kind](session, payload)
+                for record in records:
+                    _writers[record.kind](session, record.payload)
             return True
         except SQLAlchemyError:
             pass
-    log.warning("database unavailable: %s record %s spooled", kind, payload.get("record_id"))
+    log.warning("database unavailable: %s spooled", ", ".join(f"{r.kind} record {r.payload.get('record_id')}" for r in records))
+    entry = {"records": [{"kind": r.kind, "payload": r.payload} for r in records]}
     with _locked() as path, open(path, "a", encoding="utf-8") as spool:
-        spool.write(json.dumps({"kind": kind, "payload": payload}, ensure_ascii=False) + "\n")
+        spool.write(json.dumps(entry, ensure_ascii=False) + "\n")
     return False
+
+
+def _entries(line: str) -> list[tuple[Writer, dict]]:
+    """The records of one spool line: a turn's records, or one record as older spools wrote it."""
+    entry = json.loads(line)
+    records = entry["records"] if "records" in entry else [entry]
+    return [(_writers[record["kind"]], record["payload"]) for record in records]
 
 
 def replay() -> bool:
@@ -91,8 +127,7 @@ def replay() -> bool:
         entries, good, bad = [], [], []
         for line in lines:
             try:
-                entry = json.loads(line)
-                entries.append((_writers[entry["kind"]], entry["payload"]))
+                entries += _entries(line)
                 good.append(line)
             except (ValueError, KeyError, TypeError):
                 bad.append(line)

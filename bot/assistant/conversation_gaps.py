@@ -1,5 +1,5 @@
-"""Gaps within one conversation: record each gap once, tell the employee it was noted
-anonymously, and ask for the department once (never required)."""
+"""Gaps within one conversation: each gap recorded once, the employee told it was noted
+anonymously, and asked for the department once (never required)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class ConversationGaps:
 
 
 def notice(notes: list[GapNote], *, text: str, channel: str, state: ConversationGaps) -> Answer:
-    """Record the gaps this conversation has not recorded yet, and say so."""
+    """The records of the gaps this conversation has not recorded yet, and a reply that says so."""
     answer = Answer()
     new: dict[str, GapNote] = {}
     for note in notes:
@@ -52,7 +52,10 @@ def notice(notes: list[GapNote], *, text: str, channel: str, state: Conversation
             new[note.key] = note
     if not new:
         return answer
-    ids = [recorder.record(note, text=text, channel=channel, department=state.department) for note in new.values()]
+    answer.records = [
+        recorder.gap_record(note, text=text, channel=channel, department=state.department) for note in new.values()
+    ]
+    ids = [record.payload["record_id"] for record in answer.records]
     answer.slots = {"gaps_logged": state.logged + list(new), "gap_records": state.records + ids}
     answer.say(NOTED)
     if not state.department_asked:
@@ -75,5 +78,8 @@ def department_given(department: str | None, state: ConversationGaps) -> Answer:
         return Answer(slots={"department_asked": True}).say(
             "Jeg fant ikke det området i listen, så jeg lot det være. Takk likevel!"
         )
-    recorder.set_department(state.records, chosen)
-    return Answer(slots={"department": chosen, "department_asked": True}).say(f"Takk! Jeg har notert {chosen}.")
+    answer = Answer(slots={"department": chosen, "department_asked": True}).say(f"Takk! Jeg har notert {chosen}.")
+    record = recorder.department_record(state.records, chosen)
+    if record is not None:
+        answer.records.append(record)
+    return answer

@@ -1,10 +1,13 @@
-"""Replies as data: text, buttons and the slots an answer sets. Actions turn them into messages."""
+"""Answers as data: replies (text, buttons), the slots an answer sets and the records it stores.
+Actions turn them into messages, slot events and one write (bot.spool.write_all)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from bot.spool import Record
 
 if TYPE_CHECKING:
     from bot.gaps.detect import GapNote
@@ -37,14 +40,19 @@ class Answer:
     out_of_scope: bool = False
     # The message goes to the trainers' inbox as this kind (bot.feedback.models.INBOX_KINDS).
     inbox: str | None = None
+    # A response of the domain (domain.yml) to send before the replies ("utter_greet").
+    response: str | None = None
+    # Records to store, all in one transaction (gap records, inbox items, feedback).
+    records: list[Record] = field(default_factory=list)
 
     def say(self, text: str, *buttons: Button) -> "Answer":
         self.replies.append(Reply(text, tuple(buttons)))
         return self
 
     def extend(self, other: "Answer") -> "Answer":
-        """Append another answer's replies; its slots win."""
+        """Append another answer's replies and records; its slots win."""
         self.replies += other.replies
         self.slots.update(other.slots)
         self.gaps += other.gaps
+        self.records += other.records
         return self

@@ -1,4 +1,5 @@
-"""Writing the trainer inbox and answer feedback: masked, anonymous, spooled when the database is down."""
+"""Trainer inbox items and answer feedback as records: masked and anonymous, stored with the other
+records of their turn (bot.spool.write_all)."""
 
 from __future__ import annotations
 
@@ -29,15 +30,16 @@ def _new() -> dict:
     return {"record_id": str(uuid.uuid4()), "created_at": datetime.now(timezone.utc).isoformat()}
 
 
-def to_inbox(kind: str, text: str, intent: str | None, confidence: float | None) -> None:
+def inbox_record(kind: str, text: str, intent: str | None, confidence: float | None) -> spool.Record:
     """A message for the trainers, `kind` one of INBOX_KINDS: not understood ("fallback"), out of
     scope ("out_of_scope"), the question of an answer that did not help ("not_helpful"), or a
     need no catalogue entry fits ("no_fit"; a trainer can attach it to the tool or process that
     should have answered, see bot.training.inbox.attach)."""
     if kind not in INBOX_KINDS:
         raise ValueError(f"unknown inbox kind {kind!r}; one of {', '.join(INBOX_KINDS)}")
-    spool.write("inbox", {**_new(), "kind": kind, "text": mask(text), "intent": intent, "confidence": confidence})
+    return spool.Record("inbox", {**_new(), "kind": kind, "text": mask(text), "intent": intent, "confidence": confidence})
 
 
-def feedback(helpful: bool, intent: str | None, tool: str | None) -> None:
-    spool.write("feedback", {**_new(), "helpful": helpful, "intent": intent, "tool": tool})
+def feedback_record(helpful: bool, intent: str | None, tool: str | None) -> spool.Record:
+    """👍/👎 on an answer, with the intent and tool it was about (never the person)."""
+    return spool.Record("feedback", {**_new(), "helpful": helpful, "intent": intent, "tool": tool})

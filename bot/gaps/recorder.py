@@ -1,4 +1,5 @@
-"""Writing gap records: masked, anonymous, and never lost (through the spool when the database is down)."""
+"""Gap records: masked and anonymous, built here and stored with the other records of their turn
+(bot.spool.write_all), never lost (the spool keeps them while the database is down)."""
 
 from __future__ import annotations
 
@@ -34,11 +35,10 @@ spool.register("gap", _write_gap)
 spool.register("gap_department", _write_department)
 
 
-def record(note: GapNote, *, text: str, channel: str, department: str | None = None) -> str:
-    """Store one gap (or spool it); returns its record id."""
-    record_id = str(uuid.uuid4())
-    spool.write("gap", {
-        "record_id": record_id,
+def gap_record(note: GapNote, *, text: str, channel: str, department: str | None = None) -> spool.Record:
+    """One gap as a record to store (spool.write_all), masked, with a new record id."""
+    return spool.Record("gap", {
+        "record_id": str(uuid.uuid4()),
         "created_at": datetime.now(timezone.utc).isoformat(),
         "kind": note.kind,
         "private_tool": note.private_tool,
@@ -49,10 +49,8 @@ def record(note: GapNote, *, text: str, channel: str, department: str | None = N
         "text": mask(text),
         "language": language_of(text),
     })
-    return record_id
 
 
-def set_department(record_ids: list[str], department: str) -> None:
-    """Add the department an employee chose to the gaps of their conversation."""
-    if record_ids:
-        spool.write("gap_department", {"record_ids": list(record_ids), "department": department})
+def department_record(record_ids: list[str], department: str) -> spool.Record | None:
+    """The department an employee chose, for the gaps of their conversation (None if none)."""
+    return spool.Record("gap_department", {"record_ids": list(record_ids), "department": department}) if record_ids else None

@@ -18,7 +18,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.base import ASK_FEEDBACK, DATABASE_DOWN, CatalogueAction
+from actions.base import ASK_FEEDBACK, DATABASE_DOWN, TurnAction
 from actions.catalogue import (
     ActionFindTool,
     ActionListTools,
@@ -103,14 +103,6 @@ def answer_slots(events: list[dict]) -> dict:
 def rows(url: str, model) -> int:
     with db.session_scope(url) as session:
         return session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture(autouse=True)
-def spool_dir(monkeypatch, tmp_path) -> Path:
-    """Records that cannot be written are spooled here, never in the project's var/."""
-    directory = tmp_path / "spool"
-    monkeypatch.setenv("BOT_SPOOL_DIR", str(directory))
-    return directory
 
 
 @pytest.fixture
@@ -511,7 +503,7 @@ def all_subclasses(cls) -> set:
 
 def test_every_action_is_in_the_failure_tests_below():
     covered = {cls for cls, *_ in CATALOGUE_ACTIONS + CONVERSATION_ACTIONS}
-    concrete = {cls for cls in all_subclasses(CatalogueAction) if not getattr(cls, "__abstractmethods__", None)}
+    concrete = {cls for cls in all_subclasses(TurnAction) if not getattr(cls, "__abstractmethods__", None)}
     assert covered == concrete
 
 

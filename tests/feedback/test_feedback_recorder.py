@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select
 from bot import db, spool
 from bot.feedback import recorder
 from bot.feedback.models import Feedback, InboxItem
+from records import write_record
 
 INBOX_COLUMNS = {"id", "record_id", "created_at", "kind", "text", "intent", "confidence", "status", "assigned_intent",
                  "assigned_entry_kind", "assigned_entry_id"}
@@ -42,7 +43,7 @@ def test_the_tables_have_no_person_linked_column(database):
 )
 def test_to_inbox_masks_the_text(database, kind, text, stored):
     before = datetime.now(timezone.utc) - timedelta(seconds=5)
-    recorder.to_inbox(kind, text, "find_tool", 0.42)
+    write_record(recorder.inbox_record(kind, text, "find_tool", 0.42))
     [item] = rows(database, InboxItem)
     assert (item.kind, item.text, item.intent, item.confidence) == (kind, stored, "find_tool", pytest.approx(0.42))
     assert (item.status, item.assigned_intent) == ("ny", None)
@@ -52,7 +53,7 @@ def test_to_inbox_masks_the_text(database, kind, text, stored):
 
 
 def test_to_inbox_without_an_intent(database):
-    recorder.to_inbox("fallback", "???", None, None)
+    write_record(recorder.inbox_record("fallback", "???", None, None))
     [item] = rows(database, InboxItem)
     assert (item.intent, item.confidence) == (None, None)
 
@@ -62,7 +63,7 @@ def test_to_inbox_without_an_intent(database):
     [(True, "tool_access", "teams"), (False, "find_tool", None), (False, None, None), (True, "tool_info", "gerica")],
 )
 def test_feedback_stores_helpful_intent_and_tool(database, helpful, intent, tool):
-    recorder.feedback(helpful, intent, tool)
+    write_record(recorder.feedback_record(helpful, intent, tool))
     [row] = rows(database, Feedback)
     assert (row.helpful, row.intent, row.tool) == (helpful, intent, tool)
     uuid.UUID(row.record_id)
@@ -70,9 +71,9 @@ def test_feedback_stores_helpful_intent_and_tool(database, helpful, intent, tool
 
 def test_every_record_is_its_own(database):
     for helpful in (True, False, True):
-        recorder.feedback(helpful, "tool_access", "teams")
-    recorder.to_inbox("fallback", "a", None, None)
-    recorder.to_inbox("fallback", "a", None, None)
+        write_record(recorder.feedback_record(helpful, "tool_access", "teams"))
+    write_record(recorder.inbox_record("fallback", "a", None, None))
+    write_record(recorder.inbox_record("fallback", "a", None, None))
     assert [r.helpful for r in rows(database, Feedback)] == [True, False, True]
     items = rows(database, InboxItem)
     assert len(items) == 2 and items[0].record_id != items[1].record_id
@@ -81,17 +82,17 @@ def test_every_record_is_its_own(database):
 
 def test_without_a_database_the_records_wait_masked_in_the_spool(spool_dir):
     # BOT_DATABASE_URL names a database that cannot be opened (see conftest).
-    recorder.to_inbox("fallback", "ring 98765432", None, None)
-    recorder.feedback(False, "find_tool", "teams")
+    write_record(recorder.inbox_record("fallback", "ring 98765432", None, None))
+    write_record(recorder.feedback_record(False, "find_tool", "teams"))
     assert spool.pending() == 2
     spooled = (spool_dir / "pending.jsonl").read_text(encoding="utf-8")
     assert "[telefon]" in spooled and "98765432" not in spooled
 
 
 def test_a_need_nothing_fits_goes_to_the_inbox_and_an_unknown_kind_is_refused(database):
-    recorder.to_inbox("no_fit", "hvordan bestiller jeg tolk til et møte, ring 98765432", "find_tool", 0.88)
+    write_record(recorder.inbox_record("no_fit", "hvordan bestiller jeg tolk til et møte, ring 98765432", "find_tool", 0.88))
     [item] = rows(database, InboxItem)
     assert (item.kind, item.text, item.status) == ("no_fit", "hvordan bestiller jeg tolk til et møte, ring [telefon]", "ny")
     with pytest.raises(ValueError, match="unknown inbox kind 'no_tool'"):
-        recorder.to_inbox("no_tool", "x", None, None)
+        write_record(recorder.inbox_record("no_tool", "x", None, None))
     assert len(rows(database, InboxItem)) == 1

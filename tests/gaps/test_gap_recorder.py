@@ -17,6 +17,7 @@ from bot.gaps import recorder
 from bot.assistant.conversation_gaps import ASK_DEPARTMENT, DECLINED, NOTED, ConversationGaps, department_given, notice
 from bot.gaps.detect import GapNote, missing_tool_gap, unknown_private_tool_gap
 from bot.gaps.models import Gap
+from records import write_record, written
 
 WHATSAPP = GapNote("private_tool", private_tool="whatsapp", need="Samhandling", alternatives=("teams",))
 DROPBOX = GapNote("private_tool", private_tool="dropbox", need="Lagring", alternatives=("onedrive", "sikker-filoverforing"))
@@ -49,7 +50,7 @@ def test_the_gaps_table_has_exactly_the_documented_columns(database):
 def test_notice_records_each_gap_once_per_conversation_and_asks_the_department_once(database):
     text = "Kan jeg bruke WhatsApp eller Dropbox?"
     state = ConversationGaps()
-    first = notice([WHATSAPP, DROPBOX, GapNote("private_tool", private_tool="WhatsApp")], text=text, channel="rest", state=state)
+    first = written(notice([WHATSAPP, DROPBOX, GapNote("private_tool", private_tool="WhatsApp")], text=text, channel="rest", state=state))
 
     rows = stored(database)
     assert [(r.kind, r.private_tool) for r in rows] == [("private_tool", "whatsapp"), ("private_tool", "dropbox")]
@@ -61,11 +62,11 @@ def test_notice_records_each_gap_once_per_conversation_and_asks_the_department_o
     }
 
     state = state.updated(first.slots)
-    again = notice([WHATSAPP, DROPBOX], text="og WhatsApp igjen", channel="rest", state=state)
+    again = written(notice([WHATSAPP, DROPBOX], text="og WhatsApp igjen", channel="rest", state=state))
     assert again.replies == [] and again.slots == {}
     assert len(stored(database)) == 2
 
-    more = notice([WHATSAPP, GMAIL], text="hva med Gmail?", channel="rest", state=state)
+    more = written(notice([WHATSAPP, GMAIL], text="hva med Gmail?", channel="rest", state=state))
     rows = stored(database)
     assert [r.private_tool for r in rows] == ["whatsapp", "dropbox", "gmail"]
     assert [r.text for r in more.replies] == [NOTED]  # the department is not asked twice
@@ -77,13 +78,13 @@ def test_notice_records_each_gap_once_per_conversation_and_asks_the_department_o
 
 
 def test_another_conversation_records_the_same_gap_again(database):
-    notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())
-    notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())
+    written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()))
+    written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()))
     assert [r.private_tool for r in stored(database)] == ["whatsapp", "whatsapp"]
 
 
 def test_no_notes_no_records_no_replies(database):
-    answer = notice([], text="hei", channel="rest", state=ConversationGaps())
+    answer = written(notice([], text="hei", channel="rest", state=ConversationGaps()))
     assert answer.replies == [] and answer.slots == {}
     assert stored(database) == []
 
@@ -99,7 +100,7 @@ def test_no_notes_no_records_no_replies(database):
 def test_the_department_buttons_come_from_the_settings(database, monkeypatch, setting, departments):
     if setting is not None:
         monkeypatch.setenv("BOT_DEPARTMENTS", setting)
-    answer = notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())
+    answer = written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()))
     ask = answer.replies[1]
     assert ask.text == ASK_DEPARTMENT
     assert [b.title for b in ask.buttons] == departments + ["Vil ikke oppgi"]
@@ -109,10 +110,10 @@ def test_the_department_buttons_come_from_the_settings(database, monkeypatch, se
 
 
 def test_the_department_goes_to_this_conversations_records_only(database):
-    mine = ConversationGaps().updated(notice([WHATSAPP, DROPBOX], text="WhatsApp og Dropbox", channel="rest", state=ConversationGaps()).slots)
-    other = ConversationGaps().updated(notice([GMAIL], text="Gmail", channel="rest", state=ConversationGaps()).slots)
+    mine = ConversationGaps().updated(written(notice([WHATSAPP, DROPBOX], text="WhatsApp og Dropbox", channel="rest", state=ConversationGaps())).slots)
+    other = ConversationGaps().updated(written(notice([GMAIL], text="Gmail", channel="rest", state=ConversationGaps())).slots)
 
-    answer = department_given("nav", mine)  # as typed: the settings' spelling is stored
+    answer = written(department_given("nav", mine))  # as typed: the settings' spelling is stored
     assert answer.slots == {"department": "NAV", "department_asked": True}
     assert [r.text for r in answer.replies] == ["Takk! Jeg har notert NAV."]
     by_id = {r.record_id: r.department for r in stored(database)}
@@ -120,23 +121,23 @@ def test_the_department_goes_to_this_conversations_records_only(database):
 
     # A later gap in the same conversation is recorded with the department at once.
     mine = mine.updated(answer.slots)
-    later = notice([GMAIL], text="og Gmail?", channel="rest", state=mine)
+    later = written(notice([GMAIL], text="og Gmail?", channel="rest", state=mine))
     assert [r.text for r in later.replies] == [NOTED]
     assert stored(database)[-1].department == "NAV"
 
 
 @pytest.mark.parametrize("answer_given", [DECLINED, "Vil ikke oppgi", "VIL IKKE OPPGI", None, ""])
 def test_declining_changes_nothing(database, answer_given):
-    state = ConversationGaps().updated(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()).slots)
-    answer = department_given(answer_given, state)
+    state = ConversationGaps().updated(written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())).slots)
+    answer = written(department_given(answer_given, state))
     assert answer.slots == {"department": None, "department_asked": True}
     assert [r.text for r in answer.replies] == ["Helt greit. Takk likevel!"]
     assert [r.department for r in stored(database)] == [None]
 
 
 def test_a_department_not_in_the_list_changes_nothing(database):
-    state = ConversationGaps().updated(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()).slots)
-    answer = department_given("Månebasen", state)
+    state = ConversationGaps().updated(written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())).slots)
+    answer = written(department_given("Månebasen", state))
     assert answer.slots == {"department_asked": True}
     assert "fant ikke det området" in answer.replies[0].text
     assert [r.department for r in stored(database)] == [None]
@@ -145,7 +146,7 @@ def test_a_department_not_in_the_list_changes_nothing(database):
 def test_the_stored_record_is_masked_and_anonymous(database):
     text = "Kan eg bruke Mentimeter, eller er det ikkje lov? Ring meg på 987 65 432 eller skriv til kari.nordmann@kommune.no"
     before = datetime.now(timezone.utc) - timedelta(seconds=5)
-    answer = notice([unknown_private_tool_gap(text)], text=text, channel="teams", state=ConversationGaps())
+    answer = written(notice([unknown_private_tool_gap(text)], text=text, channel="teams", state=ConversationGaps()))
     [row] = stored(database)
     assert row.record_id == answer.slots["gap_records"][0]
     uuid.UUID(row.record_id)  # a random id, not derived from the person or the conversation
@@ -159,9 +160,9 @@ def test_the_stored_record_is_masked_and_anonymous(database):
 
 def test_a_missing_tool_record_has_the_need_masked(database):
     text = "Jeg trenger et verktøy som sender SMS til 98765432 automatisk"
-    recorder.record(missing_tool_gap(text), text=text, channel="rest")
+    write_record(recorder.gap_record(missing_tool_gap(text), text=text, channel="rest"))
     # A note built elsewhere is masked again before it is stored.
-    recorder.record(GapNote("missing_tool", need="ring 98765432"), text="ring 98765432", channel="rest")
+    write_record(recorder.gap_record(GapNote("missing_tool", need="ring 98765432"), text="ring 98765432", channel="rest"))
     rows = stored(database)
     assert [(r.kind, r.need, r.text, r.alternatives) for r in rows] == [
         (
@@ -175,7 +176,7 @@ def test_a_missing_tool_record_has_the_need_masked(database):
 
 
 def test_alternatives_are_stored_as_a_list(database):
-    recorder.record(DROPBOX, text="Dropbox?", channel="rest")
+    write_record(recorder.gap_record(DROPBOX, text="Dropbox?", channel="rest"))
     assert stored(database)[0].alternatives == ["onedrive", "sikker-filoverforing"]
 
 
@@ -189,6 +190,6 @@ def test_alternatives_are_stored_as_a_list(database):
     ],
 )
 def test_the_language_of_the_message_is_stored(database, text, language):
-    recorder.record(WHATSAPP, text=text, channel="web")
+    write_record(recorder.gap_record(WHATSAPP, text=text, channel="web"))
     [row] = stored(database)
     assert (row.language, row.channel) == (language, "web")

@@ -32,6 +32,7 @@ from bot.gaps import recorder
 from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED, ConversationGaps, department_given, notice
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
+from records import write_record, written
 
 WHATSAPP = GapNote("private_tool", private_tool="whatsapp", need="Samhandling", alternatives=("teams",))
 DROPBOX = GapNote("private_tool", private_tool="dropbox", need="Lagring", alternatives=("onedrive",))
@@ -150,29 +151,29 @@ def spooled_lines(spool_dir: Path) -> list[str]:
 
 def test_records_wait_in_the_spool_and_the_next_write_replays_them_once(outage, spool_dir):
     state = ConversationGaps()
-    state = state.updated(notice([WHATSAPP], text="Kan jeg bruke WhatsApp?", channel="rest", state=state).slots)
+    state = state.updated(written(notice([WHATSAPP], text="Kan jeg bruke WhatsApp?", channel="rest", state=state)).slots)
     assert [g.private_tool for g in gaps(outage.url)] == ["whatsapp"]
 
     outage.down()
     # The employee-facing code goes on as if nothing happened.
-    answer = notice([DROPBOX, GMAIL], text="Dropbox eller Gmail? Ring 98765432", channel="teams", state=state)
+    answer = written(notice([DROPBOX, GMAIL], text="Dropbox eller Gmail? Ring 98765432", channel="teams", state=state))
     assert [r.text for r in answer.replies] == [NOTED]
     state = state.updated(answer.slots)
     assert len(state.records) == 3
-    chosen = department_given("NAV", state)
+    chosen = written(department_given("NAV", state))
     assert chosen.slots["department"] == "NAV"
     state = state.updated(chosen.slots)
-    feedback.to_inbox("fallback", "hæ? ring 98765432", "nlu_fallback", 0.3)
+    write_record(feedback.inbox_record("fallback", "hæ? ring 98765432", "nlu_fallback", 0.3))
 
     lines = spooled_lines(spool_dir)
-    assert [json.loads(line)["kind"] for line in lines] == ["gap", "gap", "gap_department", "inbox"]
+    assert [r["kind"] for line in lines for r in json.loads(line)["records"]] == ["gap", "gap", "gap_department", "inbox"]
     assert spool.pending() == 4
     assert "98765432" not in "".join(lines)  # the spool holds masked text only
     assert spool.replay() is False  # still down: the spool is kept
     assert spool.pending() == 4
 
     outage.up()
-    recorder.record(PADLET, text="Padlet?", channel="rest", department=state.department)  # the next write
+    write_record(recorder.gap_record(PADLET, text="Padlet?", channel="rest", department=state.department))  # the next write
 
     rows = gaps(outage.url)
     assert [(g.private_tool, g.department) for g in rows] == [
@@ -191,7 +192,7 @@ def test_records_wait_in_the_spool_and_the_next_write_replays_them_once(outage, 
 
 def test_replay_after_an_interrupted_replay_stores_each_record_once(outage, spool_dir):
     outage.down()
-    first = [recorder.record(note, text="x", channel="rest") for note in (WHATSAPP, DROPBOX)]
+    first = [write_record(recorder.gap_record(note, text="x", channel="rest")) for note in (WHATSAPP, DROPBOX)]
     replayed_lines = spooled_lines(spool_dir)
     assert len(replayed_lines) == 2
 
@@ -202,7 +203,7 @@ def test_replay_after_an_interrupted_replay_stores_each_record_once(outage, spoo
     # An interrupted replay: its transaction committed, but the process died before the spool file
     # was removed. The same lines are in the spool again, now with a record that is new.
     outage.down()
-    new = recorder.record(GMAIL, text="x", channel="rest")
+    new = write_record(recorder.gap_record(GMAIL, text="x", channel="rest"))
     (spool_dir / "pending.jsonl").write_text(
         "\n".join(replayed_lines + spooled_lines(spool_dir)) + "\n", encoding="utf-8"
     )
@@ -218,7 +219,7 @@ def test_replay_after_an_interrupted_replay_stores_each_record_once(outage, spoo
 
 def test_a_spool_with_the_same_record_twice_stores_it_once(outage, spool_dir):
     outage.down()
-    record_id = recorder.record(WHATSAPP, text="x", channel="rest")
+    record_id = write_record(recorder.gap_record(WHATSAPP, text="x", channel="rest"))
     line = spooled_lines(spool_dir)[0]
     (spool_dir / "pending.jsonl").write_text(f"{line}\n{line}\n", encoding="utf-8")
     outage.up()
@@ -228,8 +229,8 @@ def test_a_spool_with_the_same_record_twice_stores_it_once(outage, spool_dir):
 
 def test_bot_gaps_replay(outage, spool_dir, capsys):
     outage.down()
-    notice([WHATSAPP, DROPBOX], text="x", channel="rest", state=ConversationGaps())
-    feedback.feedback(False, "tool_access", "teams")
+    written(notice([WHATSAPP, DROPBOX], text="x", channel="rest", state=ConversationGaps()))
+    write_record(feedback.feedback_record(False, "tool_access", "teams"))
     capsys.readouterr()
 
     assert main(["gaps", "replay"]) == 1
@@ -249,7 +250,7 @@ def test_bot_gaps_replay(outage, spool_dir, capsys):
 
 
 def test_with_the_database_up_nothing_is_spooled(outage, spool_dir):
-    answer = notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())
+    answer = written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps()))
     assert [r.text for r in answer.replies] == [NOTED, ASK_DEPARTMENT]
     assert len(gaps(outage.url)) == 1
     assert not (spool_dir / "pending.jsonl").exists()
@@ -257,7 +258,7 @@ def test_with_the_database_up_nothing_is_spooled(outage, spool_dir):
 
 def test_a_line_cut_short_in_the_spool_is_set_aside_and_the_rest_replayed(database, spool_dir):
     """A crash while appending leaves half a line: it must not block the records around it."""
-    recorder.record(WHATSAPP, text="whatsapp", channel="web")  # database up: stored at once
+    write_record(recorder.gap_record(WHATSAPP, text="whatsapp", channel="web"))  # database up: stored at once
     spool_dir.mkdir(parents=True, exist_ok=True)
     good = {"kind": "gap", "payload": {
         "record_id": str(uuid.uuid4()), "created_at": "2026-11-01T10:00:00+00:00", "kind": "private_tool",

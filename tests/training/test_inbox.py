@@ -16,6 +16,7 @@ from bot.feedback import recorder
 from bot.feedback.models import InboxItem
 from bot.training import inbox
 from bot.training.examples import ExampleError, read_examples
+from records import write_record
 from copies import SEED
 
 
@@ -35,8 +36,8 @@ def items(url: str) -> dict[str, InboxItem]:
 
 
 def test_assigning_to_an_existing_intent_writes_marked_up_examples_and_marks_the_items(inbox_db, project):
-    recorder.to_inbox("fallback", "hvem gir meg tilgang til Teams når jeg er vikar?", "tool_access", 0.31)
-    recorder.to_inbox("fallback", "ring 41234567 for å få adgang til Teams", None, None)
+    write_record(recorder.inbox_record("fallback", "hvem gir meg tilgang til Teams når jeg er vikar?", "tool_access", 0.31))
+    write_record(recorder.inbox_record("fallback", "ring 41234567 for å få adgang til Teams", None, None))
     ids = [item.id for item in items(inbox_db).values()]
     with db.session_scope(inbox_db) as session:
         result = inbox.assign(session, ids, "tool_access", extra_examples=("slipper jeg inn i Teams som ny?",), project=project)
@@ -49,8 +50,8 @@ def test_assigning_to_an_existing_intent_writes_marked_up_examples_and_marks_the
 
 
 def test_a_message_that_is_an_example_of_another_intent_stays_in_the_inbox(inbox_db, project):
-    recorder.to_inbox("not_helpful", "ha det bra", "goodbye", 0.9)
-    recorder.to_inbox("not_helpful", "hei du der borte i maskinen", None, None)
+    write_record(recorder.inbox_record("not_helpful", "ha det bra", "goodbye", 0.9))
+    write_record(recorder.inbox_record("not_helpful", "hei du der borte i maskinen", None, None))
     by_text = items(inbox_db)
     with db.session_scope(inbox_db) as session:
         result = inbox.assign(session, [by_text["ha det bra"].id, by_text["hei du der borte i maskinen"].id], "greet",
@@ -61,7 +62,7 @@ def test_a_message_that_is_an_example_of_another_intent_stays_in_the_inbox(inbox
 
 
 def test_assigning_to_a_new_intent_creates_it_with_its_answer(inbox_db, project):
-    recorder.to_inbox("fallback", "kan gjestene våre koble seg på nettet?", "nlu_fallback", 0.35)
+    write_record(recorder.inbox_record("fallback", "kan gjestene våre koble seg på nettet?", "nlu_fallback", 0.35))
     item_id = next(iter(items(inbox_db).values())).id
     with db.session_scope(inbox_db) as session:
         result = inbox.assign(session, [item_id], "guest_wifi", extra_examples=("wifi for besøkende",),
@@ -73,7 +74,7 @@ def test_assigning_to_a_new_intent_creates_it_with_its_answer(inbox_db, project)
 
 
 def test_dismissed_items_cannot_be_handled_again(inbox_db, project):
-    recorder.to_inbox("out_of_scope", "hva blir været i morgen", "out_of_scope", 0.8)
+    write_record(recorder.inbox_record("out_of_scope", "hva blir været i morgen", "out_of_scope", 0.8))
     item_id = next(iter(items(inbox_db).values())).id
     with db.session_scope(inbox_db) as session:
         assert inbox.dismiss(session, [item_id]) == 1

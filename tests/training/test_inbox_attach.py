@@ -18,6 +18,7 @@ from bot.feedback import recorder
 from bot.feedback.models import InboxItem
 from bot.training import inbox
 from bot.training.examples import ExampleError
+from records import write_record
 from copies import SEED
 
 
@@ -33,7 +34,7 @@ def inbox_db(db_url, monkeypatch) -> str:
 def recorded(url: str, *messages: tuple[str, str]) -> list[int]:
     """Record (kind, text) messages as the assistant does; their ids, in order."""
     for kind, text in messages:
-        recorder.to_inbox(kind, text, "find_tool", 0.4)
+        write_record(recorder.inbox_record(kind, text, "find_tool", 0.4))
     with db.session_scope(url) as session:
         return list(session.scalars(select(InboxItem.id).order_by(InboxItem.id)))[-len(messages):]
 

@@ -1,0 +1,163 @@
+"""One turn of a conversation, from the NLU's reading of a message to everything the assistant does
+about it: the one owner of a turn.
+
+In: a `Turn` (the message, the NLU's intent, entities and sentence vector, the conversation's
+slots and earlier messages). Out: an `Answer` (replies, slots, and the records to store: gap
+records, inbox items, feedback), which the action that asked turns into messages, slot events
+and one write of all the records (bot.spool.write_all). Nothing here knows Rasa.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from bot.assistant import answers
+from bot.assistant.answers import Mentioned
+from bot.assistant.conversation_gaps import ConversationGaps, department_given, notice
+from bot.assistant.fallback import rephrase
+from bot.assistant.onboarding import narrowest_sector, onboarding
+from bot.assistant.replies import Answer, intent_button
+from bot.feedback.recorder import feedback_record, inbox_record
+from bot.gaps.detect import private_tool_gaps
+
+ASK_FEEDBACK = "Fikk du svar på det du lurte på?"
+SMALL_TALK = ("greet", "goodbye", "thanks", "help", "bot_challenge")
+NOT_HELPFUL = (
+    "Beklager at svaret ikke hjalp. Prøv gjerne å si det på en annen måte, eller kontakt "
+    "IT-servicesenteret. Spørsmålet ditt går anonymt videre, så vi kan lære av det."
+)
+
+
+@dataclass(frozen=True)
+class Said:
+    """An earlier message of the conversation: its text and the intent the NLU gave it."""
+
+    text: str = ""
+    intent: str | None = None
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A message as the NLU read it, and what the conversation remembers."""
+
+    text: str
+    intent: str | None = None
+    confidence: float | None = None
+    ranking: tuple[dict, ...] = ()  # the NLU's intent ranking, best first
+    entities: tuple[dict, ...] = ()
+    vector: np.ndarray | None = None  # the NLU's sentence embedding of the message
+    channel: str = "rest"
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    answered: Said = Said()  # the message the previous answer was about (maybe a button)
+    question: Said = Said()  # the last message before this one that the employee wrote
+
+    @property
+    def mentioned(self) -> Mentioned:
+        return Mentioned.from_entities(list(self.entities))
+
+    @property
+    def department(self) -> str | None:
+        """The department chosen with the department question's buttons, else a sector named."""
+        chosen = next((e.get("value") for e in self.entities if e.get("entity") == "department"), None)
+        return chosen or next(iter(self.mentioned.sectors), None)
+
+
+def _about(aspect: str) -> Callable[[Session, Turn], Answer]:
+    """A question about one aspect of a tool; a follow-up that only swaps the tool keeps the aspect
+    of the question before it."""
+
+    def answer(session: Session, turn: Turn) -> Answer:
+        kept = answers.follow_up_aspect(turn.text, turn.mentioned, turn.slots.get("aspect")) or aspect
+        return answers.about_tool(
+            session, kept, turn.text, turn.mentioned, turn.slots.get("tool"), turn.vector,
+            turn.slots.get("information_level"),
+        )
+
+    return answer
+
+
+def _small_talk(session: Session, turn: Turn) -> Answer:
+    if turn.intent == "out_of_scope":
+        return Answer(out_of_scope=True)
+    return Answer(response=f"utter_{turn.intent if turn.intent in SMALL_TALK else 'help'}")
+
+
+def _rephrase(session: Session, turn: Turn) -> Answer:
+    """The NLU was unsure: the two likeliest meanings, and the message to the trainers."""
+    top = next((r for r in turn.ranking if r.get("name") != "nlu_fallback"), {})
+    answer = rephrase(list(turn.ranking), list(turn.entities))
+    answer.records.append(inbox_record("fallback", turn.text, top.get("name"), top.get("confidence")))
+    return answer
+
+
+def _feedback(helpful: bool) -> Callable[[Session, Turn], Answer]:
+    """👍/👎 on the previous answer, stored with its intent and tool (never the person); a 👎 sends
+    the employee's own question to the trainers."""
+
+    def answer(session: Session, turn: Turn) -> Answer:
+        result = Answer(records=[feedback_record(helpful, turn.answered.intent, turn.slots.get("tool"))])
+        if helpful:
+            return result.say("Så bra! Takk for at du sa fra.")
+        if turn.question.text:
+            result.records.append(
+                inbox_record("not_helpful", turn.question.text, turn.question.intent, turn.question.confidence)
+            )
+        return result.say(NOT_HELPFUL)
+
+    return answer
+
+
+def _onboarding_next(session: Session, turn: Turn) -> Answer:
+    """The next tool; the overview first when the starter pack has not been shown."""
+    step = turn.slots.get("onboarding_step")
+    return onboarding(session, turn.slots.get("onboarding_sector"), None if step is None else int(step) + 1)
+
+
+# Each action of the domain and how it answers.
+HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
+    "action_find_tool": lambda session, turn: answers.need(session, turn.text, turn.mentioned, turn.vector),
+    "action_tool_info": _about("info"),
+    "action_tool_access": _about("access"),
+    "action_tool_training": _about("training"),
+    "action_tool_support": _about("support"),
+    "action_ask_allowed": _about("allowed"),
+    "action_information_class": _about("classification"),
+    "action_list_tools": lambda session, turn: answers.tool_list(session, turn.mentioned, turn.text, turn.vector),
+    "action_onboarding": lambda session, turn: onboarding(
+        session, narrowest_sector(turn.mentioned.sectors) or turn.slots.get("onboarding_sector")
+    ),
+    "action_onboarding_next": _onboarding_next,
+    "action_small_talk": _small_talk,
+    "action_rephrase": _rephrase,
+    "action_give_department": lambda session, turn: department_given(
+        turn.department, ConversationGaps.from_slots(turn.slots)
+    ),
+    "action_feedback_helpful": _feedback(True),
+    "action_feedback_not_helpful": _feedback(False),
+}
+# Answers about a tool end with 👍/👎 (not questions back, lists or small talk).
+ASKS_FOR_FEEDBACK = frozenset({
+    "action_find_tool", "action_tool_info", "action_tool_access", "action_tool_training", "action_tool_support",
+})
+
+
+def respond(session: Session, action: str, turn: Turn) -> Answer:
+    """Everything the assistant does about one message, as `action` of the domain."""
+    answer = HANDLERS[action](session, turn)
+    answer.gaps += private_tool_gaps(session, turn.mentioned.private_tools)
+    inbox_kind = "out_of_scope" if answer.out_of_scope else answer.inbox
+    if inbox_kind:  # the trainers' inbox, so the NLU or the catalogue can learn it
+        answer.records.append(inbox_record(inbox_kind, turn.text, turn.intent, turn.confidence))
+    if action in ASKS_FOR_FEEDBACK and answer.slots.get("tool"):
+        answer.say(
+            ASK_FEEDBACK, intent_button("👍 Ja", "feedback_helpful"), intent_button("👎 Nei", "feedback_not_helpful")
+        )
+    if answer.gaps:
+        state = ConversationGaps.from_slots(turn.slots)
+        answer.extend(notice(answer.gaps, text=turn.text, channel=turn.channel, state=state))
+    return answer
