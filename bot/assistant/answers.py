@@ -112,14 +112,14 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
     if named is not None:
         return process_steps(session, named)
     result = search.search(session, text, vector=vector)
-    if result.decision != search.NOTHING and _one_ordinary_word(session, text, result.hits[0]):
-        return no_fit(session, text)  # "det virker ikke" is no need a tool fits
+    if result.decision != search.NOTHING and _one_ordinary_word(session, text, mentioned, result.hits[0]):
+        return no_fit(session, text, mentioned)  # "det virker ikke" is no need a tool fits
     if result.decision == search.ASK:
         return did_you_mean(result.choices)
     if result.near_miss:
         return Answer(inbox="no_fit").say(NOT_SURE)
     if not result.fits:
-        return no_fit(session, text)
+        return no_fit(session, text, mentioned)
     best = result.hits[0]
     if best.kind == "process":
         return process_steps(session, snapshot.view(session).processes[best.id])
@@ -131,10 +131,15 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
     )
 
 
-def _one_ordinary_word(session: Session, text: str, best: search.Hit) -> bool:
+def _named(session: Session, mentioned: Mentioned) -> list[str]:
+    """The names of the catalogue tools the NLU found in the message."""
+    return _tool_names(session, [tool_id for group in mentioned.tools for tool_id in group])
+
+
+def _one_ordinary_word(session: Session, text: str, mentioned: Mentioned, best: search.Hit) -> bool:
     """Whether a message says no more than one word, and that word is neither from work nor in
     the name of the entry found ("det virker ikke", but not "hvordan slutter jeg")."""
-    judged = scope.assess(session, text)
+    judged = scope.assess(session, text, _named(session, mentioned))
     if len(judged.content) > 1 or judged.about_work:
         return False
     return not set(terms(text)) & set(terms(best.name))
@@ -160,12 +165,12 @@ def process_named(session: Session, text: str) -> ProcessEntry | None:
     return next((p for p in catalogue.processes if p.name.casefold() == wanted), None)
 
 
-def no_fit(session: Session, text: str) -> Answer:
+def no_fit(session: Session, text: str, mentioned: Mentioned) -> Answer:
     """Nothing in the catalogue fits: a gap for IT only when the need is about work; a need that
     is not is out of scope ("hvordan lager jeg pannekaker"), and a vague one is neither."""
     if catalogue_size(session) == 0:
         return Answer().say(EMPTY_CATALOGUE)
-    judged = scope.assess(session, text)
+    judged = scope.assess(session, text, _named(session, mentioned))
     if judged.vague:
         return no_tool_fits()
     if not judged.about_work:
@@ -263,7 +268,7 @@ def tool_for_task(
     `intent`) when it has close candidates; None when the question names no task it knows. The
     words of the question itself (tilgang, opplæring, personopplysninger …) are left out."""
     task = ASPECT_WORDS.sub(" ", text)
-    if not terms(task) or not scope.assess(session, task).about_work:
+    if not terms(task) or not scope.assess(session, task, tool_names=()).about_work:
         return None  # "det virker ikke": no task named
     result = search.search(session, task, vector=vector)
     view = snapshot.view(session)

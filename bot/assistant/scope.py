@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Iterable
 from pathlib import Path
 
 import yaml
@@ -107,11 +108,14 @@ def vocabulary(session: Session) -> WorkVocabulary:
     return snapshot.derived(session, "work_vocabulary", WorkVocabulary)
 
 
-def assess(session: Session, text: str) -> Scope:
-    """Which words of `text` carry meaning, and which of them (or which names) are from work."""
+def assess(session: Session, text: str, tool_names: Iterable[str] | None = None) -> Scope:
+    """Which words of `text` carry meaning, and which of them (or which names) are from work.
+    `tool_names`: the catalogue tools the NLU found in the text, so they are not looked for again."""
     content = [word for word in words(text) if word not in STOP_WORDS and not word.isdigit() and not _everyday(word)]
     known = vocabulary(session)
     work = [word for word in content if known.is_work(word)]
-    work += [m.name for m in recognition.recognise(session, text) if m.kind == "tool"]
+    if tool_names is None:
+        tool_names = [m.name for m in recognition.recognise(session, text) if m.kind == "tool"]
+    work += list(tool_names)
     work += [t.value for t in (*topics.sectors_in(session, text), *topics.categories_in(session, text))]
     return Scope(tuple(content), tuple(dict.fromkeys(work)))
