@@ -41,10 +41,6 @@ def engine_for(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
-def get_engine(url: str | None = None) -> Engine:
-    return engine_for(url or settings().database_url)
-
-
 @functools.lru_cache(maxsize=None)
 def _session_factory(url: str) -> sessionmaker:
     return sessionmaker(bind=engine_for(url), future=True, expire_on_commit=False)
