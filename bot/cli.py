@@ -363,9 +363,10 @@ def cmd_run(args) -> int:
             raise UsageError("--replicas must be at least 1")
     ensure_spacy_model()
     chosen = cluster_services(config, model, args.replicas) if args.cluster else services(config, model)
-    print(f"Starting Digihjelpen: web http://{config.host}:{config.web_port}/  (Ctrl-C stops)", flush=True)
+    address = f"http://{'localhost' if config.host in ('127.0.0.1', '0.0.0.0') else config.host}:{config.web_port}/"
+    print(f"Starting Digihjelpen (Ctrl-C stops); it says when it is ready at {address}", flush=True)
     with announced(rasa_urls_of(chosen, config)):
-        return asyncio.run(run_all(chosen, service_environment(config)))
+        return asyncio.run(run_all(chosen, service_environment(config), address))
 
 
 # --- the parser ----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m"}
 CLUSTER_ENDPOINTS = "deploy/endpoints.production.yml"
 RESET = "\033[0m"
 STOP_GRACE_SECONDS = 10
+READY_WAIT_SECONDS = 300  # how long `bot run` waits for every service to answer before it says so
 # The Rasa servers a running `bot run` started, so `bot train` in another shell switches them all.
 RUNNING_RASA_FILE = PROJECT_ROOT / "var" / "running-rasa-urls"
 
@@ -36,11 +37,15 @@ class Service:
     name: str
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)  # added to the shared environment
+    ready_url: str | None = None  # answers (without a server error) once the service serves
 
 
 def actions_service(name: str, port: int) -> Service:
     """The action server (bot/action_server.py): rasa-sdk's app behind BOT_ACTION_SECRET."""
-    return Service(name, [str(Path(sys.executable).parent / "python"), "-m", "bot.action_server", "--port", str(port)])
+    return Service(
+        name, [str(Path(sys.executable).parent / "python"), "-m", "bot.action_server", "--port", str(port)],
+        ready_url=f"http://127.0.0.1:{port}/health",
+    )
 
 
 def rasa_service(name: str, model: Path, port: int, endpoints: str, env: dict[str, str] | None = None) -> Service:
@@ -50,11 +55,14 @@ def rasa_service(name: str, model: Path, port: int, endpoints: str, env: dict[st
     return Service(name, [
         str(Path(sys.executable).parent / "python"), "-m", "bot.rasa_server", "--model", str(model),
         "--port", str(port), "--interface", "127.0.0.1", "--endpoints", endpoints, "--credentials", "credentials.yml",
-    ], env or {})
+    ], env or {}, ready_url=f"http://127.0.0.1:{port}/version")  # /version is open even behind JWT
 
 
-def web_service(env: dict[str, str] | None = None) -> Service:
-    return Service("web", [str(Path(sys.executable).parent / "python"), "-m", "bot.web"], env or {})
+def web_service(port: int, env: dict[str, str] | None = None) -> Service:
+    return Service(
+        "web", [str(Path(sys.executable).parent / "python"), "-m", "bot.web"], env or {},
+        ready_url=f"http://127.0.0.1:{port}/health",
+    )
 
 
 def services(config: Settings, model: Path) -> list[Service]:
@@ -62,7 +70,7 @@ def services(config: Settings, model: Path) -> list[Service]:
     return [
         actions_service("actions", config.action_port),
         rasa_service("rasa", model, config.rasa_port, "endpoints.yml"),
-        web_service(),
+        web_service(config.web_port),
     ]
 
 
@@ -107,7 +115,7 @@ def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[S
             "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook", **lock_store,
         }))
         rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
-    result.append(web_service({"BOT_RASA_URLS": ",".join(rasa_urls)}))
+    result.append(web_service(config.web_port, {"BOT_RASA_URLS": ",".join(rasa_urls)}))
     return result
 
 
@@ -165,7 +173,35 @@ def service_environment(config: Settings) -> dict[str, str]:
     }
 
 
-async def run_all(service_list: list[Service], env: dict[str, str]) -> int:
+async def announce_when_ready(urls: list[str], address: str, wait_seconds: float = READY_WAIT_SECONDS) -> bool:
+    """Print `address` once every URL answers without a server error; say which did not if they
+    have not within `wait_seconds`. True when all answered."""
+    import aiohttp
+
+    loop = asyncio.get_running_loop()
+    deadline, waiting = loop.time() + wait_seconds, list(urls)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as client:
+        while waiting and loop.time() < deadline:
+            still = []
+            for url in waiting:
+                try:
+                    async with client.get(url) as response:
+                        if response.status >= 500:
+                            still.append(url)
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    still.append(url)
+            waiting = still
+            if waiting:
+                await asyncio.sleep(0.5)
+    if waiting:
+        print(f"Not ready after {wait_seconds:.0f} s: {', '.join(waiting)} (see the logs above).", flush=True)
+        return False
+    print(f"Digihjelpen is ready: open {address}", flush=True)
+    return True
+
+
+async def run_all(service_list: list[Service], env: dict[str, str], address: str | None = None) -> int:
+    """Run the services until one stops or Ctrl-C; with `address`, print it once all of them serve."""
     width = max(len(s.name) for s in service_list)
     processes: dict[str, asyncio.subprocess.Process] = {}
     pipes = []
@@ -177,6 +213,8 @@ async def run_all(service_list: list[Service], env: dict[str, str]) -> int:
         processes[service.name] = process
         pipes.append(asyncio.create_task(_pipe(service.name, width, process.stdout)))
 
+    ready_urls = [service.ready_url for service in service_list if service.ready_url]
+    ready = asyncio.create_task(announce_when_ready(ready_urls, address)) if address else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -198,5 +236,7 @@ async def run_all(service_list: list[Service], env: dict[str, str]) -> int:
         for process in processes.values():
             if process.returncode is None:
                 os.killpg(process.pid, signal.SIGKILL)
-    await asyncio.gather(*pipes, return_exceptions=True)
+    if ready is not None:
+        ready.cancel()
+    await asyncio.gather(*pipes, *([ready] if ready else []), return_exceptions=True)
     return exit_code

@@ -178,7 +178,7 @@ def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
         "BOT_HOST": "127.0.0.1",
     }
     log = tmp_path_factory.mktemp("web") / "web.log"
-    process = start(runner.web_service(), env, log)
+    process = start(runner.web_service(port), env, log)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])
         yield WebService(f"http://127.0.0.1:{port}", assistant)
