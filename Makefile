@@ -39,8 +39,10 @@ $(STAMP): requirements.lock pyproject.toml
 	  echo "Install it, for example with 'pyenv install 3.10.13', or put python3.10 on PATH." >&2; exit 1; }; \
 	if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then \
 	  rm -rf $(VENV) && echo "Creating $(VENV) with $$python310" && "$$python310" -m venv $(VENV); fi
+	@echo "Installing the pinned packages into $(VENV) (about 3 GB; 5-15 minutes the first time) ..."
 	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.0"
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	set -o pipefail; $(PY) -m pip install --disable-pip-version-check -r requirements.lock \
+	  | { grep --line-buffered -E '^(Collecting|Installing collected)' || true; }
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
