@@ -33,7 +33,18 @@ def _read_text(path: str) -> str:
 
 # --- catalogue ---------------------------------------------------------------------------------
 
-def _catalogue_import(args, *, dry_run: bool) -> int:
+def _problems(path: str, error) -> int:
+    print(f"{path}: {len(error.problems)} problem(s); nothing was changed:", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
+
+
+def _counts(catalogue) -> str:
+    return f"{len(catalogue.tools)} tools, {len(catalogue.private_tools)} private tools, {len(catalogue.processes)} processes"
+
+
+def _catalogue_import(args) -> int:
     from bot.catalogue import store
     from bot.catalogue.schema import CatalogueError
     from bot.db import session_scope, upgrade
@@ -42,26 +53,40 @@ def _catalogue_import(args, *, dry_run: bool) -> int:
     upgrade()
     try:
         with session_scope() as session:
-            catalogue, result = store.load_and_import(session, text, args.file, replace=args.replace, dry_run=dry_run)
+            catalogue, result = store.load_and_import(session, text, args.file, replace=args.replace)
     except CatalogueError as error:
-        print(f"{args.file}: {len(error.problems)} problem(s); nothing was changed:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    counts = f"{len(catalogue.tools)} tools, {len(catalogue.private_tools)} private tools, {len(catalogue.processes)} processes"
-    if dry_run:
-        print(f"{args.file} is valid: {counts}.")
-    else:
-        print(f"Imported {args.file} ({counts}). {result.summary()}.")
+        return _problems(args.file, error)
+    print(f"Imported {args.file} ({_counts(catalogue)}). {result.summary()}.")
     return 0
 
 
 def cmd_catalogue_import(args) -> int:
-    return _catalogue_import(args, dry_run=False)
+    return _catalogue_import(args)
 
 
 def cmd_catalogue_validate(args) -> int:
-    return _catalogue_import(args, dry_run=True)
+    """Check a file as import would, without a database of its own: the workplace tools that
+    private tools and processes point at are looked up in the catalogue database when there is one
+    (never created or upgraded here), else they must be in the file."""
+    from bot.catalogue import store
+    from bot.catalogue.schema import CatalogueError, parse
+    from bot.db import is_current, session_scope
+
+    text = _read_text(args.file)
+    known: tuple[str, ...] = ()
+    if not args.replace:
+        if is_current():
+            with session_scope() as session:
+                known = tuple(store.known_tool_ids(session))
+        else:
+            print("No catalogue database to check against: references are checked against the file alone.",
+                  file=sys.stderr)
+    try:
+        catalogue = parse(text, fmt=store.format_of(args.file), known_tool_ids=known)
+    except CatalogueError as error:
+        return _problems(args.file, error)
+    print(f"{args.file} is valid: {_counts(catalogue)}.")
+    return 0
 
 
 def cmd_catalogue_seed(args) -> int:
@@ -75,7 +100,7 @@ def cmd_catalogue_seed(args) -> int:
             print("The database already holds a catalogue; the seed was not imported.")
             return 0
     args.replace = False
-    return _catalogue_import(args, dry_run=False)
+    return _catalogue_import(args)
 
 
 def cmd_catalogue_export(args) -> int:
@@ -256,9 +281,10 @@ def _read_password() -> str:
 
 def cmd_users_add(args) -> int:
     from bot.auth import accounts
-    from bot.db import session_scope, upgrade
+    from bot.db import is_current, session_scope
 
-    upgrade()
+    if not is_current():
+        raise UsageError("The database is not set up or not up to date; run 'bot db upgrade' first.")
     password = _read_password()
     try:
         with session_scope() as session:
@@ -383,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="catalogue file (.yml/.yaml or .csv), or - for standard input (YAML)")
     p.add_argument("--replace", action="store_true", help="also remove entries that are not in the file")
     p.set_defaults(func=cmd_catalogue_import)
-    p = catalogue.add_parser("validate", help="check a file exactly as import would, without changing anything")
+    p = catalogue.add_parser("validate", help="check a file as import would, without changing anything (no database needed)")
     p.add_argument("file")
     p.add_argument("--replace", action="store_true", help="check as for import --replace")
     p.set_defaults(func=cmd_catalogue_validate)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from bot.config import settings
@@ -74,6 +74,25 @@ def upgrade(url: str | None = None) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url or settings().database_url), "head")
+
+
+def is_current(url: str | None = None) -> bool:
+    """Whether the database exists and its schema is at the newest migration; never creates or
+    changes anything (a SQLite file that is not there is not made)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.exc import SQLAlchemyError
+
+    url = url or settings().database_url
+    path = make_url(url).database if url.startswith("sqlite") else None
+    if path is not None and path != ":memory:" and not Path(path).exists():
+        return False
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    try:
+        with engine_for(url).connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads()) == heads
+    except SQLAlchemyError:
+        return False
 
 
 def create_database(url: str) -> bool:

@@ -123,12 +123,10 @@ def known_tool_ids(session: Session) -> set[str]:
     return set(session.scalars(select(m.Tool.id)))
 
 
-def load_and_import(session: Session, text: str, path: str, *, replace: bool = False, dry_run: bool = False):
+def load_and_import(session: Session, text: str, path: str, *, replace: bool = False):
     """Validate a file's text (against the database's tools unless replacing) and import it."""
     known = () if replace else known_tool_ids(session)
     catalogue = parse(text, fmt=format_of(path), known_tool_ids=known)
-    if dry_run:
-        return catalogue, None
     return catalogue, import_catalogue(session, catalogue, replace=replace)
 
 

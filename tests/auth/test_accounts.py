@@ -64,3 +64,12 @@ def test_a_token_is_printed_once_stored_hashed_and_revocable(cli, db_url):
 def test_roles_are_checked():
     with pytest.raises(SystemExit):
         main(["tokens", "create", "--role", "boss"])
+
+
+def test_adding_a_user_to_a_database_that_is_not_set_up_says_so_and_changes_nothing(capsys, monkeypatch, tmp_path):
+    database = tmp_path / "bot.db"
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setattr("sys.stdin", io.StringIO("et langt passord\n"))
+    assert main(["users", "add", "kari", "--role", "it"]) == 2
+    assert "run 'bot db upgrade' first" in capsys.readouterr().err
+    assert not database.exists()

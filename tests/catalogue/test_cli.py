@@ -200,3 +200,12 @@ def test_ask_shows_mentions_and_search(cli):
 def test_db_upgrade(cli):
     code, out, _ = cli("db", "upgrade")
     assert (code, out) == (0, "Database schema is up to date.\n")
+
+
+def test_validate_needs_no_database_and_makes_none(cli, monkeypatch, tmp_path):
+    missing = tmp_path / "nowhere" / "bot.db"
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{missing}")
+    code, out, err = cli("catalogue", "validate", str(CATALOGUE))
+    assert code == 0 and out == f"{CATALOGUE} is valid: 15 tools, 8 private tools, 3 processes.\n"
+    assert "checked against the file alone" in err
+    assert not missing.exists() and not missing.parent.exists()
