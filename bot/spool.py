@@ -26,7 +26,6 @@ from bot.db import session_scope
 log = logging.getLogger(__name__)
 
 Writer = Callable[[Session, dict], None]
-_writers: dict[str, Writer] = {}
 
 
 class Record(NamedTuple):
@@ -40,9 +39,14 @@ def spool_dir() -> Path:
     return Path(os.environ.get("BOT_SPOOL_DIR") or PROJECT_ROOT / "var" / "spool")
 
 
-def register(kind: str, writer: Writer) -> None:
-    """`writer(session, payload)` stores one record of `kind`, skipping a record_id it already has."""
-    _writers[kind] = writer
+def writers() -> dict[str, Writer]:
+    """The writer of each kind of record: `writer(session, payload)` stores one record, skipping a
+    record_id its table already has. One table, here, so every process that writes or replays the
+    spool can write every kind."""
+    from bot.feedback.recorder import WRITERS as FEEDBACK_WRITERS
+    from bot.gaps.recorder import WRITERS as GAP_WRITERS
+
+    return {**GAP_WRITERS, **FEEDBACK_WRITERS}
 
 
 @contextmanager
@@ -96,8 +100,9 @@ def write_all(records: Sequence[Record]) -> bool:
     if not _has_pending() or replay():
         try:
             with session_scope() as session:
+                table = writers()
                 for record in records:
-                    _writers[record.kind](session, record.payload)
+                    table[record.kind](session, record.payload)
             return True
         except SQLAlchemyError:
             pass
@@ -108,11 +113,11 @@ def write_all(records: Sequence[Record]) -> bool:
     return False
 
 
-def _entries(line: str) -> list[tuple[Writer, dict]]:
+def _entries(line: str, table: dict[str, Writer]) -> list[tuple[Writer, dict]]:
     """The records of one spool line: a turn's records, or one record as older spools wrote it."""
     entry = json.loads(line)
     records = entry["records"] if "records" in entry else [entry]
-    return [(_writers[record["kind"]], record["payload"]) for record in records]
+    return [(table[record["kind"]], record["payload"]) for record in records]
 
 
 def replay() -> bool:
@@ -125,9 +130,10 @@ def replay() -> bool:
             return True
         lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
         entries, good, bad = [], [], []
+        table = writers()
         for line in lines:
             try:
-                entries += _entries(line)
+                entries += _entries(line, table)
                 good.append(line)
             except (ValueError, KeyError, TypeError):
                 bad.append(line)

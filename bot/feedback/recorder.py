@@ -22,8 +22,8 @@ def _writer(model):
     return write
 
 
-spool.register("inbox", _writer(InboxItem))
-spool.register("feedback", _writer(Feedback))
+# The spool's writers for the records built here (bot.spool.writers).
+WRITERS = {"inbox": _writer(InboxItem), "feedback": _writer(Feedback)}
 
 
 def _new() -> dict:

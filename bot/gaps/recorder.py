@@ -31,8 +31,8 @@ def _write_department(session: Session, payload: dict) -> None:
         gap.department = payload["department"]  # through the ORM, so bot.gaps.rollup moves the count
 
 
-spool.register("gap", _write_gap)
-spool.register("gap_department", _write_department)
+# The spool's writers for the records built here (bot.spool.writers).
+WRITERS = {"gap": _write_gap, "gap_department": _write_department}
 
 
 def gap_record(note: GapNote, *, text: str, channel: str, department: str | None = None) -> spool.Record:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db, spool
+from bot.config import PROJECT_ROOT
 from bot.cli import main
 from bot.feedback import recorder as feedback
 from bot.feedback.models import InboxItem
@@ -273,3 +276,20 @@ def test_a_line_cut_short_in_the_spool_is_set_aside_and_the_rest_replayed(databa
         assert sorted(session.scalars(select(Gap.private_tool))) == ["dropbox", "whatsapp"]
     assert (spool_dir / "pending.bad").read_text(encoding="utf-8") == '{"kind": "gap", "payl\n'
     assert not (spool_dir / "pending.jsonl").exists()
+
+
+def test_a_process_that_never_imported_the_recorders_replays_every_kind(database, spool_dir):
+    # Writers used to be registered by importing their recorder; a process that had not imported
+    # bot.feedback.recorder moved inbox records to .bad. Now bot.spool knows every writer itself.
+    record = feedback.inbox_record("fallback", "hva?", None, None)
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    (spool_dir / "pending.jsonl").write_text(
+        json.dumps({"records": [{"kind": record.kind, "payload": record.payload}]}) + "\n", encoding="utf-8"
+    )
+    script = "import sys; sys.modules['tensorflow'] = None\nfrom bot import spool\nprint(spool.replay())"
+    env = {**os.environ, "BOT_DATABASE_URL": database, "BOT_SPOOL_DIR": str(spool_dir)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr[-2000:]
+    assert count(database, InboxItem) == 1
+    assert not (spool_dir / "pending.bad").exists()
