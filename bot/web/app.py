@@ -21,6 +21,9 @@ TOO_LARGE = "Forespørselen er for stor. Skriv en kortere melding og prøv igjen
 FOREIGN = "Forespørselen kom fra en annen nettside og ble avvist."
 COMPRESSED = "Forespørselen kan ikke være komprimert. Send den på nytt uten komprimering."
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# aiohttp's request parser keeps bodies as sent (it inflates gzip/deflate/br by default); passed to
+# every server made for the app (web.run_app, AppRunner, the test server) through `handler_args`.
+NO_DECOMPRESSION = {"auto_decompress": False}
 
 
 @web.middleware
@@ -34,11 +37,15 @@ async def refuse_large_bodies(request: web.Request, handler) -> web.StreamRespon
 
 @web.middleware
 async def refuse_compressed_bodies(request: web.Request, handler) -> web.StreamResponse:
-    """415 for a compressed request body, before aiohttp would inflate it: aiohttp 3.9 (pinned by
-    Rasa) has zip-bomb and quadratic-CPU advisories in request decompression (docs/security.md).
-    Our widget and Teams never compress what they send."""
+    """415 for a compressed request body, on any route, and the connection closed after it: aiohttp
+    3.9 (pinned by Rasa) has zip-bomb and quadratic-CPU advisories in request decompression
+    (docs/security.md). Our widget and Teams never compress what they send. The body is never
+    inflated: aiohttp's parser would do that as the bytes arrive, before any middleware runs, so
+    the server is made without it (NO_DECOMPRESSION)."""
     if request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
-        return web.json_response({"error": COMPRESSED}, status=415)
+        response = web.json_response({"error": COMPRESSED}, status=415)
+        response.force_close()
+        return response
     return await handler(request)
 
 
@@ -62,7 +69,7 @@ async def _http_session(app: web.Application):
 
 
 def create_app(config: Settings | None = None) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[
+    app = web.Application(client_max_size=MAX_BODY, handler_args=NO_DECOMPRESSION, middlewares=[
         refuse_compressed_bodies, refuse_large_bodies, refuse_cross_site_writes,
     ])
     app["settings"] = config or settings()
