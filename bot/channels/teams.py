@@ -7,14 +7,18 @@ What it changes in Rasa 3.6.21's `botframework` connector:
   as audience, an accepted issuer, not expired, and a `serviceurl` claim equal to the activity's
   serviceUrl (so a token cannot send the bot's replies, and its own token, somewhere else). Any
   failure is a 401 and the activity is not processed.
+- With BOT_TEAMS_TENANT_ID set, only activities whose `channelData.tenant.id` names that tenant are
+  processed; any other gets 403 (a bot registration can be installed from other tenants too).
 - Signing keys are fetched on first use (so `rasa run` starts without network), kept for a day,
   and fetched again when a token names an unknown key (at most every five minutes).
 - Replies are posted with aiohttp (not blocking `requests`), with a token from a configurable token
   URL (single-tenant bot registrations need their tenant's URL).
 - Buttons become Hero cards with messageBack actions, which Teams can click; the value of a
   messageBack or Adaptive Card Action.Submit reaches the NLU when the activity has no text.
-- `<at>…</at>` mentions are removed, and personal data masked, before Rasa sees the text; the
-  message metadata names the channel `teams` for the gap log.
+- `<at>…</at>` mentions and characters that cannot be stored (bot/message_text.py) are removed, and
+  personal data masked, before Rasa sees the text; the message metadata names the channel `teams`
+  for the gap log. A message longer than the REST channel allows is not processed: the employee
+  is told to write less.
 
 Configured from the environment only (bot.config.teams_settings). Without an app id and password
 the channel is off: it logs that once and answers its webhook with 503.
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -38,7 +43,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.rest import MAX_MESSAGE_LENGTH
 from bot.config import TeamsSettings, teams_settings
+from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 
 log = logging.getLogger(__name__)
@@ -49,8 +56,9 @@ KEYS_MAX_AGE = 24 * 3600
 KEYS_RETRY_SECONDS = 300  # an unknown key id fetches the keys again at most this often
 CONNECTOR_SCOPE = "https://api.botframework.com/.default"
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=15)
-MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+MENTION = re.compile(r"<at\b[^<>]*>[^<]*</at>", re.IGNORECASE)  # no `<` inside: linear, not .*?
 CHANNEL = "teams"
+TOO_LONG = f"Meldingen er for lang. Skriv kortere, høyst {MAX_MESSAGE_LENGTH} tegn."
 
 
 class InvalidRequest(Exception):
@@ -59,6 +67,16 @@ class InvalidRequest(Exception):
 
 class KeysUnavailable(Exception):
     """The signing keys could not be fetched (answered with 503, so the Bot Connector retries)."""
+
+
+class ForeignTenant(Exception):
+    """A valid request from a Teams tenant other than ours (answered with 403)."""
+
+
+def configured_tenant() -> str:
+    """BOT_TEAMS_TENANT_ID, the one tenant whose activities are answered ("" for any: an old
+    multi-tenant registration)."""
+    return os.environ.get("BOT_TEAMS_TENANT_ID", "").strip()
 
 
 class SigningKeys:
@@ -137,8 +155,9 @@ async def validated_token(token: str, keys: SigningKeys, config: TeamsSettings) 
     return Token(claims, endorsements if isinstance(endorsements, list) else None)
 
 
-def check_activity(token: Token, activity: Any) -> Dict[str, Any]:
-    """The activity, if the token was issued for its serviceUrl and its channel."""
+def check_activity(token: Token, activity: Any, tenant: str = "") -> Dict[str, Any]:
+    """The activity, if the token was issued for its serviceUrl and its channel, and it comes
+    from `tenant` (when one is given)."""
     if not isinstance(activity, dict) or not isinstance(activity.get("serviceUrl"), str):
         raise InvalidRequest("no activity with a serviceUrl")
     claimed = token.claims.get("serviceurl") or token.claims.get("serviceUrl")
@@ -146,14 +165,25 @@ def check_activity(token: Token, activity: Any) -> Dict[str, Any]:
         raise InvalidRequest("serviceurl claim does not match the activity")
     if token.endorsements is not None and activity.get("channelId") not in token.endorsements:
         raise InvalidRequest("the signing key is not endorsed for this channel")
+    if tenant and activity_tenant(activity).lower() != tenant.lower():
+        raise ForeignTenant(f"tenant {activity_tenant(activity)!r} is not ours")
     return activity
 
 
+def activity_tenant(activity: Dict[str, Any]) -> str:
+    """The activity's `channelData.tenant.id`, or ""."""
+    channel_data = activity.get("channelData")
+    tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
+    identity = tenant.get("id") if isinstance(tenant, dict) else None
+    return identity if isinstance(identity, str) else ""
+
+
 def message_text(activity: Dict[str, Any]) -> str:
-    """What the employee wrote, without @-mentions; for a card submission, the submitted value."""
+    """What the employee wrote, without @-mentions and characters that cannot be stored; for a
+    card submission, the submitted value."""
     text = activity.get("text") if isinstance(activity.get("text"), str) else ""
-    text = " ".join(MENTION.sub(" ", text).split())
-    return text or submitted_text(activity.get("value"))
+    text = " ".join(MENTION.sub(" ", storable(text)).split())
+    return text or storable(submitted_text(activity.get("value")))
 
 
 def submitted_text(value: Any) -> str:
@@ -253,16 +283,18 @@ class TeamsInput(BotFrameworkInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if credentials:
             log.warning("Teams: credentials.yml values are ignored; the channel reads BOT_TEAMS_* from the environment")
-        return cls(teams_settings())
+        return cls(teams_settings(), configured_tenant())
 
-    def __init__(self, config: TeamsSettings) -> None:  # no super().__init__: it fetches keys over the network
-        self.config = config
+    def __init__(self, config: TeamsSettings, tenant: str = "") -> None:  # no super().__init__: it fetches keys
+        self.config, self.tenant = config, tenant
         self.app_id, self.app_password = config.app_id, config.app_password
         self._session: Optional[aiohttp.ClientSession] = None
         self.keys = SigningKeys(config.openid_url, self._http)
         self.connector = Connector(config, self._http)
         if not config.enabled:
             log.info("Teams channel off: set BOT_TEAMS_APP_ID and BOT_TEAMS_APP_PASSWORD to turn it on (docs/teams.md)")
+        elif not tenant:
+            log.warning("Teams: BOT_TEAMS_TENANT_ID is not set, so activities from any tenant are answered")
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -276,7 +308,7 @@ class TeamsInput(BotFrameworkInput):
             activity = request.json
         except Exception as error:  # Sanic raises its own InvalidUsage for a malformed body
             raise InvalidRequest("the body is not JSON") from error
-        return check_activity(token, activity)
+        return check_activity(token, activity, self.tenant)
 
     async def handle(self, activity: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         sender = (activity.get("from") or {}).get("id")
@@ -284,9 +316,12 @@ class TeamsInput(BotFrameworkInput):
         if activity.get("type") != "message" or not isinstance(sender, str) or not isinstance(conversation, dict):
             return  # conversationUpdate, typing, reactions, …: nothing to answer
         text = message_text(activity)
-        if not text:
+        if not has_visible_content(text):
             return
         output = TeamsOutput(self.connector, conversation, activity.get("recipient") or {}, activity["serviceUrl"])
+        if len(text) > MAX_MESSAGE_LENGTH:
+            await output.send_text_message(sender, TOO_LONG)
+            return
         await on_new_message(
             UserMessage(
                 text=mask(text), output_channel=output, sender_id=sender, input_channel=self.name(),
@@ -310,6 +345,9 @@ class TeamsInput(BotFrameworkInput):
             except InvalidRequest as error:
                 log.warning("Teams: request refused: %s", error)
                 return response.text("Unauthorized", status=401)
+            except ForeignTenant as error:
+                log.warning("Teams: request refused: %s", error)
+                return response.text("Forbidden", status=403)
             except KeysUnavailable as error:
                 log.error("Teams: signing keys unavailable from %s: %s", self.config.openid_url, error)
                 return response.text("Cannot validate the request now.", status=503)

@@ -22,6 +22,7 @@ APP_ID = "00000000-1111-2222-3333-444444444444"
 APP_PASSWORD = "test-password"
 ISSUER = "https://api.botframework.com"
 KEY_ID = "test-key-1"
+TENANT_ID = "5a1e0c3d-7777-4aaa-8bbb-0123456789ab"  # the municipality's Entra ID tenant
 
 
 def new_rsa_key() -> rsa.RSAPrivateKey:
@@ -95,6 +96,7 @@ class FakeBotFramework:
         return {
             "BOT_TEAMS_APP_ID": APP_ID, "BOT_TEAMS_APP_PASSWORD": APP_PASSWORD,
             "BOT_TEAMS_OPENID_URL": f"{self.url}/openid", "BOT_TEAMS_TOKEN_URL": f"{self.url}/token",
+            "BOT_TEAMS_TENANT_ID": TENANT_ID,
         }
 
     # What the Bot Connector sends
@@ -110,12 +112,13 @@ class FakeBotFramework:
         return jwt.encode(body, key if key is not None else self.key, algorithm=algorithm, headers=headers)
 
     def activity(self, text: str | None = None, *, conversation: str | None = None, **fields: Any) -> dict[str, Any]:
-        """A Teams message activity in a new (or the given) personal conversation."""
+        """A Teams message activity from our tenant in a new (or the given) personal conversation."""
         activity = {
             "type": "message", "id": uuid.uuid4().hex, "channelId": "msteams", "serviceUrl": self.service_url,
             "from": {"id": f"29:user-{uuid.uuid4().hex[:8]}", "name": "Kari"},
             "conversation": {"id": conversation or f"a:conv-{uuid.uuid4().hex}", "conversationType": "personal"},
             "recipient": {"id": f"28:{APP_ID}", "name": "Digihjelpen"},
+            "channelData": {"tenant": {"id": TENANT_ID}},
         }
         if text is not None:
             activity["text"] = text

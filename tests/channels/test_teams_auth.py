@@ -11,11 +11,11 @@ import pytest
 
 from bot.channels import teams
 from bot.channels.teams import (
-    Connector, InvalidRequest, KeysUnavailable, SigningKeys, TeamsInput, bearer_token, check_activity, hero_card,
-    message_text, validated_token,
+    Connector, ForeignTenant, InvalidRequest, KeysUnavailable, SigningKeys, TeamsInput, bearer_token, check_activity,
+    hero_card, message_text, validated_token,
 )
 
-from fake_botframework import APP_ID, new_rsa_key
+from fake_botframework import APP_ID, TENANT_ID, new_rsa_key
 
 
 @pytest.fixture
@@ -115,9 +115,27 @@ async def test_unknown_key_ids_fetch_the_keys_again_at_most_every_five_minutes(b
     assert botframework.key_requests == start + 2
 
 
+async def test_the_activity_must_come_from_the_configured_tenant(botframework, teams_config, keys):
+    token = await validated_token(botframework.token(), keys, teams_config)
+    activity = botframework.activity("hei")
+    assert check_activity(token, activity, TENANT_ID) is activity
+    assert check_activity(token, activity, TENANT_ID.upper()) is activity
+    for channel_data in ({"tenant": {"id": "another-tenant"}}, {"tenant": {}}, {}, None, "x"):
+        with pytest.raises(ForeignTenant):
+            check_activity(token, {**activity, "channelData": channel_data}, TENANT_ID)
+    assert check_activity(token, {**activity, "channelData": None}) is not None  # no tenant configured
+
+
 def test_mentions_are_stripped_from_the_text():
     assert message_text({"text": "<at>Digihjelpen</at> hvordan bytter jeg vakt?"}) == "hvordan bytter jeg vakt?"
     assert message_text({"text": 'Hei <at id="0">Digi hjelpen</at>, hva er GAT?'}) == "Hei , hva er GAT?"
+
+
+def test_long_texts_full_of_mention_tags():
+    """Inputs on which the old mention pattern backtracked for seconds (bench/masking.py times them)."""
+    assert message_text({"text": "<at>" * 15_000 + "hei"}) == "<at>" * 15_000 + "hei"
+    assert message_text({"text": "<at>Digihjelpen</at> " * 3_000 + "hei"}) == "hei"
+    assert message_text({"text": "<at " * 15_000}) == " ".join(["<at"] * 15_000)
 
 
 def test_card_submissions_reach_the_nlu_as_text():
