@@ -4,7 +4,9 @@ intent's `examples: |` block without touching anything else in the file.
 A new example is cleaned (personal data masked, whitespace collapsed), must be 1-300 characters,
 and is refused when the same text, normalised (entity markup removed, case, spacing and end
 punctuation ignored), is already an example of any intent in any NLU file. Tool names are marked
-up as the training data does (`[Teams](tool)`) by `annotate_tools`, using the catalogue.
+up as the training data does (`[Teams](tool)`) by `annotate_tools`, using the catalogue; whatever
+else in a message looks like Rasa's markup (`[x](tool)`, `[x]{"entity": …}`) is made plain text
+first, so an employee's message can neither add an annotation nor break the training data.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from bot.privacy.masking import mask
+from bot.privacy.masking import MASKS, mask
 
 MAX_LENGTH = 300
 MAX_INTENT_LENGTH = 64
 INTENT_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-# Rasa's entity markup: [text](entity), [text](entity:value), [text]{"entity": ...}
-_MARKUP = re.compile(r"\[([^\]]+?)\](?:\([^)]*\)|\{[^}]*\})")
+# Rasa's entity markup: [text](entity), [text](entity:value), [text]{"entity": ...}. No bracket
+# of the same kind inside, so that each part is read once (linear, unlike [^\]]+? with .*).
+_MARKUP = re.compile(r"\[([^\[\]]+)\](?:\([^()]*\)|\{[^{}]*\})")
+# Our masks, which examples keep as the NLU sees them at run time, and any other square bracket.
+_MASK_OR_BRACKET = re.compile("|".join(re.escape(label) for label in MASKS.values()) + r"|[\[\]]")
 _EDGE_PUNCTUATION = " .,!?;:…\"'«»"
 
 
@@ -70,14 +75,30 @@ def clean(text: str) -> str:
     return text
 
 
+def _plain(match: re.Match) -> str:
+    found, follows = match.group(), match.string[match.end():match.end() + 1]
+    if found in "[]":
+        return "(" if found == "[" else ")"
+    return f"{found} " if follows and follows in "([{" else found
+
+
+def as_text(text: str) -> str:
+    """`text` with nothing in it that Rasa would read as entity markup ([x](entity),
+    [x]{"entity": …}, [x][…]): square brackets become round ones, except our masks' ([telefon]),
+    which are kept and get a space before a bracket right after them."""
+    return _MASK_OR_BRACKET.sub(_plain, text)
+
+
 def annotate_tools(session, text: str) -> str:
-    """`text` with the catalogue tools it names marked up as in the training data: [Teams](tool)."""
+    """A message as a training example: masked, made plain text (`as_text`), and with the
+    catalogue tools it names marked up as in the training data: [Teams](tool)."""
     from bot.catalogue import recognition
 
-    if _MARKUP.search(text):
-        return text  # already marked up by hand
+    text = as_text(mask(text))
+    masks = [m.span() for m in _MASK_OR_BRACKET.finditer(text)]
     for mention in sorted(recognition.recognise(session, text), key=lambda m: m.start, reverse=True):
-        if mention.kind in ("tool", "private_tool"):
+        inside_a_mask = any(start < mention.end and mention.start < end for start, end in masks)
+        if mention.kind in ("tool", "private_tool") and not inside_a_mask:
             text = f"{text[:mention.start]}[{text[mention.start:mention.end]}]({mention.kind}){text[mention.end:]}"
     return text
 

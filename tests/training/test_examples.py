@@ -137,4 +137,38 @@ def test_tool_names_are_marked_up_from_the_catalogue(seed_db_url):
             "hvordan får jeg tilgang til [Teams](tool)?"
         assert examples.annotate_tools(session, "kan jeg bruke Dropbox på jobben") == \
             "kan jeg bruke [Dropbox](private_tool) på jobben"
-        assert examples.annotate_tools(session, "allerede [Teams](tool) merket") == "allerede [Teams](tool) merket"
+        assert examples.annotate_tools(session, "ring 98765432 om Teams") == "ring [telefon] om [Teams](tool)"
+
+
+# A message, the example line it becomes, and the text and entities Rasa reads in that line: markup
+# an employee typed (or a mask followed by a bracket) stays text; only tool names are annotated.
+MESSAGES_WITH_MARKUP = [
+    ('[x]{"entity": "tool"} virker ikke', '(x){"entity": "tool"} virker ikke', '(x){"entity": "tool"} virker ikke', []),
+    ('[x]{"entity": oops} virker ikke', '(x){"entity": oops} virker ikke', '(x){"entity": oops} virker ikke', []),
+    ('[x][{"entity": "tool"}] hjelp', '(x)({"entity": "tool"}) hjelp', '(x)({"entity": "tool"}) hjelp', []),
+    ("kan jeg bruke [Dropbox](tool)?", "kan jeg bruke ([Dropbox](private_tool))(tool)?", "kan jeg bruke (Dropbox)(tool)?",
+     [("Dropbox", "private_tool")]),
+    ("[[ [ hva er Teams ]]", "(( ( hva er [Teams](tool) ))", "(( ( hva er Teams ))", [("Teams", "tool")]),
+    ("ring 98765432(jobb) eller ola@kommune.no{privat}", "ring [telefon] (jobb) eller [e-post] {privat}",
+     "ring [telefon] (jobb) eller [e-post] {privat}", []),
+]
+
+
+def test_markup_in_a_message_stays_text_when_it_becomes_an_example(seed_db_url, nlu_dir):
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    from bot import db
+
+    with db.session_scope(seed_db_url) as session:
+        lines = [examples.annotate_tools(session, message) for message, _, _, _ in MESSAGES_WITH_MARKUP]
+    assert lines == [line for _, line, _, _ in MESSAGES_WITH_MARKUP]
+    assert [o.status for o in examples.add_examples(nlu_dir, "greet", lines)] == ["added"] * len(lines)
+    read = {m.get("text"): m.get("entities") or [] for m in RasaYAMLReader().read(nlu_dir / "styled.yml").intent_examples}
+    for _, _, text, entities in MESSAGES_WITH_MARKUP:
+        assert [(text[e["start"]:e["end"]], e["entity"]) for e in read[text]] == entities
+
+
+def test_long_texts_full_of_brackets():
+    """Inputs on which the old markup pattern backtracked for seconds (bench/masking.py times them)."""
+    assert examples.normalise("[" * 28_000) == "[" * 28_000
+    assert examples.normalise("[a](" * 15_000 + "[Teams](tool)") == "[a](" * 15_000 + "teams"
