@@ -5,10 +5,13 @@
   dotted (15 03 85 10190, 15.03.85-10190, 150385 101 90) or its year in full (15.03.1985 10190)
   only when the two mod-11 control digits are right; five digits after «personnummer»/«pnr».
 - [kontonummer]: 11 digits together or 6 + 5 whose control digits are wrong, 4 + 2 + 5 digits
-  with any separators (1234.56.78903, 1234-56-78903), IBANs that pass their mod-97 check.
+  with any separators (1234.56.78903, 1234-56-78903, 1234 5678903), IBANs that pass their
+  mod-97 check.
 - [telefon]: 8 digits starting with 2-7 or 9 (8xx are service numbers), together (unless they
-  read as a date, 20240312) or grouped 3 2 3 or 2 2 2 2 with one kind of separator, or 4 4 with
-  a space; any 8 digits after 0047; any number after + (+47 987 65 432, +46 70 123 45 67).
+  read as a date, 20240312) or grouped 3 2 3, 3 3 2 or 2 2 2 2 with one kind of separator, or
+  4 4 with a space; any 8 digits after 0047; any number after + (+47 987 65 432, +46 70 …,
+  (+47) 412 34 567, +47 (0)22 33 44 55).
+  Not 2 3 3 (98 765 432): amounts are written so (12 500 000).
 - [e-post]: e-mail addresses, also written with (at), [at], {at}, « @ », « at » (when the part
   before it has a dot, underscore or digit) and (dot) / [dot].
 - [tall]: card numbers in 4-digit groups and any other run of 9 or more digits, except a
@@ -43,7 +46,8 @@ _WIDE_DASH = f"[{_SPACE}][{_DASH}][{_SPACE}]"  # 150385 - 10190
 # ends where none follows, so "tlf:12345678" and "fnr.01010012356" are still masked.
 _NOT_DIGIT_BEFORE = rf"(?<!\d)(?<!\d[.,:+{_DASH}])"
 _NOT_DIGIT_AFTER = rf"(?!\d|[.,:{_DASH}]\d)"
-_DATE8 = r"(?:(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d)"
+_DAY, _MONTH, _YEAR = r"(?:0[1-9]|[12]\d|3[01])", r"(?:0[1-9]|1[0-2])", r"(?:19|20)\d\d"
+_DATE_8_DIGITS = f"(?:{_YEAR}{_MONTH}{_DAY}|{_DAY}{_MONTH}{_YEAR})"  # 20240312, 25122024: not phones
 
 _EMAIL_DOT = r"(?:\.|\s?[(\[{]\s?(?i:dot|punktum|prikk)\s?[)\]}]\s?)"
 _EMAIL = re.compile(
@@ -53,19 +57,25 @@ _EMAIL = re.compile(
     rf")[\w-]+(?:{_EMAIL_DOT}[\w-]+)*{_EMAIL_DOT}[a-zA-Z]{{2,}}"
 )
 _IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])")
-_ACCOUNT = re.compile(_NOT_DIGIT_BEFORE + rf"\d{{4}}{_SEP}\d{{2}}{_SEP}\d{{5}}" + _NOT_DIGIT_AFTER)
+_ACCOUNT = re.compile(_NOT_DIGIT_BEFORE + rf"\d{{4}}{_SEP}\d{{2}}{_SEP}?\d{{5}}" + _NOT_DIGIT_AFTER)
+_DATE_SEP = f"[{_SPACE}./{_DASH}]"
 _NATIONAL_ID = re.compile(
-    _NOT_DIGIT_BEFORE + r"(?:"
-    rf"(?P<together>\d{{6}}(?:{_SEP}|{_WIDE_DASH})?\d{{5}})"
-    rf"|\d\d[{_SPACE}./{_DASH}]?\d\d[{_SPACE}./{_DASH}]?(?:19|20)?\d\d(?:{_SEP}|{_WIDE_DASH})?(?:\d{{5}}|\d{{3}}{_SEP}\d\d)"
-    r")" + _NOT_DIGIT_AFTER
+    _NOT_DIGIT_BEFORE + "(?:"
+    rf"(?P<together>\d{{6}}(?:{_SEP}|{_WIDE_DASH})?\d{{5}})"  # 15038510190, 150385–10190
+    rf"|\d\d{_DATE_SEP}?\d\d{_DATE_SEP}?(?:19|20)?\d\d"  # 15 03 85, 15.03.1985
+    rf"(?:{_SEP}|{_WIDE_DASH})?(?:\d{{5}}|\d{{3}}{_SEP}\d\d)"  # 10190, 101 90
+    ")" + _NOT_DIGIT_AFTER
 )
-_PERSONAL_NUMBER = re.compile(r"(?i)(?<!\w)(?P<word>personnummer(?:et)?|personnr|pnr)(?P<gap>[.:]*\s*(?:er\s+)?)\d{5}(?!\d)")
+_PERSONAL_NUMBER = re.compile(
+    r"(?i)(?<!\w)(?P<word>personnummer(?:et)?|personnr|pnr)(?P<gap>[.:]*\s*(?:er\s+)?)\d{5}(?!\d)"
+)
 _CARD = re.compile(_NOT_DIGIT_BEFORE + r"\d{4}(?P<sep>[ -])\d{4}(?P=sep)\d{4}(?P=sep)\d{4}" + _NOT_DIGIT_AFTER)
 _PHONE = re.compile(
-    rf"(?:(?<![\w+])(?:\(\+\d{{1,3}}\){_SEP}?|\+)\d(?:{_SEP}?\d){{6,13}}"  # +47 …, (+47) …, +46 …
-    rf"|(?:(?<![\w+])0047{_SEP}?|{_NOT_DIGIT_BEFORE}(?=[2-79])(?!{_DATE8}(?!\d)))"
-    rf"(?:\d{{8}}|\d{{3}}(?P<a>{_SEP})\d\d(?P=a)\d{{3}}|\d\d(?P<b>{_SEP})\d\d(?P=b)\d\d(?P=b)\d\d|\d{{4}}[{_SPACE}]\d{{4}}))"
+    r"(?:(?<![\w+])"  # after + (or in brackets): +47 …, +46 …, (+47) …, +47 (0)…
+    rf"(?:\(\+\d{{1,3}}\){_SEP}?|\+\d{{1,3}}{_SEP}?\(0\){_SEP}?|\+)\d(?:{_SEP}?\d){{6,13}}"
+    rf"|(?:(?<![\w+])0047{_SEP}?|{_NOT_DIGIT_BEFORE}(?=[2-79])(?!{_DATE_8_DIGITS}(?!\d)))"  # 8 digits
+    rf"(?:\d{{8}}|\d{{3}}(?P<a>{_SEP})\d\d(?P=a)\d{{3}}|\d{{3}}(?P<b>{_SEP})\d{{3}}(?P=b)\d\d"
+    rf"|\d\d(?P<c>{_SEP})\d\d(?P=c)\d\d(?P=c)\d\d|\d{{4}}[{_SPACE}]\d{{4}}))"
     + _NOT_DIGIT_AFTER
 )
 _LONG_NUMBER = re.compile(
