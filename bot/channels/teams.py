@@ -20,8 +20,9 @@ What it changes in Rasa 3.6.21's `botframework` connector:
   for the gap log. A message longer than the REST channel allows is not processed: the employee
   is told to write less.
 
-Configured from the environment only (bot.config.teams_settings). Without an app id and password
-the channel is off: it logs that once and answers its webhook with 503.
+Configured from the environment only (bot.config.teams_settings; the tenant by configured_tenant,
+as TeamsSettings has no field for it). Without an app id and password the channel is off: it logs
+that once and answers its webhook with 503.
 """
 
 from __future__ import annotations
