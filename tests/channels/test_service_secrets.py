@@ -33,7 +33,8 @@ def test_a_missing_secret_is_generated_once_for_every_process_and_only_its_owner
     assert len(found) == 1 and len(found.pop()) >= 40
     assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
     assert [p.name for p in secret_file.parent.iterdir()] == ["channel-secret"]  # no drafts left behind
-    assert configured_or_generated("from-the-environment", secret_file) == "from-the-environment"
+    configured = "from-the-environment-q3T8vXm2Lr9Kz4Wc"  # random-looking: a guessable one is refused
+    assert configured_or_generated(configured, secret_file) == configured
 
 
 @pytest.mark.parametrize("headers, status", [({}, 401), (WRONG, 403), ({HEADER: ""}, 401)])

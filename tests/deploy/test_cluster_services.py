@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,16 +13,17 @@ from bot.runner import CLUSTER_ENDPOINTS, cluster_problems, cluster_services, lo
 
 MODEL = Path("models/model.tar.gz")
 PG = "postgresql://postgres@127.0.0.1:5432/"
+JWT_SECRET = hashlib.sha256(b"tests/deploy/test_cluster_services").hexdigest()  # random-looking, as required
 
 
 @pytest.fixture(autouse=True)
 def jwt_secret(monkeypatch):
-    monkeypatch.setenv("BOT_RASA_JWT_SECRET", "s" * 32)  # else var/rasa-jwt-secret would be written
+    monkeypatch.setenv("BOT_RASA_JWT_SECRET", JWT_SECRET)  # else var/rasa-jwt-secret would be written
 
 
 def cluster_settings(**changes):
     return replace(settings(), database_url=PG + "digihjelpen", tracker_store_url=PG + "digihjelpen_tracker",
-                   rasa_port=6005, action_port=6055, rasa_jwt_secret="s" * 32, **changes)
+                   rasa_port=6005, action_port=6055, rasa_jwt_secret=JWT_SECRET, **changes)
 
 
 def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_both():
@@ -32,7 +34,7 @@ def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_bot
         assert rasa.command[rasa.command.index("--port") + 1] == str(rasa_port)
         assert rasa.command[rasa.command.index("--endpoints") + 1] == CLUSTER_ENDPOINTS
         assert rasa.command[1:3] == ["-m", "bot.rasa_server"]  # which gives Rasa its JWT secret in-process
-        assert not any("s" * 32 in argument or argument in ("--jwt-secret", "--auth-token") for argument in rasa.command)
+        assert not any(JWT_SECRET in argument or argument in ("--jwt-secret", "--auth-token") for argument in rasa.command)
         assert rasa.env == {
             "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook", "BOT_REDIS_HOST": "cache",
             "BOT_REDIS_PORT": "6380", "BOT_REDIS_PASSWORD": "pw", "BOT_REDIS_DB": "3",

@@ -124,7 +124,7 @@ def test_bot_run_starts_rasa_with_its_api_behind_jwt_only_and_the_secret_off_its
     from bot.rasa_server import rasa_arguments
     from bot.runner import service_environment, services
 
-    secret = "s" * 40
+    secret = "q3T8-vXm2Lr9Kz4Wc7Nh1Bd6Py5Gf0Js"  # random-looking: a guessable one is refused
     for name in ("BOT_RASA_JWT_SECRET", "BOT_CHANNEL_SECRET", "BOT_ACTION_SECRET"):  # nothing generated into var/
         monkeypatch.setenv(name, secret)
     command = next(s for s in services(settings(), tmp_path / "m.tar.gz") if s.name == "rasa").command

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.service_secrets import refuse_weak
 from bot.web.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
@@ -27,16 +28,19 @@ SESSION_SECONDS = 8 * 3600  # a working day; then one signs in again
 
 
 def session_key(secret: str) -> bytes:
-    """The Fernet key from BOT_SESSION_SECRET (32 bytes, base64), or a new one for this run."""
+    """The Fernet key from BOT_SESSION_SECRET (32 bytes, base64), or a new one for this run. A
+    placeholder, or bytes easy to guess, stop the service (`refuse_weak`)."""
     if not secret:
         log.warning("BOT_SESSION_SECRET is not set: using a new key for this run, so admin sessions will not survive a restart")
         return Fernet.generate_key()
+    refuse_weak("BOT_SESSION_SECRET", secret)
     try:
         raw = base64.b64decode(secret.replace("-", "+").replace("_", "/") + "=" * (-len(secret) % 4), validate=True)
     except binascii.Error:
         raw = b""
     if len(raw) != 32:
         raise SystemExit("BOT_SESSION_SECRET must be 32 random bytes in base64, e.g. from: openssl rand -base64 32")
+    refuse_weak("BOT_SESSION_SECRET", raw)
     return base64.urlsafe_b64encode(raw)
 
 
