@@ -16,7 +16,7 @@ import sys
 import threading
 
 # spaCy (through thinc) imports TensorFlow whenever it is installed; the actions never need it.
-sys.modules.setdefault("tensorflow", None)
+sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]  # None makes the import fail fast
 
 from rasa_sdk import endpoint, utils  # noqa: E402
 from sanic import Sanic  # noqa: E402

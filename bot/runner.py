@@ -211,6 +211,7 @@ async def run_all(service_list: list[Service], env: dict[str, str], address: str
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, start_new_session=True,
         )
         processes[service.name] = process
+        assert process.stdout is not None  # stdout=PIPE above
         pipes.append(asyncio.create_task(_pipe(service.name, width, process.stdout)))
 
     ready_urls = [service.ready_url for service in service_list if service.ready_url]

@@ -24,6 +24,7 @@ from typing import Any, Awaitable, Callable, Optional, Text, TypeVar
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -43,6 +44,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class TrackerStore(SQLTrackerStore):
+    engine: Engine  # set by SQLTrackerStore.__init__ (Rasa's code is not typed)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         dialect, url = self.engine.dialect.name, self.engine.url

@@ -163,10 +163,10 @@ def _read_csv(text: str) -> _Mapping:
     if missing:
         raise CatalogueError([Problem(f"CSV header lacks column(s): {', '.join(missing)}", line=1)])
     document = _Mapping(version=FORMAT_VERSION)
-    for section in CSV_SECTIONS.values():
-        document[section] = _Sequence()
-        document[section].item_lines = []
-    problems = []
+    for name in CSV_SECTIONS.values():
+        document[name] = _Sequence()
+        document[name].item_lines = []
+    problems: list[Problem] = []
     for row in reader:
         line = reader.line_num
         kind = (row.get("kind") or "").strip()
@@ -283,13 +283,14 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
         out.add(f"each entry must be a mapping of fields, not {_type_name(raw)}", line=line, section=section)
         return None
     entry_id = raw.get("id")
-    label = f"id {entry_id}" if isinstance(entry_id, str) and entry_id else f"entry at line {raw.line or line}"
+    line = getattr(raw, "line", None) or line  # a plain dict (not read from a file) has no line
+    label = f"id {entry_id}" if isinstance(entry_id, str) and entry_id else f"entry at line {line}"
     key_lines = getattr(raw, "key_lines", {})
     spec = SECTIONS[section]
 
     def reporter(name: str):
         return lambda message: out.add(
-            message, line=key_lines.get(name, raw.line or line), section=section, entry=label, field=name
+            message, line=key_lines.get(name, line), section=section, entry=label, field=name
         )
 
     for key, key_line in getattr(raw, "duplicate_keys", []):
@@ -327,7 +328,7 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
             reporter("url")("must be a web address starting with http:// or https://")
     if "audience" in values and not values["audience"]:
         values["audience"] = DEFAULT_AUDIENCE
-    values["_line"] = raw.line or line
+    values["_line"] = line
     values["_label"] = label
     return values
 

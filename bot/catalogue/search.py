@@ -173,7 +173,7 @@ class LexicalIndex:
             self.word_matrix = self.words.fit_transform(term_texts).tocsc()
             self.char_matrix = self.chars.fit_transform(term_texts).tocsc()
             # Whole entries: all their passages as one document.
-            whole = [[] for _ in self.entries]
+            whole: list[list[str]] = [[] for _ in self.entries]
             for number, text in zip(self.passage_entry, term_texts):
                 whole[number].append(text)
             joined = [" ".join(texts) for texts in whole]
@@ -186,7 +186,7 @@ class LexicalIndex:
         # catalogue_passages lists each entry's passages together and in entry order (at least its name),
         # so entry n's passages are passage_start[n]:passage_start[n + 1].
         self.passage_start = np.searchsorted(self.passage_entry, np.arange(len(self.entries) + 1))
-        self.entry_terms = [set() for _ in self.entries]
+        self.entry_terms: list[set[str]] = [set() for _ in self.entries]
         for number, text in zip(self.passage_entry, term_texts):
             self.entry_terms[number].update(text.split())
 

@@ -29,7 +29,8 @@ class TopicIndex:
     """Term sequences for each sector and category of one catalogue snapshot."""
 
     def __init__(self, catalogue: CatalogueFile):
-        sectors = {a for entry in (*catalogue.tools, *catalogue.processes) for a in entry.audience} - {EVERYONE}
+        audiences = [tool.audience for tool in catalogue.tools] + [process.audience for process in catalogue.processes]
+        sectors = {a for audience in audiences for a in audience} - {EVERYONE}
         self.sectors: list[tuple[tuple[str, ...], str]] = []
         for sector in sorted(sectors):
             for phrase in (sector, *_sector_words().get(sector, ())):

@@ -153,7 +153,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         out = []
         for (key, kind, width, statistic), block in zip(self.blocks, raw_blocks):
             block = block.copy()
-            if kind == "sparse":
+            if kind == "sparse" and statistic is not None:  # a sparse block always has its IDF
                 block.data = 1.0 + np.log(np.maximum(block.data, 1.0))
                 block = block.multiply(statistic.reshape(1, -1)).tocsr()
             elif statistic is not None:
@@ -253,7 +253,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             }
             (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             arrays: Dict[str, np.ndarray] = {}
-            if self.coef is not None:
+            if self.coef is not None and self.intercept is not None:
                 arrays = {"coef": self.coef, "intercept": self.intercept}
                 for i, (_, kind, _, statistic) in enumerate(self.blocks):
                     if statistic is not None:

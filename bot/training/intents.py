@@ -57,7 +57,7 @@ def _append_to_section(text: str, key: str, item_yaml: str, name: str) -> str:
     document = round_trip_yaml().load(text) or {}
     if key not in document:
         raise ExampleError(f"{name} has no {key} section.")
-    end = block_end(lines, *document.lc.key(key))
+    end = block_end(lines, *document.lc.key(key))  # type: ignore[union-attr]  # ruamel: a CommentedMap
     if end is None:
         raise ExampleError(f"The {key} section of {name} is empty or not indented; add the first entry by hand.")
     at, indent = end

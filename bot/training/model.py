@@ -87,7 +87,7 @@ def run_rasa(args: list[str], log_file: Path, progress: Progress | None = None, 
         [rasa_executable(), *args], cwd=PROJECT_ROOT, env=env or rasa_environment(),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
     ) as process:
-        for line in process.stdout:
+        for line in process.stdout or ():
             log.write(line)
             tail.append(line.rstrip())
             message = _log_message(line)

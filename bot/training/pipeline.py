@@ -59,7 +59,7 @@ def train_and_promote(
     report = promotion.table(new, old)
     registry.update_record(
         candidate, scores=new.to_dict(), evaluated_at=registry.now(), tolerance=tolerance,
-        compared_with={"model": current.name, "scores": old.to_dict()} if current else None,
+        compared_with={"model": current.name, "scores": old.to_dict()} if current and old else None,
         status=registry.PROMOTED if decision.promote else registry.REJECTED, reason=decision.reason,
     )
     switch = None
@@ -85,11 +85,11 @@ def ensure(project: Project | None = None, *, say: Say = print, progress: Progre
     `make run` never undoes a rollback). Returns None when nothing had to be done."""
     project = project or Project()
     current = registry.in_service(project.models_dir)
-    if is_current(current, project):
+    if current is not None and is_current(current, project):
         say(f"The model in service ({current.name}) was trained on the current data.")
         return None
     turned_down = turned_down_on_current_data(project) if current else None
-    if turned_down is not None:
+    if current is not None and turned_down is not None:
         record = registry.read_record(turned_down)
         how = "rejected" if record.get("status") == registry.REJECTED else "rolled back"
         say(f"The model in service ({current.name}) stays: {turned_down.name}, trained on the current data, was "

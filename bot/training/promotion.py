@@ -61,13 +61,13 @@ def _change(new: float, old: float | None, integer: bool = False) -> str:
 def table(new: Scores, old: Scores | None, old_label: str = "in service", new_label: str = "candidate") -> str:
     """Old | new | change for accuracy, macro-F1, failed test stories and the intents whose F1 changed."""
     rows: list[tuple[str, str, str, str]] = [
-        ("accuracy (held-out)", _number(old and old.accuracy), _number(new.accuracy),
-         _change(new.accuracy, old and old.accuracy)),
-        ("macro-F1 (held-out)", _number(old and old.macro_f1), _number(new.macro_f1),
-         _change(new.macro_f1, old and old.macro_f1)),
+        ("accuracy (held-out)", _number(old.accuracy if old else None), _number(new.accuracy),
+         _change(new.accuracy, old.accuracy if old else None)),
+        ("macro-F1 (held-out)", _number(old.macro_f1 if old else None), _number(new.macro_f1),
+         _change(new.macro_f1, old.macro_f1 if old else None)),
         ("failed test stories", f"{len(old.failed_stories)} / {old.stories}" if old else "-",
          f"{len(new.failed_stories)} / {new.stories}",
-         _change(len(new.failed_stories), old and len(old.failed_stories), integer=True)),
+         _change(len(new.failed_stories), len(old.failed_stories) if old else None, integer=True)),
     ]
     intents = sorted(set(new.per_intent_f1) | set(old.per_intent_f1 if old else {}))
     changed = [
