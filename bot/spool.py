@@ -15,24 +15,20 @@ import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple, Sequence
+from typing import Callable, Iterator, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
 from bot.db import session_scope
+from bot.records import Record
 
 log = logging.getLogger(__name__)
 
 Writer = Callable[[Session, dict], None]
 
 
-class Record(NamedTuple):
-    """One record to store: its kind (a registered writer) and its payload (with a record_id)."""
-
-    kind: str
-    payload: dict
 
 
 def spool_dir() -> Path:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.spool import Record
+from bot.records import Record
 
 if TYPE_CHECKING:
     from bot.gaps.detect import GapNote

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import spool
+from bot.records import Record
 from bot.feedback.models import INBOX_KINDS, Feedback, InboxItem
 from bot.privacy.masking import mask
 
@@ -30,16 +30,16 @@ def _new() -> dict:
     return {"record_id": str(uuid.uuid4()), "created_at": datetime.now(timezone.utc).isoformat()}
 
 
-def inbox_record(kind: str, text: str, intent: str | None, confidence: float | None) -> spool.Record:
+def inbox_record(kind: str, text: str, intent: str | None, confidence: float | None) -> Record:
     """A message for the trainers, `kind` one of INBOX_KINDS: not understood ("fallback"), out of
     scope ("out_of_scope"), the question of an answer that did not help ("not_helpful"), or a
     need no catalogue entry fits ("no_fit"; a trainer can attach it to the tool or process that
     should have answered, see bot.training.inbox.attach)."""
     if kind not in INBOX_KINDS:
         raise ValueError(f"unknown inbox kind {kind!r}; one of {', '.join(INBOX_KINDS)}")
-    return spool.Record("inbox", {**_new(), "kind": kind, "text": mask(text), "intent": intent, "confidence": confidence})
+    return Record("inbox", {**_new(), "kind": kind, "text": mask(text), "intent": intent, "confidence": confidence})
 
 
-def feedback_record(helpful: bool, intent: str | None, tool: str | None) -> spool.Record:
+def feedback_record(helpful: bool, intent: str | None, tool: str | None) -> Record:
     """👍/👎 on an answer, with the intent and tool it was about (never the person)."""
-    return spool.Record("feedback", {**_new(), "helpful": helpful, "intent": intent, "tool": tool})
+    return Record("feedback", {**_new(), "helpful": helpful, "intent": intent, "tool": tool})

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import spool
+from bot.records import Record
 from bot.gaps import rollup  # noqa: F401  (keeps the dashboard's counts)
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
@@ -35,9 +35,9 @@ def _write_department(session: Session, payload: dict) -> None:
 WRITERS = {"gap": _write_gap, "gap_department": _write_department}
 
 
-def gap_record(note: GapNote, *, text: str, channel: str, department: str | None = None) -> spool.Record:
+def gap_record(note: GapNote, *, text: str, channel: str, department: str | None = None) -> Record:
     """One gap as a record to store (spool.write_all), masked, with a new record id."""
-    return spool.Record("gap", {
+    return Record("gap", {
         "record_id": str(uuid.uuid4()),
         "created_at": datetime.now(timezone.utc).isoformat(),
         "kind": note.kind,
@@ -51,6 +51,6 @@ def gap_record(note: GapNote, *, text: str, channel: str, department: str | None
     })
 
 
-def department_record(record_ids: list[str], department: str) -> spool.Record | None:
+def department_record(record_ids: list[str], department: str) -> Record | None:
     """The department an employee chose, for the gaps of their conversation (None if none)."""
-    return spool.Record("gap_department", {"record_ids": list(record_ids), "department": department}) if record_ids else None
+    return Record("gap_department", {"record_ids": list(record_ids), "department": department}) if record_ids else None

@@ -12,7 +12,7 @@ from sqlalchemy import inspect, select
 from bot import db, spool
 from bot.feedback import recorder
 from bot.feedback.models import Feedback, InboxItem
-from records import write_record
+from storing import write_record
 
 INBOX_COLUMNS = {"id", "record_id", "created_at", "kind", "text", "intent", "confidence", "status", "assigned_intent",
                  "assigned_entry_kind", "assigned_entry_id"}

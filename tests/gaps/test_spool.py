@@ -35,7 +35,7 @@ from bot.gaps import recorder
 from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED, ConversationGaps, department_given, notice
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
-from records import write_record, written
+from storing import write_record, written
 
 WHATSAPP = GapNote("private_tool", private_tool="whatsapp", need="Samhandling", alternatives=("teams",))
 DROPBOX = GapNote("private_tool", private_tool="dropbox", need="Lagring", alternatives=("onedrive",))

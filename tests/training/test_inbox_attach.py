@@ -18,7 +18,7 @@ from bot.feedback import recorder
 from bot.feedback.models import InboxItem
 from bot.training import inbox
 from bot.training.examples import ExampleError
-from records import write_record
+from storing import write_record
 from copies import SEED
 
 

@@ -4,6 +4,7 @@ tables: the same write the actions make at the end of a turn."""
 from __future__ import annotations
 
 from bot import spool
+from bot.records import Record
 from bot.assistant.replies import Answer
 
 
@@ -13,7 +14,7 @@ def written(answer: Answer) -> Answer:
     return answer
 
 
-def write_record(record: spool.Record) -> str:
+def write_record(record: Record) -> str:
     """Store one record; its record id."""
     spool.write_all([record])
     return record.payload["record_id"]
