@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,8 @@ class Settings:
     action_secret: str = ""  # BOT_ACTION_SECRET: Rasa → the action server; empty → var/action-secret
     event_broker_url: str = ""  # BOT_EVENT_BROKER_URL: amqp(s)://, postgresql:// or sqlite:/// (bot/event_broker.py)
     event_broker_queue: str = "digihjelpen_events"  # BOT_EVENT_BROKER_QUEUE: the RabbitMQ queue
+    # BOT_TRUSTED_PROXIES: the proxies whose X-Forwarded-For / X-Forwarded-Proto the web service believes
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
     @property
     def rasa_url(self) -> str:
@@ -69,6 +72,15 @@ def _secret(name: str, minimum_length: int) -> str:
     return value
 
 
+def _networks(name: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    try:
+        return tuple(ip_network(item) for item in items)
+    except ValueError as error:
+        raise SystemExit(f"Setting {name} takes IP addresses and networks separated by commas, "
+                         f"such as 10.0.0.0/8,192.0.2.10: {error}") from None
+
+
 DEFAULT_DEPARTMENTS = (
     "Helse og omsorg", "Oppvekst", "Kultur", "Teknisk", "Administrasjon", "NAV", "Økonomi og HR", "Annet",
 )
@@ -103,6 +115,7 @@ def settings() -> Settings:
         action_secret=_secret("BOT_ACTION_SECRET", minimum_length=32),
         event_broker_url=os.environ.get("BOT_EVENT_BROKER_URL", "").strip(),
         event_broker_queue=os.environ.get("BOT_EVENT_BROKER_QUEUE", "").strip() or "digihjelpen_events",
+        trusted_proxies=_networks("BOT_TRUSTED_PROXIES"),
     )
 
 

@@ -1,7 +1,8 @@
 """Users and API tokens: create, list, remove or revoke, and check a password or a token.
 
 Secrets are never logged. Password checks take the same time whether or not the user exists (a
-dummy hash is verified for unknown names); token digests are compared in constant time.
+dummy hash is verified for unknown names); token digests are compared in constant time. Each
+argon2 check takes 64 MiB, so a server runs them in PASSWORD_CHECKS, two at a time at most.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 from argon2 import PasswordHasher
@@ -22,6 +24,9 @@ from bot.auth.models import ApiToken, User
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "dh_"
+# Where a server checks passwords (password_matches): the rest wait their turn in its queue, so a
+# flood of logins costs at most two checks' memory and never ties up the threads for other work.
+PASSWORD_CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="password-check")
 
 
 class AccountError(ValueError):
@@ -80,14 +85,18 @@ def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-def authenticate(session: Session, name: str, password: str) -> User | None:
-    """The user when the password is right, else None (in about the same time either way)."""
-    user = session.scalar(select(User).where(User.name == normal_name(name)))
+def find_user(session: Session, name: str) -> User | None:
+    return session.scalar(select(User).where(User.name == normal_name(name)))
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether `password` is `user`'s (found by `find_user`); for no user, False after checking a
+    dummy hash, so that an unknown name takes as long as a known one."""
     try:
         _hasher().verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
-        return None
-    return user
+        return False
+    return user is not None
 
 
 # --- API tokens --------------------------------------------------------------------------------------

@@ -5,9 +5,15 @@ Same-origin only: no response carries CORS headers, so a page of another origin 
 an answer nor send a request that needs a preflight. A browser's `Sec-Fetch-Site` header says
 where a request comes from; a state-changing request sent from another site (or a sibling
 subdomain: `same-site`) is refused, which plain forms and `text/plain` posts would otherwise reach.
+
+Behind a proxy, `request.remote` and `request.secure` are the client's as the proxy saw them, but
+only when the direct peer is a trusted proxy (BOT_TRUSTED_PROXIES): `behind_trusted_proxies`.
 """
 
 from __future__ import annotations
+
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from typing import Iterable, Sequence
 
 import aiohttp
 from aiohttp import web
@@ -24,6 +30,46 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # aiohttp's request parser keeps bodies as sent (it inflates gzip/deflate/br by default); passed to
 # every server made for the app (web.run_app, AppRunner, the test server) through `handler_args`.
 NO_DECOMPRESSION = {"auto_decompress": False}
+
+
+def _is_proxy(address: str, proxies: Iterable[IPv4Network | IPv6Network]) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in proxies)
+
+
+def forwarded_client(peer: str, forwarded_for: Sequence[str], proxies: Sequence[IPv4Network | IPv6Network]) -> str:
+    """The client's address: `peer`, unless it is a trusted proxy; then the nearest hop of
+    X-Forwarded-For (`forwarded_for`: the header's lines, each proxy appending the address it saw)
+    that is not a trusted proxy itself, or the farthest hop when all are. Hops before it may have
+    been written by the client, so they never count; a hop that cannot be read stops the walk."""
+    client = peer
+    if not _is_proxy(peer, proxies):
+        return client
+    for hop in reversed([hop.strip() for line in forwarded_for for hop in line.split(",")]):
+        try:
+            client = str(ip_address(hop))
+        except ValueError:
+            break
+        if not _is_proxy(client, proxies):
+            break
+    return client
+
+
+@web.middleware
+async def behind_trusted_proxies(request: web.Request, handler) -> web.StreamResponse:
+    """From a trusted proxy, the request goes on with the client's address (X-Forwarded-For) and
+    scheme (X-Forwarded-Proto): rate limits key by the client, cookies are Secure over TLS."""
+    proxies = request.app["settings"].trusted_proxies
+    if not _is_proxy(request.remote or "", proxies):
+        return await handler(request)
+    forwarded = {"remote": forwarded_client(request.remote, request.headers.getall("X-Forwarded-For", []), proxies)}
+    scheme = request.headers.get("X-Forwarded-Proto", "").rsplit(",", 1)[-1].strip().lower()
+    if scheme in ("http", "https"):
+        forwarded["scheme"] = scheme
+    return await handler(request.clone(**forwarded))
 
 
 @web.middleware
@@ -70,7 +116,7 @@ async def _http_session(app: web.Application):
 
 def create_app(config: Settings | None = None) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, handler_args=NO_DECOMPRESSION, middlewares=[
-        refuse_compressed_bodies, refuse_large_bodies, refuse_cross_site_writes,
+        refuse_compressed_bodies, behind_trusted_proxies, refuse_large_bodies, refuse_cross_site_writes,
     ])
     app["settings"] = config or settings()
     app.cleanup_ctx.append(_http_session)

@@ -7,6 +7,7 @@ The user is looked up on every request, so removing a user or changing a role ta
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from typing import Awaitable, Callable
@@ -81,6 +82,14 @@ async def login_form(request: web.Request) -> web.Response:
     return await login_page(request)
 
 
+async def _checked_user(request: web.Request, name: str, password: str):
+    """The user named `name` when `password` is theirs, else None; the argon2 check waits its turn
+    in accounts.PASSWORD_CHECKS."""
+    user = await in_session(request, accounts.find_user, name)
+    loop = asyncio.get_running_loop()
+    return user if await loop.run_in_executor(accounts.PASSWORD_CHECKS, accounts.password_matches, user, password) else None
+
+
 async def login(request: web.Request) -> web.StreamResponse:
     sessions, limiter = request.app[SESSIONS], request.app[LIMITER]
     session = sessions.load(request)
@@ -88,15 +97,14 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not csrf_ok(session, form.get("csrf")):
         return pages.error(request, 403, pages.FORM_EXPIRED)
     name, password = str(form.get("name", "")), str(form.get("password", ""))
-    key = (accounts.normal_name(name), request.remote or "")
-    if limiter.over(key):
+    key = (accounts.normal_name(name), request.remote or "")  # the client's address behind a trusted proxy
+    if not limiter.allow(key):  # counted before the password is checked: a flood gets no more checks
         log.warning("login blocked after repeated failures (from %s)", request.remote)
         return await login_page(request, status=429, name=name, message=(
             "For mange mislykkede forsøk. Vent 15 minutter og prøv igjen, eller kontakt en administrator."
         ))
-    user = await in_session(request, accounts.authenticate, name, password)
+    user = await _checked_user(request, name, password)
     if user is None:
-        limiter.record(key)
         log.info("failed login (from %s)", request.remote)
         return await login_page(request, status=401, name=name, message="Feil brukernavn eller passord.")
     limiter.reset(key)

@@ -1,0 +1,90 @@
+"""Admin login under attack. Each argon2 check takes 64 MiB, so: an attempt is counted before its
+password is hashed (25 concurrent wrong passwords for one name from one client: 5 are checked, 20
+refused at once); at most two checks run at a time, whoever sends them; and behind a trusted proxy
+the limit is keyed by the client address the proxy forwards, so an attacker behind the same proxy
+cannot lock the real user out, while a client that is not a trusted proxy cannot pick its address
+with X-Forwarded-For."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from ipaddress import ip_network
+
+import pytest
+
+from bot.auth import accounts
+from bot.web.admin.security import MAX_LOGIN_FAILURES
+
+WRONG = "feil-passord-123"
+PROXY = (ip_network("127.0.0.0/8"),)  # the test client's address: it plays the proxy
+
+
+class WatchedHasher:
+    """The real argon2 hasher, counting checks and how many ran at once."""
+
+    def __init__(self, real) -> None:
+        self.real, self.lock = real, threading.Lock()
+        self.checks = self.running = self.most_at_once = 0
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self.lock:
+            self.checks += 1
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            return self.real.verify(stored, password)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+@pytest.fixture
+def hasher(monkeypatch) -> WatchedHasher:
+    watched = WatchedHasher(accounts._hasher())
+    accounts._dummy_hash()  # made before watching: only checks are counted
+    monkeypatch.setattr(accounts, "_hasher", lambda: watched)
+    return watched
+
+
+async def attempt(client, csrf: str, name: str, password: str, client_address: str | None = None) -> int:
+    headers = {"X-Forwarded-For": client_address} if client_address else {}
+    data = {"name": name, "password": password, "csrf": csrf}
+    async with client.post("/admin/login", data=data, headers=headers, allow_redirects=False) as response:
+        return response.status
+
+
+async def login_csrf(client, csrf_of) -> str:
+    return csrf_of(await (await client.get("/admin/login")).text())
+
+
+async def test_25_concurrent_wrong_passwords_get_5_checks(client, users, csrf_of, hasher):
+    csrf = await login_csrf(client, csrf_of)
+    statuses = await asyncio.gather(*(attempt(client, csrf, users["it"], WRONG) for _ in range(25)))
+    assert sorted(statuses) == [401] * MAX_LOGIN_FAILURES + [429] * (25 - MAX_LOGIN_FAILURES)
+    assert hasher.checks == MAX_LOGIN_FAILURES
+
+
+async def test_at_most_two_password_checks_run_at_once(client, csrf_of, hasher):
+    csrf = await login_csrf(client, csrf_of)
+    statuses = await asyncio.gather(*(attempt(client, csrf, f"navn-{n}", WRONG) for n in range(25)))
+    assert statuses == [401] * 25 and hasher.checks == 25
+    assert hasher.most_at_once <= 2
+
+
+async def test_an_attacker_behind_the_same_proxy_cannot_lock_out_the_real_user(make_client, users, password, csrf_of):
+    client = await make_client(trusted_proxies=PROXY)
+    csrf = await login_csrf(client, csrf_of)
+    attacks = [await attempt(client, csrf, users["it"], WRONG, "203.0.113.66") for _ in range(MAX_LOGIN_FAILURES + 1)]
+    assert attacks == [401] * MAX_LOGIN_FAILURES + [429]
+    assert await attempt(client, csrf, users["it"], password, "198.51.100.7") == 303  # signed in
+
+
+async def test_a_client_that_is_no_trusted_proxy_cannot_pick_its_address(client, users, password, csrf_of):
+    csrf = await login_csrf(client, csrf_of)
+    for n in range(MAX_LOGIN_FAILURES):
+        assert await attempt(client, csrf, users["it"], WRONG, f"203.0.113.{n}") == 401
+    assert await attempt(client, csrf, users["it"], password, "198.51.100.7") == 429
