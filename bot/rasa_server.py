@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.training.serving import jwt_secret
+from bot.service_secrets import jwt_secret
 
 # Options that would put a secret back on the command line (or, --auth-token, into URLs and logs).
 REFUSED = ("--jwt-secret", "--auth-token")

@@ -20,8 +20,7 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.service_secrets import action_secret, channel_secret
-from bot.training.serving import jwt_secret
+from bot.service_secrets import action_secret, channel_secret, jwt_secret
 
 COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m"}
 CLUSTER_ENDPOINTS = "deploy/endpoints.production.yml"

@@ -101,6 +101,15 @@ def action_secret(config: Settings | None = None) -> str:
     return configured_or_generated((config or settings()).action_secret, SECRETS_DIR / "action-secret")
 
 
+JWT_SECRET_FILE = SECRETS_DIR / "rasa-jwt-secret"
+
+
+def jwt_secret(config: Settings | None = None, secret_file: Path = JWT_SECRET_FILE) -> str:
+    """The key of Rasa's HTTP API (bot/rasa_server.py; `bot train` switches models with it):
+    BOT_RASA_JWT_SECRET, or the secret in `secret_file`, created (mode 0600) when missing."""
+    return configured_or_generated((config or settings()).rasa_jwt_secret, secret_file)
+
+
 def refusal(sent: str | None, expected: str) -> tuple[int, str] | None:
     """(status, reason) when `sent` is not `expected`; None when it is."""
     if not sent:

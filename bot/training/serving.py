@@ -24,18 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from bot.config import Settings, settings
-from bot.service_secrets import SECRETS_DIR, configured_or_generated
+from bot.config import settings
+from bot.service_secrets import jwt_secret
 
-SECRET_FILE = SECRETS_DIR / "rasa-jwt-secret"
 TOKEN_SECONDS = 300
 LOAD_TIMEOUT_SECONDS = 300
 CONNECT_TIMEOUT_SECONDS = 10
-
-
-def jwt_secret(config: Settings | None = None, secret_file: Path = SECRET_FILE) -> str:
-    """BOT_RASA_JWT_SECRET, or the secret in `secret_file`, created (mode 0600) when missing."""
-    return configured_or_generated((config or settings()).rasa_jwt_secret, secret_file)
 
 
 def admin_token(secret: str, seconds: int = TOKEN_SECONDS) -> str:

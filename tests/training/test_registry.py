@@ -10,7 +10,7 @@ import stat
 import jwt
 import pytest
 
-from bot import runner
+from bot import runner, service_secrets
 from bot.cli import main
 from bot.training import registry, serving
 from bot.training.registry import PROMOTED, REJECTED, WITHDRAWN, RegistryError
@@ -88,11 +88,11 @@ def test_history_lists_models_with_scores_status_and_the_one_in_service(models_d
 def test_the_jwt_secret_is_made_once_and_readable_only_by_its_owner(tmp_path, monkeypatch):
     monkeypatch.delenv("BOT_RASA_JWT_SECRET", raising=False)
     secret_file = tmp_path / "var" / "rasa-jwt-secret"
-    secret = serving.jwt_secret(secret_file=secret_file)
-    assert len(secret) >= 40 and serving.jwt_secret(secret_file=secret_file) == secret
+    secret = service_secrets.jwt_secret(secret_file=secret_file)
+    assert len(secret) >= 40 and service_secrets.jwt_secret(secret_file=secret_file) == secret
     assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
     monkeypatch.setenv("BOT_RASA_JWT_SECRET", "from-the-environment-" + "x" * 20)
-    assert serving.jwt_secret(secret_file=secret_file) == "from-the-environment-" + "x" * 20
+    assert service_secrets.jwt_secret(secret_file=secret_file) == "from-the-environment-" + "x" * 20
 
 
 def test_the_token_is_what_rasa_requires_for_admin_endpoints():

@@ -15,8 +15,7 @@ import sys
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.service_secrets import action_secret, channel_secret
-from bot.training.serving import jwt_secret
+from bot.service_secrets import action_secret, channel_secret, jwt_secret
 from bot.web.admin.security import session_key
 
 READERS = {"BOT_CHANNEL_SECRET": channel_secret, "BOT_ACTION_SECRET": action_secret, "BOT_RASA_JWT_SECRET": jwt_secret}
