@@ -81,10 +81,6 @@ def remove_user(session: Session, name: str) -> bool:
     return True
 
 
-def get_user(session: Session, user_id: int) -> User | None:
-    return session.get(User, user_id)
-
-
 def find_user(session: Session, name: str) -> User | None:
     return session.scalar(select(User).where(User.name == normal_name(name)))
 

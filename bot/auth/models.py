@@ -1,14 +1,14 @@
-"""Tables for people who sign in to the admin pages and for API tokens.
+"""Tables for people who sign in to the admin pages, their sessions, and API tokens.
 
-Passwords are stored only as argon2 hashes; tokens only as SHA-256 digests (a token is 32 random
-bytes, so a fast digest is enough and lets a token be found by its digest).
+Passwords are stored only as argon2 hashes; tokens and session ids only as SHA-256 digests (each
+is 32 random bytes, so a fast digest is enough and lets it be found by its digest).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
 
 from bot.db import Base
 
@@ -34,3 +34,15 @@ class ApiToken(Base):
     label = Column(String(200), nullable=False, default="")
     created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
     revoked_at = Column(DateTime(timezone=True))
+
+
+class AdminSession(Base):
+    """A signed-in admin session (bot/auth/sessions.py): the digest of the id in its sealed cookie,
+    its user, when it ends, and a stamp of the password hash it was opened with."""
+
+    __tablename__ = "admin_sessions"
+    digest = Column(String(64), primary_key=True)  # SHA-256 hex of the session id
+    user_id = Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    password_stamp = Column(String(64), nullable=False)  # SHA-256 hex of the user's password hash then
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)

@@ -2,7 +2,8 @@
 
 Not signed in: a page request is sent to the login page, anything else gets 401. Signed in with
 a role the page does not allow: 403. Every POST must carry the session's CSRF token (else 403).
-The user is looked up on every request, so removing a user or changing a role takes effect at once.
+The session and its user are looked up on the server on every request (bot/auth/sessions.py), so
+logging out, the session's end, a new password, removing a user or changing a role take effect at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.auth import accounts
+from bot.auth import sessions as admin_sessions
 from bot.web.admin import pages
 from bot.web.admin.security import Session, Sessions, csrf_ok, new_session
 from bot.web.ratelimit import RateLimit
@@ -36,10 +38,9 @@ def _safe_next(value: str | None) -> str:
 
 
 async def _current_user(request: web.Request, session: Session | None):
-    if session is None or session.user_id is None:
+    if session is None or session.session_id is None:
         return None
-    user = await in_session(request, accounts.get_user, session.user_id)
-    return user if user is not None and user.name == session.name else None
+    return await in_session(request, admin_sessions.user_of, session.session_id, request.app[SESSIONS].now())
 
 
 def require(*roles: str) -> Callable[[Handler], Handler]:
@@ -68,13 +69,16 @@ def require(*roles: str) -> Callable[[Handler], Handler]:
 
 
 async def login_page(request: web.Request, *, status: int = 200, message: str | None = None, name: str = "") -> web.Response:
+    """The login form, with the CSRF token of the visitor's session; only a visitor without one
+    gets a cookie, so showing the form never renews a session."""
     sessions = request.app[SESSIONS]
-    session = sessions.load(request) or new_session()
-    request["session"] = session
+    session = sessions.load(request)
+    request["session"] = session or new_session()
     response = pages.render(request, "login.html", {
         "message": message, "name": name, "next": _safe_next(request.query.get("next")),
     }, status=status)
-    sessions.save(request, response, session)
+    if session is None:
+        sessions.save(request, response, request["session"])
     return response
 
 
@@ -113,15 +117,18 @@ async def login(request: web.Request) -> web.StreamResponse:
     response = web.HTTPSeeOther(pages.home(user.role) if target == "/admin/" else target)
     # A new CSRF token at login, so a token seen before login is worth nothing after.
     fresh = new_session()
-    fresh.user_id, fresh.name, fresh.role = user.id, user.name, user.role
+    fresh.session_id = await in_session(request, admin_sessions.start, user, sessions.lifetime, sessions.now())
     sessions.save(request, response, fresh)
     return response
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
+    """Ends the session on the server, so its cookie is worth nothing even if replayed."""
     session = request.app[SESSIONS].load(request)
     if not csrf_ok(session, (await request.post()).get("csrf")):
         return pages.error(request, 403, pages.FORM_EXPIRED)
+    if session.session_id:
+        await in_session(request, admin_sessions.end, session.session_id)
     response = web.HTTPSeeOther("/admin/login")
     Sessions.clear(response)
     return response

@@ -1,8 +1,11 @@
-"""Sessions, CSRF tokens and the login rate limit for the admin pages.
+"""Session cookies, CSRF tokens and the login rate limit for the admin pages.
 
-A session is a small JSON object sealed with Fernet (AES-128-CBC + HMAC-SHA256, from
-`cryptography`) into an HttpOnly, SameSite=Strict cookie: the browser can neither read nor change
-it. Every session, also before login, carries a random CSRF token that each form sends back.
+A session's cookie is a small JSON object sealed with Fernet (AES-128-CBC + HMAC-SHA256, from
+`cryptography`) into an HttpOnly, SameSite=Strict cookie, Secure when the request came over TLS
+(also behind a trusted proxy): the browser can neither read nor change it. Every session, also
+before login, carries a random CSRF token that each form sends back; a signed-in one also the id
+of its record on the server (bot/auth/sessions.py), which is what makes it valid. The cookie is
+written at sign-in and for a visitor without one, never renewed.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ import hmac
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
 
 from aiohttp import web
 from cryptography.fernet import Fernet, InvalidToken
@@ -24,7 +30,7 @@ from bot.web.ratelimit import RateLimit
 log = logging.getLogger(__name__)
 
 COOKIE = "dh_admin"
-SESSION_SECONDS = 8 * 3600  # a working day; then one signs in again
+SESSION_SECONDS = 8 * 3600  # a working day after sign-in, however busy; then one signs in again
 
 
 def session_key(secret: str) -> bytes:
@@ -47,32 +53,35 @@ def session_key(secret: str) -> bytes:
 @dataclass
 class Session:
     csrf: str
-    user_id: int | None = None
-    name: str | None = None
-    role: str | None = None
+    session_id: str | None = None  # the signed-in session's record (bot/auth/sessions.py); None before sign-in
 
 
 class Sessions:
-    """Seals sessions into cookies and opens them again."""
+    """Seals sessions into cookies and opens them again. A cookie is worth nothing `lifetime`
+    seconds after it was sealed, by `clock` (seconds since the epoch), the time sessions are
+    measured against."""
 
-    def __init__(self, key: bytes, max_age: int = SESSION_SECONDS):
-        self.fernet, self.max_age = Fernet(key), max_age
+    def __init__(self, key: bytes, lifetime: int = SESSION_SECONDS, clock: Callable[[], float] = time.time):
+        self.fernet, self.lifetime, self.clock = Fernet(key), lifetime, clock
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
 
     def load(self, request: web.Request) -> Session | None:
         sealed = request.cookies.get(COOKIE)
         if not sealed:
             return None
         try:
-            data = json.loads(self.fernet.decrypt(sealed.encode("ascii"), ttl=self.max_age))
-            return Session(csrf=data["c"], user_id=data.get("u"), name=data.get("n"), role=data.get("r"))
+            data = json.loads(self.fernet.decrypt_at_time(sealed.encode("ascii"), self.lifetime, int(self.clock())))
+            return Session(csrf=data["c"], session_id=data.get("s"))
         except (InvalidToken, UnicodeError, ValueError, KeyError, TypeError):
             return None
 
     def save(self, request: web.Request, response: web.StreamResponse, session: Session) -> None:
-        data = {"c": session.csrf, "u": session.user_id, "n": session.name, "r": session.role}
-        sealed = self.fernet.encrypt(json.dumps(data).encode("utf-8")).decode("ascii")
+        data = {"c": session.csrf, "s": session.session_id}
+        sealed = self.fernet.encrypt_at_time(json.dumps(data).encode("utf-8"), int(self.clock())).decode("ascii")
         response.set_cookie(
-            COOKIE, sealed, max_age=self.max_age, path="/admin", httponly=True, samesite="Strict", secure=request.secure,
+            COOKIE, sealed, max_age=self.lifetime, path="/admin", httponly=True, samesite="Strict", secure=request.secure,
         )
 
     @staticmethod
