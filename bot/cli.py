@@ -214,7 +214,7 @@ def cmd_gaps_export(args) -> int:
 
     with session_scope() as session:
         gaps = report.gaps_since(session, _since(args.since))
-        sys.stdout.write(report.to_csv(gaps) if args.format == "csv" else report.to_json(gaps))
+        sys.stdout.write(report.to_csv(map(report.as_dict, gaps)) if args.format == "csv" else report.to_json(gaps))
     return 0
 
 

@@ -3,6 +3,9 @@ department counts hidden), and groups of similar records.
 
 The admin pages and the API share everything here, so a filter means the same in both. Periods are
 whole days in UTC, both ends included; the previous period is as long and ends the day before.
+
+Records are shown k-anonymously (`record_page`, `iter_records`, `one_record`): a record names its
+department only when at least `threshold` records share it, and its day, not its time.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Iterator, Mapping
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.gaps import rollup
+from bot.gaps import report, rollup
 from bot.gaps.models import KINDS, STATUSES, Gap, GapCount
 from bot.gaps.report import since_datetime
 from bot.language import norwegian
@@ -25,10 +28,19 @@ DEFAULT_DAYS = 30
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
 TOP = 10
+# The dates a filter may name. The log has nothing older, and the period before a period (the
+# summary's comparison) must exist: Python's dates end at 9999-12-31, where to=9999-12-31 and
+# from=0001-01-01 overflowed into a 500. Within these, the widest summary has 5,219 weeks.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class FilterError(ValueError):
     """A filter value that cannot be used; the message is for the person who wrote it (Norwegian)."""
+
+
+class Withheld(Exception):
+    """The filter names a department that fewer than the threshold of its records share: listing
+    them one by one would name the department of each. The message is Norwegian."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,8 @@ def parse_filter(params: Mapping[str, str], today: date | None = None) -> GapFil
     """
     end = _date(params, "to", "Til-datoen") or today or datetime.now(timezone.utc).date()
     start = _date(params, "from", "Fra-datoen") or end - timedelta(days=DEFAULT_DAYS - 1)
+    if not FIRST_DAY <= start <= LAST_DAY or not FIRST_DAY <= end <= LAST_DAY:
+        raise FilterError(f"Datoene må ligge mellom {FIRST_DAY:%d.%m.%Y} og {LAST_DAY:%d.%m.%Y}.")
     if start > end:
         raise FilterError("Fra-datoen må være før eller lik til-datoen.")
     text = {name: (params.get(name) or "").strip() or None for name in ("kind", "status", "need", "tool", "department")}
@@ -124,7 +138,7 @@ def parse_paging(params: Mapping[str, str]) -> tuple[int, int]:
 
 @dataclass
 class Page:
-    items: list[Gap]
+    items: list  # Gap rows (list_page) or report.record dicts (record_page)
     total: int
     page: int
     per_page: int
@@ -145,9 +159,60 @@ def list_page(session: Session, gap_filter: GapFilter, page: int = 1, per_page: 
 
 
 def iter_gaps(session: Session, gap_filter: GapFilter, batch: int = 1000) -> Iterator[Gap]:
-    """Every filtered gap, newest first, read in batches (for CSV)."""
+    """Every filtered gap, newest first, read in batches (for the downloads)."""
     query = select(Gap).where(*gap_filter.conditions()).order_by(Gap.created_at.desc(), Gap.id.desc())
     yield from session.execute(query.execution_options(yield_per=batch)).scalars()
+
+
+# --- records, k-anonymous ---------------------------------------------------------------------------
+
+def _shown_departments(session: Session, gap_filter: GapFilter, threshold: int) -> frozenset[str]:
+    """The departments that at least `threshold` of the filtered gaps share, summed from the gap
+    counts (bot/gaps/rollup.py) as the summary's are, so that no request scans the records twice."""
+    table, filters = _counted(session, gap_filter)
+    runs = rollup.read(table, rollup.spans(gap_filter.start, gap_filter.end), [*filters, table.department.is_not(None)],
+                       table.department)
+    return frozenset(session.scalars(
+        select(runs.c.department).group_by(runs.c.department).having(func.sum(runs.c["count"]) >= threshold)
+    ))
+
+
+def shown_in(session: Session, gap_filter: GapFilter, threshold: int) -> frozenset[str]:
+    """The departments a per-record view of the filtered set names: those that at least
+    `threshold` of its records share (counted over the whole set, not the page). Narrower filters
+    hide more. Raises Withheld when the filter itself names a department that is not among them."""
+    shown = _shown_departments(session, gap_filter, threshold)
+    if gap_filter.department and gap_filter.department not in shown:
+        raise Withheld(
+            f"Færre enn {threshold} behov fra avdelingen «{gap_filter.department}» passer med valgene. "
+            "De vises ikke enkeltvis, slik at ingen kan kjennes igjen. Velg en lengre periode eller færre valg."
+        )
+    return shown
+
+
+def record_page(session: Session, gap_filter: GapFilter, threshold: int, page: int = 1,
+                per_page: int = DEFAULT_PER_PAGE) -> Page:
+    """`list_page` with each gap as `report.record` (k-anonymous); raises Withheld."""
+    shown = shown_in(session, gap_filter, threshold)
+    result = list_page(session, gap_filter, page, per_page)
+    result.items = [report.record(gap, shown) for gap in result.items]
+    return result
+
+
+def iter_records(session: Session, gap_filter: GapFilter, threshold: int) -> Iterator[dict]:
+    """`iter_gaps` as `report.record`s (k-anonymous); raises Withheld before the first one."""
+    shown = shown_in(session, gap_filter, threshold)
+    return (report.record(gap, shown) for gap in iter_gaps(session, gap_filter))
+
+
+def one_record(session: Session, gap_id: int, threshold: int) -> dict | None:
+    """One gap as `report.record`, its department counted over the whole log: the widest list
+    (every day from FIRST_DAY) names it exactly then, so this page shows no more than a list."""
+    gap = session.get(Gap, gap_id)
+    if gap is None:
+        return None
+    whole_log = GapFilter(start=FIRST_DAY, end=LAST_DAY, department=gap.department)
+    return report.record(gap, _shown_departments(session, whole_log, threshold) if gap.department else frozenset())
 
 
 # --- the summary -------------------------------------------------------------------------------------
@@ -175,13 +240,8 @@ def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = 
     singled out; this holds for the department table and for each tool's breakdown.
     """
     previous = gap_filter.previous()
-    if gap_filter.need:  # gap_counts, comparing the needs the pattern matches by equality
-        table = GapCount
-        filters = need_filters = [*replace(gap_filter, need=None).conditions(period=False, table=GapCount),
-                                  GapCount.need.in_(_matching_needs(session, gap_filter))]
-    else:
-        table, filters = rollup.GapTotal, gap_filter.conditions(period=False, table=rollup.GapTotal)
-        need_filters = gap_filter.conditions(period=False, table=GapCount)
+    table, filters = _counted(session, gap_filter)
+    need_filters = filters if gap_filter.need else gap_filter.conditions(period=False, table=GapCount)
     both = rollup.read(table, rollup.spans(previous.start, previous.end) + rollup.spans(gap_filter.start, gap_filter.end),
                        filters, table.kind, table.private_tool, table.department)
     total = func.sum(both.c["count"])
@@ -198,6 +258,16 @@ def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = 
         select(missing.c.need, func.sum(missing.c["count"])).group_by(missing.c.need).having(func.sum(missing.c["count"]) > 0)
     )
     return _summary(gap_filter, threshold, top, counts, days, needs)
+
+
+def _counted(session: Session, gap_filter: GapFilter) -> tuple[type, list]:
+    """The count table and the conditions on it (without the period) that count the filtered gaps:
+    gap_totals, or gap_counts when the need is filtered on, comparing the needs the pattern
+    matches by equality."""
+    if gap_filter.need:
+        return GapCount, [*replace(gap_filter, need=None).conditions(period=False, table=GapCount),
+                          GapCount.need.in_(_matching_needs(session, gap_filter))]
+    return rollup.GapTotal, gap_filter.conditions(period=False, table=rollup.GapTotal)
 
 
 def _matching_needs(session: Session, gap_filter: GapFilter) -> list[str]:
@@ -326,7 +396,7 @@ class Group:
     count: int = 0
     statuses: Counter = field(default_factory=Counter)
     needs: set = field(default_factory=set)  # the need texts of the records (for finding members)
-    latest: datetime | None = None
+    latest: date | None = None  # the UTC day of the newest record (a day, as records show it)
 
 
 def groups(session: Session, gap_filter: GapFilter) -> list[Group]:
@@ -346,6 +416,7 @@ def groups(session: Session, gap_filter: GapFilter) -> list[Group]:
         group.count += count
         group.statuses[status] += count
         group.needs.add(need)
+        latest = rollup.day_of(latest)
         group.latest = latest if group.latest is None or latest > group.latest else group.latest
     return sorted(found.values(), key=lambda g: (-g.count, g.key))
 

@@ -1,4 +1,5 @@
-"""Reading the gap log: export (JSON/CSV) and a readable summary for the terminal."""
+"""Reading the gap log: records (whole, or k-anonymous for IT), exports (JSON, CSV, XLSX) and a
+readable summary for the terminal."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import io
 import json
 from collections import Counter
 from datetime import date, datetime, time, timezone
-from typing import Iterable
+from typing import Container, Iterable
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,10 +36,22 @@ def gaps_since(session: Session, since: date | None = None) -> list[Gap]:
 
 
 def as_dict(gap: Gap) -> dict:
+    """The whole record: `bot gaps export`, run with the database's own credentials."""
     row = {name: getattr(gap, name) for name in FIELDS}
     created = gap.created_at if gap.created_at.tzinfo else gap.created_at.replace(tzinfo=timezone.utc)
-    row["created_at"] = created.isoformat(timespec="seconds")
+    row["created_at"] = created.astimezone(timezone.utc).isoformat(timespec="seconds")
     row["alternatives"] = list(gap.alternatives or [])
+    return row
+
+
+def record(gap: Gap, shown_departments: Container[str]) -> dict:
+    """The record as IT's pages, the API and their downloads show it, k-anonymously: the UTC day
+    instead of the time, and the department only when it is one of `shown_departments` (shared
+    by at least the threshold of records, bot.gaps.queries), else None like one not given."""
+    row = as_dict(gap)
+    row["created_at"] = row["created_at"][:10]
+    if row["department"] not in shown_departments:
+        row["department"] = None
     return row
 
 
@@ -43,21 +59,66 @@ def to_json(gaps: list[Gap]) -> str:
     return json.dumps([as_dict(g) for g in gaps], ensure_ascii=False, indent=2) + "\n"
 
 
-def _no_formula(value):
-    """Spreadsheets run a cell that starts with = + - @ as a formula; the employee wrote the text,
-    so such a cell gets a leading apostrophe and stays text."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+# --- spreadsheets ------------------------------------------------------------------------------------
+# A spreadsheet runs a cell that starts with = + - @ (or a tab or line break before one, or their
+# full-width forms) as a formula: =HYPERLINK or =WEBSERVICE can send the sheet's data away, DDE
+# (=cmd|...) can start programs. Employees and IT write the texts, so no cell may start one.
+
+FORMULA_START = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def to_csv(gaps: Iterable[Gap]) -> str:
-    """The same columns as JSON; alternatives joined with ';'; no cell starts a formula."""
+def _looks_like_formula(value: str) -> bool:
+    return value.lstrip(" \u00a0")[:1] in FORMULA_START  # after spaces too: LibreOffice may trim them
+
+
+def _cells(row: dict) -> list:
+    """A row's cells in FIELDS order: alternatives joined with ', ', None as empty."""
+    cells = {**row, "alternatives": ", ".join(row["alternatives"])}
+    return ["" if cells[name] is None else cells[name] for name in FIELDS]
+
+
+def to_csv(rows: Iterable[dict]) -> str:
+    """Rows (`as_dict` or `record`) as CSV for Excel with Norwegian settings: a BOM (else Excel
+    reads Windows-1252), ';' between fields (the list separator where the decimal sign is a comma),
+    every field quoted, and a text that starts a formula given a leading apostrophe, which Excel
+    and LibreOffice take as "this is text" (other readers show it)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for gap in gaps:
-        row = as_dict(gap)
-        row["alternatives"] = ";".join(row["alternatives"])
-        writer.writerow({name: _no_formula(value) for name, value in row.items()})
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(FIELDS)
+    for row in rows:
+        writer.writerow("'" + cell if isinstance(cell, str) and _looks_like_formula(cell) else cell for cell in _cells(row))
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, name: str, value) -> WriteOnlyCell:
+    if value == "":
+        return WriteOnlyCell(sheet)
+    if name == "created_at":
+        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if not isinstance(value, str):
+        return WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))  # XML 1.0 cannot hold them
+    cell.data_type = "s"
+    cell.quotePrefix = _looks_like_formula(value)
+    return cell
+
+
+def to_xlsx(rows: Iterable[dict]) -> bytes:
+    """`record` rows as an Excel workbook (openpyxl, written as it goes): every text a text cell,
+    exactly as written (openpyxl would make one that starts with '=' a formula), marked
+    quote-prefixed when it looks like a formula so that editing it keeps it text; created_at a
+    date cell."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Behov")
+    sheet.append(FIELDS)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, name, value) for name, value in zip(FIELDS, _cells(row))])
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
 
 

@@ -2,7 +2,8 @@
 /api/v1/gaps/summary and the OpenAPI document at /api/v1/openapi.json.
 
 Callers send `Authorization: Bearer TOKEN` with a token from `bot tokens create --role it`.
-Filters and paging mean exactly what they mean on the admin pages (bot.gaps.queries).
+Filters and paging mean exactly what they mean on the admin pages (bot.gaps.queries), and records
+are as k-anonymous: days, and departments only above the threshold.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from bot.auth import accounts
-from bot.gaps import queries, report
+from bot.gaps import queries
 from bot.gaps.models import KINDS, STATUSES
 from bot.web.database import in_session
 
@@ -48,10 +49,14 @@ async def list_gaps(request: web.Request) -> web.Response:
         page_no, per_page = queries.parse_paging(request.query)
     except queries.FilterError as error:
         return _problem(400, str(error))
-    page = await in_session(request, queries.list_page, gap_filter, page_no, per_page)
+    threshold = request.app["settings"].department_threshold
+    try:
+        page = await in_session(request, queries.record_page, gap_filter, threshold, page_no, per_page)
+    except queries.Withheld as withheld:
+        return _problem(403, str(withheld))
     return web.json_response({
         "filters": gap_filter.params(), "page": page.page, "per_page": page.per_page, "total": page.total,
-        "pages": page.pages, "items": [report.as_dict(gap) for gap in page.items],
+        "pages": page.pages, "items": page.items,
     })
 
 
@@ -74,13 +79,16 @@ def _string(description: str, **extra) -> dict:
 
 
 _FILTERS = [
-    {"name": "from", "in": "query", "schema": _string("First day (UTC), YYYY-MM-DD; default 29 days before `to`", format="date")},
-    {"name": "to", "in": "query", "schema": _string("Last day (UTC), YYYY-MM-DD, included; default today", format="date")},
+    {"name": "from", "in": "query", "schema": _string(
+        "First day (UTC), YYYY-MM-DD, 2000-01-01 to 2099-12-31; default 29 days before `to`", format="date")},
+    {"name": "to", "in": "query", "schema": _string(
+        "Last day (UTC), YYYY-MM-DD, included, 2000-01-01 to 2099-12-31; default today", format="date")},
     {"name": "kind", "in": "query", "schema": _string("Kind of gap", enum=list(KINDS))},
     {"name": "status", "in": "query", "schema": _string("Triage status", enum=list(STATUSES))},
     {"name": "need", "in": "query", "schema": _string("Part of the need (category or description), any case")},
     {"name": "tool", "in": "query", "schema": _string("Private tool (catalogue id), exact")},
-    {"name": "department", "in": "query", "schema": _string("Department, exact")},
+    {"name": "department", "in": "query", "schema": _string(
+        "Department, exact. The list answers 403 when fewer than the threshold of the matching records are from it")},
 ]
 _COUNT_OR_HIDDEN = {"type": ["integer", "null"], "description": "null when fewer records than `threshold` back it"}
 _DEPARTMENTS = {"type": "array", "items": {"type": "object", "properties": {
@@ -109,7 +117,10 @@ OPENAPI = {
                                                                "default": queries.DEFAULT_PER_PAGE}},
             ],
             "responses": {"200": {"description": "One page of gaps", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/GapPage"}}}}, **_ERRORS},
+                "$ref": "#/components/schemas/GapPage"}}}}, **_ERRORS, "403": {
+                "description": "The token's role may not read the gap log, or `department` names a department that fewer "
+                               "than the threshold of the matching records are from (they are not listed one by one)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
         }},
         "/api/v1/gaps/summary": {"get": {
             "summary": "Counts for the period: totals, top private tools with trend, uncovered needs, weeks, departments",
@@ -124,10 +135,14 @@ OPENAPI = {
         "schemas": {
             "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
             "Gap": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+                "id": {"type": "integer"},
+                "created_at": {"type": "string", "format": "date", "description": "The UTC day it was recorded (no time)"},
                 "kind": {"type": "string", "enum": list(KINDS)}, "private_tool": {"type": ["string", "null"]},
                 "need": {"type": ["string", "null"]}, "alternatives": {"type": "array", "items": {"type": "string"}},
-                "department": {"type": ["string", "null"]}, "channel": {"type": "string"},
+                "department": {"type": ["string", "null"], "description": (
+                    "null when not given, or when fewer than the threshold (BOT_DEPARTMENT_THRESHOLD) of the matching "
+                    "records are from it")},
+                "channel": {"type": "string"},
                 "text": {"type": "string", "description": "The employee's message with personal data masked"},
                 "language": {"type": "string"}, "status": {"type": "string", "enum": list(STATUSES)},
                 "note": {"type": ["string", "null"]},

@@ -84,16 +84,22 @@ def test_export_json_is_only_the_data(gap_log, cli):
     assert "æøå" in out  # written as UTF-8, not \u escapes
 
 
+def csv_rows(out: str) -> list[dict]:
+    """The rows of the CSV export as a spreadsheet reads them: BOM, ';' between fields."""
+    assert out.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(out[1:]), delimiter=";"))
+
+
 def test_export_csv_has_the_same_columns_and_rows(gap_log, cli):
     _, json_out, _ = cli("gaps", "export")  # json is the default
     code, out, err = cli("gaps", "export", "--format", "csv")
     assert code == 0, err
-    reader = csv.DictReader(io.StringIO(out))
-    assert reader.fieldnames == COLUMNS
-    rows = list(reader)
+    assert out.splitlines()[0] == "\ufeff" + ";".join(f'"{name}"' for name in COLUMNS)  # every field quoted
+    rows = csv_rows(out)
+    assert list(rows[0]) == COLUMNS
     as_json = json.loads(json_out)
     assert [int(r["id"]) for r in rows] == [r["id"] for r in as_json]
-    assert [r["alternatives"] for r in rows] == [";".join(r["alternatives"]) for r in as_json]
+    assert [r["alternatives"] for r in rows] == [", ".join(r["alternatives"]) for r in as_json]
     assert rows[2]["text"] == TRICKY_TEXT  # quotes, commas and a line break survive
     for csv_row, json_row in zip(rows, as_json):
         for column in ("created_at", "kind", "private_tool", "need", "department", "channel", "text", "language", "status"):
@@ -108,7 +114,7 @@ def test_export_csv_has_the_same_columns_and_rows(gap_log, cli):
 def test_export_since_a_date(gap_log, cli, fmt, since, expected):
     code, out, err = cli("gaps", "export", "--format", fmt, "--since", since)
     assert code == 0, err
-    rows = json.loads(out) if fmt == "json" else list(csv.DictReader(io.StringIO(out)))
+    rows = json.loads(out) if fmt == "json" else csv_rows(out)
     assert len(rows) == expected
     assert all(instant(r["created_at"]).date().isoformat() >= since for r in rows)
 
@@ -124,7 +130,7 @@ def test_a_bad_date_is_a_usage_error(gap_log, cli, command, bad):
 
 def test_export_of_an_empty_log(database, cli):
     assert cli("gaps", "export")[:2] == (0, "[]\n")
-    assert cli("gaps", "export", "--format", "csv")[:2] == (0, ",".join(COLUMNS) + "\n")
+    assert cli("gaps", "export", "--format", "csv")[:2] == (0, "\ufeff" + ";".join(f'"{c}"' for c in COLUMNS) + "\n")
 
 
 def test_logs_go_to_standard_error(gap_log, cli, monkeypatch):
@@ -142,7 +148,7 @@ def test_logs_go_to_standard_error(gap_log, cli, monkeypatch):
         assert code == 0
         assert "reading the gap log" in err and "since None" in err
         assert "reading the gap log" not in out
-        assert len(json.loads(out) if fmt == "json" else list(csv.DictReader(io.StringIO(out)))) == len(GAPS)
+        assert len(json.loads(out) if fmt == "json" else csv_rows(out)) == len(GAPS)
 
 
 def sections(out: str) -> dict[str, list[list[str]]]:

@@ -52,3 +52,19 @@ def test_the_threshold_comes_from_the_environment(monkeypatch, db_url):
     monkeypatch.setenv("BOT_DEPARTMENT_THRESHOLD", "fem")
     with pytest.raises(SystemExit):
         settings()
+
+
+@pytest.mark.parametrize("params", [
+    {"to": "9999-12-31"}, {"from": "0001-01-01"}, {"from": "0001-01-01", "to": "9999-12-31"},
+    {"from": "1999-12-31", "to": "2000-01-01"}, {"from": "2099-12-31", "to": "2100-01-01"},
+])
+def test_dates_outside_2000_to_2099_are_refused_with_a_clear_message(params):
+    with pytest.raises(queries.FilterError, match=r"^Datoene må ligge mellom 01\.01\.2000 og 31\.12\.2099\.$"):
+        queries.parse_filter(params, date(2024, 3, 31))
+
+
+def test_the_widest_period_has_a_previous_period_and_weeks():
+    gap_filter = queries.parse_filter({"from": "2000-01-01", "to": "2099-12-31"})
+    previous = gap_filter.previous()
+    assert (previous.end, previous.days) == (date(1999, 12, 31), gap_filter.days)
+    assert len(queries.weekly({}, gap_filter.start, gap_filter.end)) == 5219

@@ -83,3 +83,48 @@ async def test_the_openapi_document_describes_both_endpoints(client):
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     names = {p["name"] for p in document["paths"]["/api/v1/gaps"]["get"]["parameters"]}
     assert names == {"from", "to", "kind", "status", "need", "tool", "department", "page", "per_page"}
+
+
+async def test_the_list_hides_small_departments_and_gives_days_not_times(client, token, add_gap):
+    """k-anonymity in the per-record view: a department is named only when at least `threshold`
+    (5) records of the filtered set share it, and a record says its day, not its moment."""
+    nav = [add_gap(department="NAV") for _ in range(5)]
+    small = [add_gap(department="Oppvekst") for _ in range(4)]
+    _, it = token()
+    body = await (await client.get("/api/v1/gaps", headers=_auth(it))).json()
+    department = {g["id"]: g["department"] for g in body["items"]}
+    assert [department[i] for i in nav] == ["NAV"] * 5
+    assert [department[i] for i in small] == [None] * 4
+    assert all(len(g["created_at"]) == 10 and "T" not in g["created_at"] for g in body["items"])  # YYYY-MM-DD
+
+    # A narrower filter hides more: one NAV record of the missing-tool kind is a group of one.
+    add_gap(kind="missing_tool", private_tool=None, need="lage skjema", department="NAV")
+    body = await (await client.get("/api/v1/gaps?kind=missing_tool", headers=_auth(it))).json()
+    assert [g["department"] for g in body["items"]] == [None]
+
+
+async def test_a_filter_on_a_small_department_is_refused(client, token, add_gap):
+    """The filter itself would name the department of every record it returns."""
+    for _ in range(4):
+        add_gap(department="Oppvekst")
+    for _ in range(5):
+        add_gap(department="NAV")
+    _, it = token()
+    refused = await client.get("/api/v1/gaps?department=Oppvekst", headers=_auth(it))
+    assert refused.status == 403 and "Færre enn 5 behov fra avdelingen" in (await refused.json())["error"]
+    assert (await client.get("/api/v1/gaps?department=NAV&kind=missing_tool", headers=_auth(it))).status == 403
+    assert (await client.get("/api/v1/gaps?department=Ingen", headers=_auth(it))).status == 403
+    body = await (await client.get("/api/v1/gaps?department=NAV", headers=_auth(it))).json()
+    assert body["total"] == 5 and {g["department"] for g in body["items"]} == {"NAV"}
+
+
+@pytest.mark.parametrize("query", [
+    "to=9999-12-31", "from=0001-01-01", "from=0001-01-01&to=9999-12-31", "from=1999-12-31", "to=2100-01-01",
+])
+@pytest.mark.parametrize("path", ["/api/v1/gaps", "/api/v1/gaps/summary"])
+async def test_dates_outside_the_supported_range_are_a_400(client, token, path, query):
+    _, it = token()
+    response = await client.get(f"{path}?{query}", headers=_auth(it))
+    assert response.status == 400
+    assert "01.01.2000" in (await response.json())["error"]
+    assert (await client.get(f"{path}?from=2000-01-01&to=2099-12-31", headers=_auth(it))).status == 200

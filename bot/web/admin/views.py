@@ -1,5 +1,6 @@
-"""The gap pages for IT: the overview, the filtered list with paging and CSV, one gap with its
-status, note and audit trail, and groups of similar gaps whose status can be set together."""
+"""The gap pages for IT: the overview, the filtered list with paging and CSV/XLSX downloads, one
+gap with its status, note and audit trail, and groups of similar gaps whose status can be set
+together. Records show days, and departments only above the threshold (bot.gaps.queries)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ def _parse(request: web.Request) -> queries.GapFilter:
     return queries.parse_filter(request.query)
 
 
+def _threshold(request: web.Request) -> int:
+    return request.app["settings"].department_threshold
+
+
 @require(*GAP_ROLES)
 async def dashboard(request: web.Request) -> web.Response:
     try:
@@ -38,8 +43,7 @@ async def dashboard(request: web.Request) -> web.Response:
         gap_filter = queries.GapFilter(start=period.start, end=period.end)  # the overview covers every gap
     except queries.FilterError as error:
         return pages.render(request, "dashboard.html", {**_filter_context(request, None), "error": str(error), "summary": None}, status=400)
-    threshold = request.app["settings"].department_threshold
-    summary = await in_session(request, queries.summary, gap_filter, threshold)
+    summary = await in_session(request, queries.summary, gap_filter, _threshold(request))
     return pages.render(request, "dashboard.html", {
         **_filter_context(request, gap_filter), "error": None, "summary": summary, "chart": weekly_svg(summary["weeks"]),
     })
@@ -52,27 +56,41 @@ async def gap_list(request: web.Request) -> web.Response:
         page, per_page = queries.parse_paging(request.query)
     except queries.FilterError as error:
         return pages.render(request, "gaps.html", {**_filter_context(request, None), "error": str(error), "page": None}, status=400)
-    result = await in_session(request, queries.list_page, gap_filter, page, per_page)
-    return pages.render(request, "gaps.html", {**_filter_context(request, gap_filter), "error": None, "page": result})
+    context = {**_filter_context(request, gap_filter), "threshold": _threshold(request), "error": None, "page": None}
+    try:
+        context["page"] = await in_session(request, queries.record_page, gap_filter, _threshold(request), page, per_page)
+    except queries.Withheld as withheld:
+        context["error"] = str(withheld)
+    return pages.render(request, "gaps.html", context)
+
+
+EXPORTS = {  # format: (content type, writer of report.record rows)
+    "csv": ("text/csv", lambda rows: report.to_csv(rows).encode("utf-8")),
+    "xlsx": (report.XLSX_TYPE, report.to_xlsx),
+}
 
 
 @require(*GAP_ROLES)
-async def gap_csv(request: web.Request) -> web.Response:
+async def gap_export(request: web.Request) -> web.Response:
+    """The filtered list as a download, CSV or XLSX (bot.gaps.report says how each keeps formulas out)."""
+    extension, threshold = request.match_info["format"], _threshold(request)
+    content_type, write = EXPORTS[extension]
     try:
         gap_filter = _parse(request)
+        body = await in_session(request, lambda session: write(queries.iter_records(session, gap_filter, threshold)))
     except queries.FilterError as error:
         return pages.error(request, 400, str(error))
-    text = await in_session(request, lambda session: report.to_csv(queries.iter_gaps(session, gap_filter)))
-    name = f"behov-{gap_filter.start.isoformat()}-{gap_filter.end.isoformat()}.csv"
+    except queries.Withheld as withheld:
+        return pages.error(request, 403, str(withheld))
+    name = f"behov-{gap_filter.start.isoformat()}-{gap_filter.end.isoformat()}.{extension}"
     return web.Response(
-        body=("\ufeff" + text).encode("utf-8"),  # the BOM makes Excel read UTF-8
-        content_type="text/csv", charset="utf-8",
+        body=body, content_type=content_type, charset="utf-8" if extension == "csv" else None,
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
 
 
-def _load_gap(session, gap_id: int):
-    gap = session.get(Gap, gap_id)
+def _load_gap(session, gap_id: int, threshold: int):
+    gap = queries.one_record(session, gap_id, threshold)
     return (gap, triage.history(session, gap_id)) if gap else (None, [])
 
 
@@ -85,11 +103,12 @@ def _gap_id(request: web.Request) -> int:
 
 @require(*GAP_ROLES)
 async def gap_detail(request: web.Request) -> web.Response:
-    gap, changes = await in_session(request, _load_gap, _gap_id(request))
+    gap, changes = await in_session(request, _load_gap, _gap_id(request), _threshold(request))
     if gap is None:
         return pages.error(request, 404, "Dette behovet finnes ikke. Det kan være slettet.")
     return pages.render(request, "gap.html", {
         "gap": gap, "changes": changes, "statuses": STATUSES, "saved": request.query.get("lagret") == "1", "error": None,
+        "threshold": _threshold(request),
     })
 
 
@@ -115,15 +134,21 @@ async def gap_update(request: web.Request) -> web.StreamResponse:
 
 @require(*GAP_ROLES)
 async def group_list(request: web.Request) -> web.Response:
+    context = {"error": None, "groups": None, "changed": request.query.get("endret")}
     try:
         gap_filter = _parse(request)
     except queries.FilterError as error:
-        return pages.render(request, "groups.html", {**_filter_context(request, None), "error": str(error), "groups": None}, status=400)
-    groups = await in_session(request, queries.groups, gap_filter)
-    return pages.render(request, "groups.html", {
-        **_filter_context(request, gap_filter), "error": None, "groups": groups,
-        "changed": request.query.get("endret"),
-    })
+        return pages.render(request, "groups.html", {**_filter_context(request, None), **context, "error": str(error)}, status=400)
+
+    def read(session) -> list[queries.Group]:
+        queries.shown_in(session, gap_filter, _threshold(request))  # a small department's records are not grouped either
+        return queries.groups(session, gap_filter)
+
+    try:
+        context["groups"] = await in_session(request, read)
+    except queries.Withheld as withheld:
+        context["error"] = str(withheld)
+    return pages.render(request, "groups.html", {**_filter_context(request, gap_filter), **context})
 
 
 @require(*GAP_ROLES)
@@ -149,7 +174,7 @@ def routes() -> list[web.RouteDef]:
     return [
         web.get("/admin/", dashboard),
         web.get("/admin/gaps", gap_list),
-        web.get("/admin/gaps.csv", gap_csv),
+        web.get(r"/admin/gaps.{format:csv|xlsx}", gap_export),
         web.get(r"/admin/gaps/{id:\d+}", gap_detail),
         web.post(r"/admin/gaps/{id:\d+}", gap_update),
         web.get("/admin/groups", group_list),

@@ -3,9 +3,13 @@ list with paging, CSV, one gap's status and note with the audit trail, and group
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+
+import openpyxl
+import pytest
 
 from bot import db
 from bot.gaps.models import Gap, GapChange
@@ -38,6 +42,8 @@ async def test_department_counts_below_the_threshold_are_hidden(client, login, a
 
 async def test_the_list_filters_by_every_field(client, login, add_gap):
     add_gap(days_ago=1, department="NAV", status="ny")
+    for _ in range(3):  # NAV reaches the department threshold (5), so a filter on it lists its records
+        add_gap(days_ago=4, department="NAV")
     add_gap(days_ago=2, private_tool="dropbox", need="Lagring", department="Oppvekst", status="planlagt")
     add_gap(days_ago=3, kind="missing_tool", private_tool=None, need="lage skjema", department="NAV")
     add_gap(days_ago=50, department="NAV")
@@ -48,15 +54,15 @@ async def test_the_list_filters_by_every_field(client, login, add_gap):
         assert response.status == 200, query
         return int(re.search(r"(\d+) behov passer med valgene", await response.text()).group(1))
 
-    assert await count("") == 3  # the last 30 days by default
-    assert await count("from=2000-01-01") == 4
+    assert await count("") == 6  # the last 30 days by default
+    assert await count("from=2000-01-01") == 7
     assert await count("kind=missing_tool") == 1
     assert await count("status=planlagt") == 1
-    assert await count("department=NAV") == 2
-    assert await count("tool=whatsapp") == 1
+    assert await count("department=NAV") == 5
+    assert await count("tool=whatsapp") == 4
     assert await count("need=SKJEMA") == 1
     assert await count("need=%25") == 0  # a LIKE wildcard is searched for, not used
-    assert await count("department=NAV&kind=private_tool&from=2000-01-01") == 2
+    assert await count("department=NAV&kind=private_tool&from=2000-01-01") == 5
     bad = await client.get("/admin/gaps?from=2024-13-01")
     assert bad.status == 400 and "ÅÅÅÅ-MM-DD" in await bad.text()
     assert (await client.get("/admin/gaps?kind=noe")).status == 400
@@ -76,16 +82,91 @@ async def test_the_list_pages_newest_first(client, login, add_gap):
     assert (await client.get("/admin/gaps?per_page=1000")).status == 400
 
 
-async def test_csv_holds_the_filtered_list(client, login, add_gap):
-    add_gap(department="NAV", text="=HYPERLINK(\"http://x\")")
+def _excel_rows(body: bytes) -> list[list[str]]:
+    """The cells Excel with Norwegian settings reads from a CSV file: UTF-8 when the file starts
+    with a BOM, split on ';' (the list separator where the decimal sign is a comma), quotes honoured."""
+    assert body.startswith(codecs.BOM_UTF8), "without a BOM Excel reads the file as Windows-1252"
+    return list(csv.reader(io.StringIO(body[len(codecs.BOM_UTF8):].decode("utf-8")), delimiter=";"))
+
+
+HOSTILE = ["Trenger et verktøy;=1+1", "=HYPERLINK(\"http://x\")", "@SUM(A1)", "+47 kalkulator", "-2+3", "\t=1", " =1+1"]
+
+
+async def test_csv_holds_the_filtered_list_as_norwegian_excel_reads_it(client, login, add_gap):
+    for text in HOSTILE:
+        add_gap(department="NAV", text=text, alternatives=["teams", "onedrive"], need=text)
     add_gap(department="Oppvekst")
     await login("it")
     response = await client.get("/admin/gaps.csv?department=NAV")
     assert response.status == 200 and response.content_type == "text/csv"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="behov-')
-    rows = list(csv.DictReader(io.StringIO((await response.read()).decode("utf-8-sig"))))
-    assert [r["department"] for r in rows] == ["NAV"]
-    assert rows[0]["text"].startswith("'=HYPERLINK")  # never a formula in a spreadsheet
+    header, *rows = _excel_rows(await response.read())
+    assert len(rows) == len(HOSTILE) and all(len(row) == len(header) for row in rows)  # no text split into cells
+    text, need, alternatives = (header.index(name) for name in ("text", "need", "alternatives"))
+    assert sorted(row[text] for row in rows) == sorted(t if t.startswith("Trenger") else "'" + t for t in HOSTILE)
+    assert all(row[need] == row[text] for row in rows)  # every cell, not the text alone
+    assert {row[alternatives] for row in rows} == {"teams, onedrive"}
+    for row in rows:
+        assert not any(cell[:1] and cell[:1] in "=+-@\t\r" for cell in row), row
+
+
+async def test_xlsx_holds_the_filtered_list_as_text_cells(client, login, add_gap):
+    for text in HOSTILE:
+        add_gap(department="NAV", text=text, need=text)
+    await login("it")
+    html = await (await client.get("/admin/gaps?department=NAV")).text()
+    assert re.search(r'href="/admin/gaps\.xlsx\?[^"]*department=NAV"', html)
+    response = await client.get("/admin/gaps.xlsx?department=NAV")
+    assert response.status == 200
+    assert response.content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(await response.read())).active
+    header, *rows = sheet.iter_rows()
+    names = [cell.value for cell in header]
+    text = names.index("text")
+    assert sorted(row[text].value for row in rows) == sorted(HOSTILE)  # exactly what was written
+    assert all(cell.data_type != "f" for row in rows for cell in row)  # never a formula
+    assert all(row[names.index("department")].value == "NAV" for row in rows)
+    assert all(row[names.index("created_at")].is_date for row in rows)
+
+
+async def test_per_record_views_hide_small_departments_and_show_days(client, login, add_gap):
+    """k-anonymity: the list and the exports name a department only when at least 5 records of
+    the filtered set share it, and show days, not times; one gap's page follows the whole log."""
+    for _ in range(5):
+        add_gap(department="NAV", text="stor avdeling")
+    small = add_gap(department="Oppvekst", text="liten avdeling")
+    await login("it")
+    html = await (await client.get("/admin/gaps")).text()
+    assert "Oppvekst" not in html.split("<table", 1)[1] and "NAV" in html.split("<table", 1)[1]
+    assert " kl. " not in html.split("<table", 1)[1]
+    header, *rows = _excel_rows(await (await client.get("/admin/gaps.csv")).read())
+    department = {row[header.index("text")]: row[header.index("department")] for row in rows}
+    assert department == {"stor avdeling": "NAV", "liten avdeling": ""}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[header.index("created_at")]) for row in rows)
+    sheet = openpyxl.load_workbook(io.BytesIO(await (await client.get("/admin/gaps.xlsx")).read())).active
+    assert "Oppvekst" not in [cell.value for row in sheet.iter_rows() for cell in row]
+    detail = await (await client.get(f"/admin/gaps/{small}")).text()
+    assert "Oppvekst" not in detail and " kl. " not in detail.split("Endringslogg")[0]
+    groups = await (await client.get("/admin/groups")).text()
+    assert " kl. " not in groups
+
+    refused = await client.get("/admin/gaps?department=Oppvekst")
+    assert refused.status == 200 and "liten avdeling" not in await refused.text()
+    assert "Færre enn 5 behov fra avdelingen" in await refused.text() and "gaps.csv" not in await refused.text()
+    for path in ("/admin/gaps.csv", "/admin/gaps.xlsx", "/admin/groups"):
+        response = await client.get(f"{path}?department=Oppvekst")
+        assert response.status == (200 if path == "/admin/groups" else 403), path
+        assert "Færre enn 5 behov fra avdelingen" in await response.text() and "liten avdeling" not in await response.text()
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/gaps", "/admin/gaps.csv", "/admin/gaps.xlsx", "/admin/groups"])
+@pytest.mark.parametrize("query", ["to=9999-12-31", "from=0001-01-01", "from=0001-01-01&to=9999-12-31"])
+async def test_dates_outside_the_supported_range_are_a_400_in_norwegian(client, login, path, query):
+    await login("it")
+    response = await client.get(f"{path}?{query}")
+    assert response.status == 400
+    assert "Datoene må ligge mellom 01.01.2000 og 31.12.2099." in await response.text()
 
 
 async def test_a_status_and_note_change_is_saved_with_who_and_when(client, login, add_gap, db_url):
