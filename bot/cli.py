@@ -10,7 +10,7 @@ from pathlib import Path
 
 # spaCy (through thinc) imports TensorFlow whenever it is installed, as it is beside Rasa. That
 # costs about 350 MB and two seconds, and no `bot` command needs it: Rasa runs in its own process.
-sys.modules.setdefault("tensorflow", None)
+sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]  # None makes the import fail fast
 
 log = logging.getLogger("bot")
 

@@ -91,7 +91,7 @@ def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, ar
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Last ned som CSV").click()
     download = download_info.value
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read()), delimiter=";"))
     assert len(rows) == 6 and {r["department"] for r in rows} == {"NAV"} and {r["private_tool"] for r in rows} == {"whatsapp"}
     download.save_as(artifacts / "admin-gaps.csv")
 
