@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import uuid
+from contextlib import contextmanager
 import platform
 import re
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import yaml
 
@@ -127,3 +129,26 @@ def seeded(db_url: str, catalogue: Path = SEED_CATALOGUE) -> str:
         store.load_and_import(session, catalogue.read_text(encoding="utf-8"), str(catalogue))
     db.engine_for(db_url).dispose()
     return db_url
+
+
+@contextmanager
+def throwaway_postgres(server_url: str, prefix: str = "digihjelpen_bench") -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of `server_url`, dropped afterwards (even
+    with connections left open); yields its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from bot import db
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url
+    finally:
+        db.engine_for(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

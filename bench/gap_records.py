@@ -26,13 +26,11 @@ sys.modules.setdefault("tensorflow", None)  # spaCy would import it (through thi
 import argparse  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
-import uuid  # noqa: E402
 from datetime import date, datetime, timezone  # noqa: E402
 
-from _common import machine, percentile, table, write_result  # noqa: E402
+from _common import machine, percentile, table, throwaway_postgres, write_result  # noqa: E402
 from gaps_dashboard import FILL, POSTGRES_URL, THRESHOLD, cases  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from bot import db  # noqa: E402
 from bot.gaps import queries, report, rollup  # noqa: E402
@@ -72,13 +70,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per case (after one warm-up)")
     args = parser.parse_args()
 
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", future=True)
-    name = f"digihjelpen_bench_{uuid.uuid4().hex[:12]}"
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
     lines = [f"# Gap records, k-anonymous, and downloads: {args.rows:,} gap records in PostgreSQL", "", machine(), ""]
-    try:
+    with throwaway_postgres(POSTGRES_URL) as url:
         db.upgrade(url)
         engine = db.engine_for(url)
         with engine.begin() as connection:
@@ -122,11 +115,6 @@ def main() -> int:
         text_report = "\n".join(lines)
         print(text_report)
         print(f"\nWrote {write_result('gap_records', text_report)}")
-    finally:
-        db.engine_for(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     return 0
 
 
