@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot import db
+from catalogue_changes import audit, tasks
 from bot.catalogue import snapshot, store
 from bot.catalogue.changes import ChangeError
-from bot.catalogue.models import CatalogueChange
 from bot.feedback import recorder
 from bot.feedback.models import InboxItem
 from bot.training import inbox
@@ -43,16 +43,6 @@ def states(url: str, ids: list[int]) -> list[tuple]:
     with db.session_scope(url) as session:
         return [(i.status, i.assigned_entry_kind, i.assigned_entry_id, i.assigned_intent) for i in
                 (session.get(InboxItem, item_id) for item_id in ids)]
-
-
-def audit(url: str) -> list[CatalogueChange]:
-    with db.session_scope(url) as session:
-        return list(session.scalars(select(CatalogueChange).order_by(CatalogueChange.id)))
-
-
-def tasks(url: str, tool_id: str) -> tuple[str, ...]:
-    with db.session_scope(url) as session:
-        return store.get_tool(session, tool_id).tasks
 
 
 def test_a_missed_need_becomes_a_task_of_the_tool_and_leaves_the_inbox(inbox_db):

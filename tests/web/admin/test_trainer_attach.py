@@ -12,11 +12,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from copies import SEED, copy_project
-from sqlalchemy import select
 
 from bot import db
+from catalogue_changes import audit, tasks
 from bot.catalogue import snapshot, store
-from bot.catalogue.models import CatalogueChange
 from bot.feedback.models import InboxItem
 from bot.web.admin.reasons import in_norwegian
 
@@ -49,16 +48,6 @@ def stored(url: str, item_id: int) -> tuple:
     with db.session_scope(url) as session:
         item = session.get(InboxItem, item_id)
         return item.status, item.assigned_entry_kind, item.assigned_entry_id
-
-
-def audit(url: str) -> list[CatalogueChange]:
-    with db.session_scope(url) as session:
-        return list(session.scalars(select(CatalogueChange).order_by(CatalogueChange.id)))
-
-
-def tasks(url: str, tool_id: str) -> tuple[str, ...]:
-    with db.session_scope(url) as session:
-        return store.get_tool(session, tool_id).tasks
 
 
 def choice(html: str, name: str, n: int = 1) -> str:
