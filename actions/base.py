@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import spool
 from bot.assistant.replies import Answer
-from bot.assistant.turn import ASK_FEEDBACK, Said, Turn, respond  # noqa: F401  (ASK_FEEDBACK: tests)
+from bot.assistant.turn import Said, Turn, respond
 from bot.db import session_scope
 from bot.language.sentence_encoder import PARSE_KEY, unpack
 

@@ -80,11 +80,6 @@ def _has_pending() -> bool:
     return (spool_dir() / "pending.jsonl").exists()
 
 
-def write(kind: str, payload: dict) -> bool:
-    """Store one record now, or spool it. True when it reached the database."""
-    return write_all([Record(kind, payload)])
-
-
 def write_all(records: Sequence[Record]) -> bool:
     """Store records together, in one transaction, or spool them as one entry. True when they
     reached the database (or there were none).

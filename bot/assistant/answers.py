@@ -112,8 +112,10 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
     if named is not None:
         return process_steps(session, named)
     result = search.search(session, text, vector=vector)
-    if result.decision != search.NOTHING and _one_ordinary_word(session, text, mentioned, result.hits[0]):
-        return no_fit(session, text, mentioned)  # "det virker ikke" is no need a tool fits
+    if result.decision != search.NOTHING:
+        judged = scope.assess(session, text, _named(session, mentioned))
+        if _one_ordinary_word(judged, text, result.hits[0]):
+            return no_fit(session, text, mentioned, judged)  # "det virker ikke" is no need a tool fits
     if result.decision == search.ASK:
         return did_you_mean(result.choices)
     if result.near_miss:
@@ -136,10 +138,9 @@ def _named(session: Session, mentioned: Mentioned) -> list[str]:
     return _tool_names(session, [tool_id for group in mentioned.tools for tool_id in group])
 
 
-def _one_ordinary_word(session: Session, text: str, mentioned: Mentioned, best: search.Hit) -> bool:
+def _one_ordinary_word(judged: scope.Scope, text: str, best: search.Hit) -> bool:
     """Whether a message says no more than one word, and that word is neither from work nor in
     the name of the entry found ("det virker ikke", but not "hvordan slutter jeg")."""
-    judged = scope.assess(session, text, _named(session, mentioned))
     if len(judged.content) > 1 or judged.about_work:
         return False
     return not set(terms(text)) & set(terms(best.name))
@@ -165,12 +166,12 @@ def process_named(session: Session, text: str) -> ProcessEntry | None:
     return next((p for p in catalogue.processes if p.name.casefold() == wanted), None)
 
 
-def no_fit(session: Session, text: str, mentioned: Mentioned) -> Answer:
+def no_fit(session: Session, text: str, mentioned: Mentioned, judged: scope.Scope | None = None) -> Answer:
     """Nothing in the catalogue fits: a gap for IT only when the need is about work; a need that
     is not is out of scope ("hvordan lager jeg pannekaker"), and a vague one is neither."""
     if catalogue_size(session) == 0:
         return Answer().say(EMPTY_CATALOGUE)
-    judged = scope.assess(session, text, _named(session, mentioned))
+    judged = judged or scope.assess(session, text, _named(session, mentioned))
     if judged.vague:
         return no_tool_fits()
     if not judged.about_work:

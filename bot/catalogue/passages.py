@@ -16,8 +16,12 @@ class Entry:
 
     @property
     def key(self) -> str:
-        """The id as benchmarks and buttons name it: tools by id, processes as `process:ID`."""
-        return f"process:{self.id}" if self.kind == "process" else self.id
+        return entry_key(self.kind, self.id)
+
+
+def entry_key(kind: str, entry_id: str) -> str:
+    """An entry as benchmarks and labelled needs name it: tools by id, processes as `process:ID`."""
+    return f"process:{entry_id}" if kind == "process" else entry_id
 
 
 @dataclass(frozen=True)

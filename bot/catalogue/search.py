@@ -22,13 +22,12 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sqlalchemy.orm import Session
 
 from bot.catalogue import snapshot
-from bot.catalogue.passages import catalogue_passages
+from bot.catalogue.passages import catalogue_passages, entry_key
 from bot.catalogue.schema import CatalogueFile
 from bot.catalogue.semantic import SemanticIndex
 from bot.language.detect import language_of
@@ -98,7 +97,7 @@ class Hit:
 
     @property
     def key(self) -> str:
-        return f"process:{self.id}" if self.kind == "process" else self.id
+        return entry_key(self.kind, self.id)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.base import ASK_FEEDBACK, DATABASE_DOWN, TurnAction
+from actions.base import DATABASE_DOWN, TurnAction
+from bot.assistant.turn import ASK_FEEDBACK
 from actions.catalogue import (
     ActionFindTool,
     ActionListTools,
