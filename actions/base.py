@@ -8,7 +8,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -79,7 +79,7 @@ def turn_of(tracker: Tracker) -> Turn:
     )
 
 
-def send(dispatcher: CollectingDispatcher, answer: Answer) -> List[Dict[Text, Any]]:
+def send(dispatcher: CollectingDispatcher, answer: Answer) -> list[dict[str, Any]]:
     if answer.response:
         dispatcher.utter_message(response=answer.response)
     if answer.out_of_scope:
@@ -108,7 +108,9 @@ class TurnAction(Action, abc.ABC):
         spool.write_all(answer.records)
         return answer
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         try:
             answer = await asyncio.to_thread(self._respond, tracker)
         except SQLAlchemyError:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-import uuid
-from contextlib import contextmanager
 import platform
 import re
 import sys
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import yaml
 
@@ -72,9 +73,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], align: str | No
     align = align or "l" + "r" * (len(headers) - 1)
 
     def line(cells):
-        return "| " + " | ".join(
-            c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, align)
-        ) + " |"
+        return "| " + " | ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, align)) + " |"
 
     rule = "|" + "|".join(("-" * (w + 1) + ":") if a == "r" else ("-" * (w + 2)) for w, a in zip(widths, align)) + "|"
     return "\n".join([line(headers), rule] + [line(r) for r in rows])

@@ -14,11 +14,11 @@ import sys
 import tarfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Iterator
 
 from _common import PROJECT_ROOT
 
@@ -60,16 +60,25 @@ def web_process(workdir: Path, database_url: str, source: Path | None = None, **
     earlier `bot/`) or the working tree; `env` adds settings."""
     port = free_port()
     environment = {
-        **os.environ, "BOT_HOST": "127.0.0.1", "BOT_WEB_PORT": str(port), "BOT_DATABASE_URL": database_url,
+        **os.environ,
+        "BOT_HOST": "127.0.0.1",
+        "BOT_WEB_PORT": str(port),
+        "BOT_DATABASE_URL": database_url,
         "BOT_TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
         "BOT_SESSION_SECRET": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "BOT_CHANNEL_SECRET": secrets.token_urlsafe(32), **env,
+        "BOT_CHANNEL_SECRET": secrets.token_urlsafe(32),
+        **env,
     }
     if source is not None:
         environment["PYTHONPATH"] = str(source)
     log = (workdir / f"web-{port}.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=source or PROJECT_ROOT, env=environment,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web"],
+        cwd=source or PROJECT_ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -54,8 +54,10 @@ from bot.language.sentence_encoder import embed  # noqa: E402
 SETS = {
     "seed": (SEED_CATALOGUE, PROJECT_ROOT / "bench" / "data" / "search.yml"),
     "seed-styles": (SEED_CATALOGUE, PROJECT_ROOT / "bench" / "data" / "search_styles.yml"),
-    "unseen": (PROJECT_ROOT / "bench" / "data" / "unseen" / "catalogue.yml",
-               PROJECT_ROOT / "bench" / "data" / "unseen" / "needs.yml"),
+    "unseen": (
+        PROJECT_ROOT / "bench" / "data" / "unseen" / "catalogue.yml",
+        PROJECT_ROOT / "bench" / "data" / "unseen" / "needs.yml",
+    ),
 }
 OUTCOMES = ("right", "asked", "abstained", "wrong")
 SYSTEMS = ("search in service", "lexical alone (before)", "BM25")
@@ -102,7 +104,7 @@ class Tally:
     uncovered: Counter
 
     @classmethod
-    def new(cls) -> "Tally":
+    def new(cls) -> Tally:
         return cls(Counter(), Counter())
 
     def add(self, accept: list[str], result: str) -> None:
@@ -123,8 +125,15 @@ class Tally:
         ]
 
 
-HEADERS = ["covered: right", "asked", "right + asked", "abstained", "wrong",
-           "wrong (all needs)", "uncovered answered with a tool"]
+HEADERS = [
+    "covered: right",
+    "asked",
+    "right + asked",
+    "abstained",
+    "wrong",
+    "wrong (all needs)",
+    "uncovered answered with a tool",
+]
 
 
 def run(name: str, catalogue_path: Path, needs_path: Path, show_errors: bool) -> list[str]:

@@ -37,9 +37,9 @@ from _common import (  # noqa: E402
     load_labelled,
     machine,
     pct,
-    table,
     publish,
     seeded,
+    table,
 )
 
 from bot import db  # noqa: E402
@@ -55,6 +55,7 @@ SEARCH_LIMIT = 3
 
 
 # --- scoring helpers ---------------------------------------------------------------------------
+
 
 @dataclass
 class Counts:
@@ -98,6 +99,7 @@ def ratio(hit: int, total: int) -> float | None:
 
 # --- recognition -------------------------------------------------------------------------------
 
+
 class NaiveRecogniser:
     """Baseline: a case-insensitive whole-word regex for every name and alias, nothing more."""
 
@@ -105,9 +107,7 @@ class NaiveRecogniser:
         self.patterns: list[tuple[re.Pattern, str]] = []
         for entry in (*catalogue.tools, *catalogue.private_tools):
             for surface in (entry.name, *entry.aliases):
-                self.patterns.append(
-                    (re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", re.IGNORECASE), entry.id)
-                )
+                self.patterns.append((re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", re.IGNORECASE), entry.id))
 
     def find(self, text: str) -> set[str]:
         return {entry_id for pattern, entry_id in self.patterns if pattern.search(text)}
@@ -148,38 +148,56 @@ def run_recognition(url: str, catalogue: CatalogueFile, messages: list[dict]) ->
 def recognition_report(system: RecognitionRun, naive: RecognitionRun, source: Path) -> list[str]:
     out = [f"## Recognition ({system.overall.messages} messages, {rel(source)})", ""]
     s, n = system.overall, naive.overall
-    out.append(table(
-        ["metric (micro, over (message, id) pairs)", "recognise()", "naive regex baseline"],
-        [
-            ["precision", pct(s.precision), pct(n.precision)],
-            ["recall", pct(s.recall), pct(n.recall)],
-            ["F1", pct(s.f1), pct(n.f1)],
-            ["true positives", s.tp, n.tp],
-            ["false positives", s.fp, n.fp],
-            ["false negatives", s.fn, n.fn],
-            ["messages exactly right", f"{s.exact}/{s.messages} ({pct(ratio(s.exact, s.messages))})",
-             f"{n.exact}/{n.messages} ({pct(ratio(n.exact, n.messages))})"],
-            ["mean time per message", f"{1000 * system.seconds / max(s.messages, 1):.2f} ms",
-             f"{1000 * naive.seconds / max(n.messages, 1):.2f} ms"],
-        ],
-    ))
+    out.append(
+        table(
+            ["metric (micro, over (message, id) pairs)", "recognise()", "naive regex baseline"],
+            [
+                ["precision", pct(s.precision), pct(n.precision)],
+                ["recall", pct(s.recall), pct(n.recall)],
+                ["F1", pct(s.f1), pct(n.f1)],
+                ["true positives", s.tp, n.tp],
+                ["false positives", s.fp, n.fp],
+                ["false negatives", s.fn, n.fn],
+                [
+                    "messages exactly right",
+                    f"{s.exact}/{s.messages} ({pct(ratio(s.exact, s.messages))})",
+                    f"{n.exact}/{n.messages} ({pct(ratio(n.exact, n.messages))})",
+                ],
+                [
+                    "mean time per message",
+                    f"{1000 * system.seconds / max(s.messages, 1):.2f} ms",
+                    f"{1000 * naive.seconds / max(n.messages, 1):.2f} ms",
+                ],
+            ],
+        )
+    )
     if len(system.by_category) > 1:
         out += ["", "### Recognition by category", ""]
         rows = []
         for category, counts in system.by_category.items():
             base = naive.by_category[category]
-            rows.append([
-                category, counts.messages,
-                pct(counts.precision), pct(counts.recall), pct(counts.f1), f"{counts.exact}/{counts.messages}",
-                pct(base.precision), pct(base.recall), pct(base.f1), f"{base.exact}/{base.messages}",
-            ])
-        out.append(table(
-            ["category", "msgs", "P", "R", "F1", "exact", "naive P", "naive R", "naive F1", "naive exact"], rows
-        ))
+            rows.append(
+                [
+                    category,
+                    counts.messages,
+                    pct(counts.precision),
+                    pct(counts.recall),
+                    pct(counts.f1),
+                    f"{counts.exact}/{counts.messages}",
+                    pct(base.precision),
+                    pct(base.recall),
+                    pct(base.f1),
+                    f"{base.exact}/{base.messages}",
+                ]
+            )
+        out.append(
+            table(["category", "msgs", "P", "R", "F1", "exact", "naive P", "naive R", "naive F1", "naive exact"], rows)
+        )
     return out
 
 
 # --- search ------------------------------------------------------------------------------------
+
 
 def hit_key(hit) -> str:
     return f"process:{hit.id}" if hit.kind == "process" else hit.id
@@ -293,55 +311,82 @@ def sweep(results) -> list[list[str]]:
             fits = bool(hits) and hits[0].score >= threshold
             score.add(accept, [hit_key(hit) for hit in hits], fits)
         marker = " (current)" if abs(threshold - search.FIT_THRESHOLD) < 1e-9 else ""
-        rows.append([
-            f"{threshold:.3f}{marker}", pct(ratio(score.top1, score.total)),
-            pct(ratio(score.fit_top1, score.fit_total)), pct(score.nofit_precision), pct(score.nofit_recall),
-        ])
+        rows.append(
+            [
+                f"{threshold:.3f}{marker}",
+                pct(ratio(score.top1, score.total)),
+                pct(ratio(score.fit_top1, score.fit_total)),
+                pct(score.nofit_precision),
+                pct(score.nofit_recall),
+            ]
+        )
     return rows
 
 
 def search_report(system, naive, naive_stop, by_category, results, seconds, source: Path) -> list[str]:
-    out = [f"## Task search ({system.total} needs, {system.labelled_nofit} of them with no fitting tool, "
-           f"{rel(source)})", ""]
+    out = [
+        f"## Task search ({system.total} needs, {system.labelled_nofit} of them with no fitting tool, {rel(source)})",
+        "",
+    ]
 
     def column(score: SearchScore) -> list[str]:
         return [
-            pct(ratio(score.top1, score.total)), pct(ratio(score.top3, score.total)),
-            pct(ratio(score.fit_top1, score.fit_total)), pct(ratio(score.fit_top3, score.fit_total)),
-            pct(score.nofit_precision), pct(score.nofit_recall),
+            pct(ratio(score.top1, score.total)),
+            pct(ratio(score.top3, score.total)),
+            pct(ratio(score.fit_top1, score.fit_total)),
+            pct(ratio(score.fit_top3, score.fit_total)),
+            pct(score.nofit_precision),
+            pct(score.nofit_recall),
         ]
 
     labels = [
-        "top-1 accuracy (all needs)", "top-3 accuracy (all needs)",
-        "top-1 accuracy (needs with a tool)", "top-3 accuracy (needs with a tool)",
-        "no-fit precision", "no-fit recall",
+        "top-1 accuracy (all needs)",
+        "top-3 accuracy (all needs)",
+        "top-1 accuracy (needs with a tool)",
+        "top-3 accuracy (needs with a tool)",
+        "no-fit precision",
+        "no-fit recall",
     ]
     columns = [column(system), column(naive), column(naive_stop)]
     rows = [[label, *(c[i] for c in columns)] for i, label in enumerate(labels)]
     rows.append(["mean time per need", f"{1000 * seconds / max(system.total, 1):.2f} ms", "", ""])
-    out.append(table(
-        ["metric", f"search() (fit ≥ {search.FIT_THRESHOLD})", "naive word overlap (≥ 1 word)",
-         "naive, stop words dropped"],
-        rows,
-    ))
+    out.append(
+        table(
+            [
+                "metric",
+                f"search() (fit ≥ {search.FIT_THRESHOLD})",
+                "naive word overlap (≥ 1 word)",
+                "naive, stop words dropped",
+            ],
+            rows,
+        )
+    )
     out += [
         "",
         "Top-1 counts a need with a tool as right when the best hit is accepted and fits; top-3 when any of "
         "the three hits is accepted (fit or not). A need with no fitting tool (`accept: []`) is right in both "
-        "when the result does not fit. No-fit precision/recall treat \"no tool fits\" as the positive class "
-        "(– = undefined: the method never answered \"no tool fits\").",
+        'when the result does not fit. No-fit precision/recall treat "no tool fits" as the positive class '
+        '(– = undefined: the method never answered "no tool fits").',
     ]
     if len(by_category) > 1:
         out += ["", "### Search by category", ""]
         rows = []
         for category, (score, base) in by_category.items():
-            rows.append([
-                category, score.total, pct(ratio(score.top1, score.total)), pct(ratio(score.top3, score.total)),
-                pct(ratio(base.top1, base.total)), pct(ratio(base.top3, base.total)),
-            ])
+            rows.append(
+                [
+                    category,
+                    score.total,
+                    pct(ratio(score.top1, score.total)),
+                    pct(ratio(score.top3, score.total)),
+                    pct(ratio(base.top1, base.total)),
+                    pct(ratio(base.top3, base.total)),
+                ]
+            )
         out.append(table(["category", "needs", "top-1", "top-3", "naive top-1", "naive top-3"], rows))
     out += [
-        "", f"### Fit threshold sweep (information only; the constant stays {search.FIT_THRESHOLD})", "",
+        "",
+        f"### Fit threshold sweep (information only; the constant stays {search.FIT_THRESHOLD})",
+        "",
         table(["threshold", "top-1 (all)", "top-1 (with a tool)", "no-fit precision", "no-fit recall"], sweep(results)),
         "",
         f"Hits below search.CANDIDATE_FLOOR ({search.CANDIDATE_FLOOR}) are never returned, so thresholds "
@@ -351,6 +396,7 @@ def search_report(system, naive, naive_stop, by_category, results, seconds, sour
 
 
 # --- errors --------------------------------------------------------------------------------------
+
 
 def error_report(recognition_run: RecognitionRun, search_errors) -> list[str]:
     out = ["## Errors", "", f"### Recognition ({len(recognition_run.errors)} messages)", ""]
@@ -371,6 +417,7 @@ def error_report(recognition_run: RecognitionRun, search_errors) -> list[str]:
 
 
 # --- main ----------------------------------------------------------------------------------------
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])

@@ -51,7 +51,7 @@ import tracemalloc  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, percentile, table, publish  # noqa: E402
+from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, percentile, publish, table  # noqa: E402
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SEED = 20240601
@@ -61,51 +61,269 @@ MESSAGES = 300
 # --- generating a catalogue ----------------------------------------------------------------------
 
 BRAND_START = (
-    "Nor", "Vis", "Ka", "Tel", "Ar", "Ly", "Sol", "Fjord", "Berg", "Vik", "Sam", "Hel", "Kom", "Tid",
-    "Lin", "Ro", "Sko", "Ve", "Da", "Mo", "El", "Fri", "Gro", "Hav", "Is", "Ju", "Kvi", "Lø", "Mi",
-    "Ny", "Ok", "Pa", "Rå", "Sy", "Tu", "Ul", "Vå", "Ask", "Bjør", "Dok", "Ek", "Gla", "Hu", "Ind",
+    "Nor",
+    "Vis",
+    "Ka",
+    "Tel",
+    "Ar",
+    "Ly",
+    "Sol",
+    "Fjord",
+    "Berg",
+    "Vik",
+    "Sam",
+    "Hel",
+    "Kom",
+    "Tid",
+    "Lin",
+    "Ro",
+    "Sko",
+    "Ve",
+    "Da",
+    "Mo",
+    "El",
+    "Fri",
+    "Gro",
+    "Hav",
+    "Is",
+    "Ju",
+    "Kvi",
+    "Lø",
+    "Mi",
+    "Ny",
+    "Ok",
+    "Pa",
+    "Rå",
+    "Sy",
+    "Tu",
+    "Ul",
+    "Vå",
+    "Ask",
+    "Bjør",
+    "Dok",
+    "Ek",
+    "Gla",
+    "Hu",
+    "Ind",
 )
 BRAND_MIDDLE = ("", "ra", "ve", "li", "ta", "no", "ko", "me", "si", "da", "ru")
 BRAND_END = (
-    "vik", "net", "flyt", "sys", "plan", "dok", "tal", "ia", "on", "ex", "ix", "us", "era", "ora",
-    "bit", "hub", "lo", "ma", "sa", "kom", "tek", "lyx", "io", "nor", "gard", "vest", "dal",
+    "vik",
+    "net",
+    "flyt",
+    "sys",
+    "plan",
+    "dok",
+    "tal",
+    "ia",
+    "on",
+    "ex",
+    "ix",
+    "us",
+    "era",
+    "ora",
+    "bit",
+    "hub",
+    "lo",
+    "ma",
+    "sa",
+    "kom",
+    "tek",
+    "lyx",
+    "io",
+    "nor",
+    "gard",
+    "vest",
+    "dal",
 )
 PRODUCTS = (
-    "Arkiv", "Vakt", "Turnus", "Lønn", "Portal", "Innsyn", "Skole", "Barnehage", "Helse", "Omsorg",
-    "Kart", "Byggesak", "Økonomi", "Faktura", "Innkjøp", "Avvik", "Kvalitet", "Læring", "Booking",
-    "Møterom", "Chat", "Mobil", "Web", "Direkte", "Plan", "Analyse", "Rapport", "Tilgang", "Sak",
-    "Journal", "Elev", "Foresatt", "Tjeneste", "Bolig", "Vann", "Renovasjon", "Politikk", "Tolk",
+    "Arkiv",
+    "Vakt",
+    "Turnus",
+    "Lønn",
+    "Portal",
+    "Innsyn",
+    "Skole",
+    "Barnehage",
+    "Helse",
+    "Omsorg",
+    "Kart",
+    "Byggesak",
+    "Økonomi",
+    "Faktura",
+    "Innkjøp",
+    "Avvik",
+    "Kvalitet",
+    "Læring",
+    "Booking",
+    "Møterom",
+    "Chat",
+    "Mobil",
+    "Web",
+    "Direkte",
+    "Plan",
+    "Analyse",
+    "Rapport",
+    "Tilgang",
+    "Sak",
+    "Journal",
+    "Elev",
+    "Foresatt",
+    "Tjeneste",
+    "Bolig",
+    "Vann",
+    "Renovasjon",
+    "Politikk",
+    "Tolk",
 )
 PRODUCT_SUFFIXES = ("Pro", "365", "Go", "Pluss", "Web", "Mobil", "Direkte", "Sky", "Start", "Flex")
 PRIVATE_PRODUCTS = (
-    "Chat", "Drive", "Notes", "Share", "Cloud", "Meet", "Docs", "Photo", "Mail", "Talk", "Board",
-    "Pay", "Translate", "AI", "Snap", "Box", "Call", "Vid", "Sketch", "Poll",
+    "Chat",
+    "Drive",
+    "Notes",
+    "Share",
+    "Cloud",
+    "Meet",
+    "Docs",
+    "Photo",
+    "Mail",
+    "Talk",
+    "Board",
+    "Pay",
+    "Translate",
+    "AI",
+    "Snap",
+    "Box",
+    "Call",
+    "Vid",
+    "Sketch",
+    "Poll",
 )
 VERBS = (
-    "registrere", "sende", "bestille", "godkjenne", "søke etter", "skrive", "dele", "planlegge",
-    "føre", "melde", "finne", "oppdatere", "signere", "arkivere", "booke", "endre", "se", "lage",
-    "levere", "attestere", "følge opp", "rapportere", "svare på", "skanne", "kontrollere", "bytte",
+    "registrere",
+    "sende",
+    "bestille",
+    "godkjenne",
+    "søke etter",
+    "skrive",
+    "dele",
+    "planlegge",
+    "føre",
+    "melde",
+    "finne",
+    "oppdatere",
+    "signere",
+    "arkivere",
+    "booke",
+    "endre",
+    "se",
+    "lage",
+    "levere",
+    "attestere",
+    "følge opp",
+    "rapportere",
+    "svare på",
+    "skanne",
+    "kontrollere",
+    "bytte",
 )
 OBJECTS = (
-    "timeliste", "fravær", "avvik", "vaktbytte", "reiseregning", "faktura", "elevfravær", "byggesøknad",
-    "journalnotat", "møterom", "ferie", "lønnsslipp", "medisinliste", "tiltaksplan", "innkjøp", "kontrakt",
-    "vedtak", "søknad", "pleieplan", "foreldremelding", "karakterer", "timeplan", "kurs", "opplæring",
-    "dokumenter", "postliste", "eiendomskart", "nøkler", "tjenestebil", "utstyr", "sakspapirer",
-    "protokoll", "budsjett", "regnskap", "rapport", "varsel", "timeavtale", "legemidler", "besøksliste",
-    "arbeidsplan", "vannmåler", "renovasjonsrute", "skjema", "brukerkonto", "passord", "hendelse",
+    "timeliste",
+    "fravær",
+    "avvik",
+    "vaktbytte",
+    "reiseregning",
+    "faktura",
+    "elevfravær",
+    "byggesøknad",
+    "journalnotat",
+    "møterom",
+    "ferie",
+    "lønnsslipp",
+    "medisinliste",
+    "tiltaksplan",
+    "innkjøp",
+    "kontrakt",
+    "vedtak",
+    "søknad",
+    "pleieplan",
+    "foreldremelding",
+    "karakterer",
+    "timeplan",
+    "kurs",
+    "opplæring",
+    "dokumenter",
+    "postliste",
+    "eiendomskart",
+    "nøkler",
+    "tjenestebil",
+    "utstyr",
+    "sakspapirer",
+    "protokoll",
+    "budsjett",
+    "regnskap",
+    "rapport",
+    "varsel",
+    "timeavtale",
+    "legemidler",
+    "besøksliste",
+    "arbeidsplan",
+    "vannmåler",
+    "renovasjonsrute",
+    "skjema",
+    "brukerkonto",
+    "passord",
+    "hendelse",
 )
 QUALIFIERS = (
-    "", "", "", "", "for hjemmetjenesten", "i barnehagen", "på skolen", "for ansatte", "til lederen",
-    "fra mobilen", "for innbyggere", "i saken", "på sykehjemmet", "for avdelingen", "i teknisk etat",
+    "",
+    "",
+    "",
+    "",
+    "for hjemmetjenesten",
+    "i barnehagen",
+    "på skolen",
+    "for ansatte",
+    "til lederen",
+    "fra mobilen",
+    "for innbyggere",
+    "i saken",
+    "på sykehjemmet",
+    "for avdelingen",
+    "i teknisk etat",
 )
 CATEGORIES = (
-    "Samhandling", "Kontorstøtte", "HR og lønn", "Økonomi", "Helse og omsorg", "Oppvekst", "Sak og arkiv",
-    "Kart og eiendom", "Sikkerhet", "Innkjøp", "Kommunikasjon", "Læring", "Analyse", "Teknisk drift",
+    "Samhandling",
+    "Kontorstøtte",
+    "HR og lønn",
+    "Økonomi",
+    "Helse og omsorg",
+    "Oppvekst",
+    "Sak og arkiv",
+    "Kart og eiendom",
+    "Sikkerhet",
+    "Innkjøp",
+    "Kommunikasjon",
+    "Læring",
+    "Analyse",
+    "Teknisk drift",
 )
 PRIVATE_CATEGORIES = ("Meldinger", "Lagring", "Video", "E-post", "KI", "Oversettelse", "Notater", "Skjema")
 AUDIENCES = (
-    "alle", "helse og omsorg", "hjemmetjenesten", "sykehjem", "oppvekst", "skole", "barnehage", "kultur",
-    "teknisk", "administrasjon", "ledere", "NAV", "økonomi", "HR",
+    "alle",
+    "helse og omsorg",
+    "hjemmetjenesten",
+    "sykehjem",
+    "oppvekst",
+    "skole",
+    "barnehage",
+    "kultur",
+    "teknisk",
+    "administrasjon",
+    "ledere",
+    "NAV",
+    "økonomi",
+    "HR",
 )
 CLASSIFICATIONS = (None, "åpen", "intern", "intern", "fortrolig", "strengt fortrolig")
 
@@ -176,13 +394,17 @@ def generate_catalogue(n_tools: int, n_private: int, n_processes: int, seed: int
             "category": rng.choice(CATEGORIES),
             "summary": f"{product}løsning for kommunen. Her kan du {tasks[0]} og {tasks[-1]}.",
             "tasks": tasks,
-            "access": rng.choice((
-                "Alle ansatte logger inn med kommunebrukeren.",
-                "Lederen din bestiller tilgang i Selvbetjeningsportalen.",
-                f"Tilgang gis av systemansvarlig for {name}.",
-            )),
+            "access": rng.choice(
+                (
+                    "Alle ansatte logger inn med kommunebrukeren.",
+                    "Lederen din bestiller tilgang i Selvbetjeningsportalen.",
+                    f"Tilgang gis av systemansvarlig for {name}.",
+                )
+            ),
             "training": rng.choice((None, "Se veiledningen på intranettet.", f"Kurs i {name} i KS Læring.")),
-            "support": rng.choice(("IT-servicesenteret via Selvbetjeningsportalen.", f"Fagansvarlig for {product.lower()}.")),
+            "support": rng.choice(
+                ("IT-servicesenteret via Selvbetjeningsportalen.", f"Fagansvarlig for {product.lower()}.")
+            ),
             "url": f"https://{slug(name)}.example.no" if rng.random() < 0.7 else None,
             "data_classification": rng.choice(CLASSIFICATIONS),
             "audience": rng.sample(AUDIENCES, rng.randint(1, 2)),
@@ -197,15 +419,17 @@ def generate_catalogue(n_tools: int, n_private: int, n_processes: int, seed: int
         if not unique.name(name):
             continue
         alternatives = rng.sample(tool_ids, rng.randint(1, 2))
-        private.append({
-            "id": unique.id(name),
-            "name": name,
-            "aliases": [name.replace(" ", "")] if " " in name and rng.random() < 0.5 else [],
-            "category": rng.choice(PRIVATE_CATEGORIES),
-            "alternatives": alternatives,
-            "guidance": f"{name} er ikke godkjent for jobb. Kommunen har ingen databehandleravtale med "
-                        f"leverandøren. Bruk heller et av de godkjente verktøyene.",
-        })
+        private.append(
+            {
+                "id": unique.id(name),
+                "name": name,
+                "aliases": [name.replace(" ", "")] if " " in name and rng.random() < 0.5 else [],
+                "category": rng.choice(PRIVATE_CATEGORIES),
+                "alternatives": alternatives,
+                "guidance": f"{name} er ikke godkjent for jobb. Kommunen har ingen databehandleravtale med "
+                f"leverandøren. Bruk heller et av de godkjente verktøyene.",
+            }
+        )
 
     processes = []
     while len(processes) < n_processes:
@@ -217,31 +441,43 @@ def generate_catalogue(n_tools: int, n_private: int, n_processes: int, seed: int
         steps = [f"Logg inn i verktøyet {rng.choice(used)} med kommunebrukeren."]
         steps += [f"Velg «{rng.choice(VERBS)} {rng.choice(OBJECTS)}» i menyen." for _ in range(rng.randint(1, 4))]
         steps.append("Lederen din får beskjed og godkjenner.")
-        processes.append({
-            "id": unique.id(name),
-            "name": name,
-            "aliases": [f"{obj} {qualifier}"] if rng.random() < 0.3 else [],
-            "tools": used,
-            "steps": steps,
-            "audience": rng.sample(AUDIENCES, 1),
-        })
+        processes.append(
+            {
+                "id": unique.id(name),
+                "name": name,
+                "aliases": [f"{obj} {qualifier}"] if rng.random() < 0.3 else [],
+                "tools": used,
+                "steps": steps,
+                "audience": rng.sample(AUDIENCES, 1),
+            }
+        )
     return {"version": 1, "tools": tools, "private_tools": private, "processes": processes}
 
 
 # --- generating messages -------------------------------------------------------------------------
 
 NAME_TEMPLATES = (
-    "{x} virker ikke", "hvordan logger jeg inn i {x}?", "får ikke åpnet {x} på mobilen",
-    "kan jeg bruke {x} til dette?", "hvem har ansvaret for {x}", "hei! trenger hjelp med {x} i dag",
-    "{x} henger seg opp hele tiden når jeg skal lagre", "hvor finner jeg opplæring i {x}",
+    "{x} virker ikke",
+    "hvordan logger jeg inn i {x}?",
+    "får ikke åpnet {x} på mobilen",
+    "kan jeg bruke {x} til dette?",
+    "hvem har ansvaret for {x}",
+    "hei! trenger hjelp med {x} i dag",
+    "{x} henger seg opp hele tiden når jeg skal lagre",
+    "hvor finner jeg opplæring i {x}",
 )
 PRIVATE_TEMPLATES = ("kan jeg sende dette på {x}?", "er det lov å bruke {x} på jobb", "jeg har lagret alt i {x}")
 NEED_TEMPLATES = ("hvordan kan jeg {x}?", "jeg må {x}", "hvor skal jeg {x}", "trenger å {x} før fredag")
 SMALL_TALK = (
-    "hei", "takk for hjelpen!", "printeren på kontoret er tom for papir igjen",
-    "kan du hjelpe meg med noe?", "jeg har glemt hva jeg skulle spørre om",
-    "har dere åpent i romjulen", "teamet vårt skal på tur til fjells neste uke, noen tips?",
-    "hvordan er været i morgen", "jeg skal ha ferie fra mandag og lurer på hva jeg må huske å gjøre først",
+    "hei",
+    "takk for hjelpen!",
+    "printeren på kontoret er tom for papir igjen",
+    "kan du hjelpe meg med noe?",
+    "jeg har glemt hva jeg skulle spørre om",
+    "har dere åpent i romjulen",
+    "teamet vårt skal på tur til fjells neste uke, noen tips?",
+    "hvordan er været i morgen",
+    "jeg skal ha ferie fra mandag og lurer på hva jeg må huske å gjøre først",
 )
 
 
@@ -251,10 +487,10 @@ def _typo(rng: random.Random, word: str) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.random()
     if kind < 0.4:
-        return word[:i] + word[i + 1:]  # dropped letter
+        return word[:i] + word[i + 1 :]  # dropped letter
     if kind < 0.7:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]  # swapped letters
-    return word[:i] + rng.choice("aeiorstn") + word[i + 1:]  # wrong letter
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # swapped letters
+    return word[:i] + rng.choice("aeiorstn") + word[i + 1 :]  # wrong letter
 
 
 def generate_messages(document: dict, n: int = MESSAGES, seed: int = SEED) -> list[str]:
@@ -270,8 +506,11 @@ def generate_messages(document: dict, n: int = MESSAGES, seed: int = SEED) -> li
             messages.append(rng.choice(NAME_TEMPLATES).format(x=surface))
         elif kind < 0.35:
             first = tool["name"].split()[-1]
-            messages.append(rng.choice(("{x}en min henger", "lenken til {x}-møtet virker ikke", "fikk ikke lagt ved fila i {x}en"))
-                            .format(x=first.lower() if rng.random() < 0.5 else first))
+            messages.append(
+                rng.choice(
+                    ("{x}en min henger", "lenken til {x}-møtet virker ikke", "fikk ikke lagt ved fila i {x}en")
+                ).format(x=first.lower() if rng.random() < 0.5 else first)
+            )
         elif kind < 0.50:
             words = tool["name"].split()
             longest = max(range(len(words)), key=lambda i: len(words[i]))
@@ -290,6 +529,7 @@ def generate_messages(document: dict, n: int = MESSAGES, seed: int = SEED) -> li
 
 
 # --- worker: runs in a fresh subprocess per backend and catalogue ------------------------------
+
 
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
@@ -340,6 +580,7 @@ def worker_timed(url: str, catalogue_path: str, messages_path: str, pickle_path:
                 return function(*args, **kwargs)
             finally:
                 inner[name] = inner.get(name, 0.0) + time.perf_counter() - started
+
         return wrapper
 
     originals = (store.read_catalogue, recognition.RecognitionIndex, search.LexicalIndex)
@@ -433,10 +674,19 @@ def worker_memory(url: str, catalogue_path: str, pickle_path: str | None) -> dic
     return out
 
 
-def run_worker(mode: str, url: str, catalogue_path: Path, messages_path: Path | None = None,
-               pickle_path: Path | None = None) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", mode, "--url", url,
-               "--catalogue-file", str(catalogue_path)]
+def run_worker(
+    mode: str, url: str, catalogue_path: Path, messages_path: Path | None = None, pickle_path: Path | None = None
+) -> dict:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        mode,
+        "--url",
+        url,
+        "--catalogue-file",
+        str(catalogue_path),
+    ]
     if messages_path is not None:
         command += ["--messages-file", str(messages_path)]
     if pickle_path is not None:
@@ -448,6 +698,7 @@ def run_worker(mode: str, url: str, catalogue_path: Path, messages_path: Path | 
 
 
 # --- PostgreSQL databases ------------------------------------------------------------------------
+
 
 class Postgres:
     """Fresh databases on the server, each dropped afterwards."""
@@ -488,6 +739,7 @@ class Postgres:
 
 # --- report --------------------------------------------------------------------------------------
 
+
 def _s(value, none: str = "n/a") -> str:
     return none if value is None else f"{value:.2f} s"
 
@@ -505,14 +757,22 @@ def build_report(runs: list[tuple[str, dict]], counts: dict, notes: list[str], t
         return [label, *(fn(r) for _, r in runs)]
 
     import_rows = [
-        row("entries (tools / private / processes)", lambda r: "{tools} / {private_tools} / {processes}".format(**r["created"])),
+        row(
+            "entries (tools / private / processes)",
+            lambda r: "{tools} / {private_tools} / {processes}".format(**r["created"]),
+        ),
         row("YAML file size", lambda r: f"{r['file_mb']:.2f} MB"),
         row("read + parse + validate", lambda r: f"{r['parse_s']:.2f} s"),
         row("database write (incl. commit)", lambda r: f"{r['write_s']:.2f} s"),
         row("import total", lambda r: f"{r['parse_s'] + r['write_s']:.2f} s"),
-        row("  CPU time of the importing process: parse / write",
-            lambda r: f"{r['parse_cpu_s']:.2f} / {r['write_cpu_s']:.2f} s"),
-        row("tracemalloc peak, parse", lambda r: f"{r['trace_parse_mb']:.1f} MB" if "trace_parse_mb" in r else "as SQLite"),
+        row(
+            "  CPU time of the importing process: parse / write",
+            lambda r: f"{r['parse_cpu_s']:.2f} / {r['write_cpu_s']:.2f} s",
+        ),
+        row(
+            "tracemalloc peak, parse",
+            lambda r: f"{r['trace_parse_mb']:.1f} MB" if "trace_parse_mb" in r else "as SQLite",
+        ),
         row("tracemalloc peak, write", lambda r: f"{r['trace_write_mb']:.1f} MB"),
         row("RSS growth (ru_maxrss), parse", lambda r: f"{r['rss_parse_mb']:.1f} MB"),
         row("RSS growth (ru_maxrss), whole import", lambda r: f"{r['rss_import_mb']:.1f} MB"),
@@ -544,11 +804,16 @@ def build_report(runs: list[tuple[str, dict]], counts: dict, notes: list[str], t
         row("both per message, CPU time p50", lambda r: _ms(r["cpu_ms"], 50)),
         row("both per message, CPU time p95", lambda r: _ms(r["cpu_ms"], 95)),
         row("revision check (store.stamp, once per message) p50", lambda r: _ms(r["stamp_ms"], 50)),
-        row("messages with a mention / with a fitting hit",
-            lambda r: f"{r['with_mentions']} / {r['fitting']} of {len(r['rec_ms'])}"),
-        row(f"goal: both under {GOAL_MS:g} ms at p95 (wall / CPU)", lambda r: " / ".join(
-            "met" if percentile(values, 95) < GOAL_MS else "**not met**" for values in (both(r), r["cpu_ms"])
-        )),
+        row(
+            "messages with a mention / with a fitting hit",
+            lambda r: f"{r['with_mentions']} / {r['fitting']} of {len(r['rec_ms'])}",
+        ),
+        row(
+            f"goal: both under {GOAL_MS:g} ms at p95 (wall / CPU)",
+            lambda r: " / ".join(
+                "met" if percentile(values, 95) < GOAL_MS else "**not met**" for values in (both(r), r["cpu_ms"])
+            ),
+        ),
     ]
     export_rows = [
         row("export YAML", lambda r: f"{r['export_yaml_s']:.2f} s ({r['export_yaml_mb']:.1f} MB)"),
@@ -585,6 +850,7 @@ def build_report(runs: list[tuple[str, dict]], counts: dict, notes: list[str], t
 
 # --- main ----------------------------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--tools", type=int, default=10_000)
@@ -620,8 +886,13 @@ def main() -> None:
         document = generate_catalogue(args.tools, n_private, n_processes)
         big_path = tmp / "generated.yml"
         big_path.write_text(
-            yaml.dump(document, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
-                      sort_keys=False, width=100),
+            yaml.dump(
+                document,
+                Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                allow_unicode=True,
+                sort_keys=False,
+                width=100,
+            ),
             encoding="utf-8",
         )
         if args.keep:
@@ -631,7 +902,8 @@ def main() -> None:
         catalogues = {
             "seed": (SEED_CATALOGUE, generate_messages(seed_document, args.messages)),
             f"{args.tools // 1000}k" if args.tools % 1000 == 0 else str(args.tools): (
-                big_path, generate_messages(document, args.messages)
+                big_path,
+                generate_messages(document, args.messages),
             ),
         }
         message_paths = {}

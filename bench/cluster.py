@@ -55,8 +55,11 @@ def serving_model(requested: str | None) -> Path:
 
     if requested:
         return Path(requested).resolve()
-    current = [m for m in [in_service(settings().models_dir), *sorted(BENCH_MODELS.glob("*.tar.gz"), reverse=True)]
-               if m is not None and training.is_current(m)]
+    current = [
+        m
+        for m in [in_service(settings().models_dir), *sorted(BENCH_MODELS.glob("*.tar.gz"), reverse=True)]
+        if m is not None and training.is_current(m)
+    ]
     if current:
         return current[0]
     print("no model matches the training inputs: training one into bench/results/models/", flush=True)
@@ -80,6 +83,7 @@ def rss_mb(pid: int) -> float:
 
 
 # --- private database and lock servers ------------------------------------------------------------
+
 
 class PrivatePostgres:
     """A PostgreSQL server of our own in a temporary directory, which a benchmark may stop and
@@ -107,8 +111,17 @@ class PrivatePostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.directory / "server.log"), "-w", "-o",
-                  f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c max_connections=200", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "server.log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            "start",
+        )
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
@@ -122,7 +135,7 @@ class PrivatePostgres:
             engine.dispose()
         return self.url(name)
 
-    def __enter__(self) -> "PrivatePostgres":
+    def __enter__(self) -> PrivatePostgres:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale")
@@ -144,10 +157,11 @@ class PrivateRedis:
         self.port = free_ports()
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
-    def __enter__(self) -> "PrivateRedis":
+    def __enter__(self) -> PrivateRedis:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -166,21 +180,36 @@ class PrivateRedis:
 
 # --- the services -----------------------------------------------------------------------------------
 
+
 class Stack:
     """The services of `bot run --cluster` (or of `bot run` when replicas is 0), with the commands
     and environment bot.runner gives them, each started as its own process group so that one can
     be killed and restarted. Logs go to `workdir`."""
 
-    def __init__(self, model: Path, db_url: str, tracker_store_url: str, workdir: Path, *,
-                 replicas: int = 2, lock_store_url: str = "") -> None:
+    def __init__(
+        self,
+        model: Path,
+        db_url: str,
+        tracker_store_url: str,
+        workdir: Path,
+        *,
+        replicas: int = 2,
+        lock_store_url: str = "",
+    ) -> None:
         from bot.config import settings
         from bot.runner import cluster_services, service_environment, services
 
         port_block = max(replicas, 1)
         self.config = dataclasses.replace(
-            settings(), database_url=db_url, tracker_store_url=tracker_store_url, host="127.0.0.1",
-            web_port=free_ports(), rasa_port=free_ports(port_block), action_port=free_ports(port_block),
-            rasa_replicas=(), lock_store_url=lock_store_url or settings().lock_store_url,
+            settings(),
+            database_url=db_url,
+            tracker_store_url=tracker_store_url,
+            host="127.0.0.1",
+            web_port=free_ports(),
+            rasa_port=free_ports(port_block),
+            action_port=free_ports(port_block),
+            rasa_replicas=(),
+            lock_store_url=lock_store_url or settings().lock_store_url,
         )
         self.workdir = workdir
         self.spool_dir = workdir / "spool"
@@ -215,8 +244,12 @@ class Stack:
         service = self.services[name]
         log = (self.workdir / f"{name}.log").open("a")
         self.processes[name] = subprocess.Popen(
-            service.command, cwd=PROJECT_ROOT, env={**self.env, **service.env}, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            service.command,
+            cwd=PROJECT_ROOT,
+            env={**self.env, **service.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_until_up(self, name: str) -> float:
@@ -248,7 +281,7 @@ class Stack:
     def memory(self) -> dict[str, float]:
         return {name: rss_mb(process.pid) for name, process in self.processes.items()}
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         for name in self.services:
             self.start(name)
         try:
@@ -274,9 +307,28 @@ class Stack:
 
 # "hva er <lower-case name>?" answers with the name; the access answer says "tilgang til <name>".
 TOOLS = [
-    "Microsoft Teams", "Microsoft Outlook", "Microsoft Word", "Microsoft Excel", "OneDrive", "Visma HRM", "GAT",
-    "Elements", "Unit4 ERP", "Gerica", "CosDoc", "Vigilo", "itslearning", "Bitwarden", "Altinn", "Power BI",
-    "Puzzel", "Mercell", "Compilo", "Questback", "Kommunekart", "SvarUt",
+    "Microsoft Teams",
+    "Microsoft Outlook",
+    "Microsoft Word",
+    "Microsoft Excel",
+    "OneDrive",
+    "Visma HRM",
+    "GAT",
+    "Elements",
+    "Unit4 ERP",
+    "Gerica",
+    "CosDoc",
+    "Vigilo",
+    "itslearning",
+    "Bitwarden",
+    "Altinn",
+    "Power BI",
+    "Puzzel",
+    "Mercell",
+    "Compilo",
+    "Questback",
+    "Kommunekart",
+    "SvarUt",
 ]
 # "kan jeg bruke <lower-case name>?" answers "<name> er ikke godkjent" and records one gap.
 PRIVATE = ["Dropbox", "WhatsApp", "Slack", "Trello", "Notion", "Padlet", "Canva"]
@@ -346,12 +398,14 @@ def script(number: int, turns: int, private_turns: tuple[int, ...] = PRIVATE_TUR
     return Conversation(number, sequence[:turns], private)
 
 
-async def talk(web_url: str, conversation: Conversation, timeout: float, pace: float = 0.0,
-               stop: asyncio.Event | None = None) -> None:
+async def talk(
+    web_url: str, conversation: Conversation, timeout: float, pace: float = 0.0, stop: asyncio.Event | None = None
+) -> None:
     """Send the conversation's turns one after another through the web relay, as one browser
     (own cookie jar); with `pace`, at most one turn per `pace` seconds; until `stop` is set."""
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
-                                     timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+    async with aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=aiohttp.ClientTimeout(total=timeout)
+    ) as session:
         for turn in conversation.turns:
             if stop is not None and stop.is_set():
                 break
@@ -385,8 +439,11 @@ def crossed_replies(conversations: list[Conversation]) -> int:
     count = 0
     for c in conversations:
         mine = {n for n in names if any(n in turn.expected for turn in c.turns)}
-        count += sum(1 for turn in c.wrong
-                     if any(n in turn.reply for n in names - mine) and not any(n in turn.reply for n in mine))
+        count += sum(
+            1
+            for turn in c.wrong
+            if any(n in turn.reply for n in names - mine) and not any(n in turn.reply for n in mine)
+        )
     return count
 
 
@@ -394,8 +451,9 @@ def _events(tracker_store_url: str, type_name: str) -> list[tuple[str, dict]]:
     engine = create_engine(tracker_store_url, future=True)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text("SELECT sender_id, data FROM events WHERE type_name = :t ORDER BY id"),
-                                      {"t": type_name})
+            rows = connection.execute(
+                text("SELECT sender_id, data FROM events WHERE type_name = :t ORDER BY id"), {"t": type_name}
+            )
             return [(sender, json.loads(data)) for sender, data in rows]
     finally:
         engine.dispose()
@@ -445,8 +503,9 @@ def gap_integrity(conversations: list[Conversation], db_url: str, tracker_store_
     engine = create_engine(db_url, future=True)
     try:
         with engine.connect() as connection:
-            records = dict(connection.execute(text(
-                "SELECT record_id, private_tool FROM gaps WHERE kind = 'private_tool'")).all())
+            records = dict(
+                connection.execute(text("SELECT record_id, private_tool FROM gaps WHERE kind = 'private_tool'")).all()
+            )
     finally:
         engine.dispose()
     claimed: dict[str, list[str]] = {}
@@ -464,7 +523,12 @@ def gap_integrity(conversations: list[Conversation], db_url: str, tracker_store_
     may_be_unclaimed = Counter(c.private.lower() for c in uncertain if not claimed.get(c.sender))
     unexplained = unclaimed - may_be_unclaimed
     return {
-        "records": len(records), "expected": len(expected), "uncertain": len(uncertain), "lost": lost,
-        "doubled": doubled, "unclaimed": sum(unclaimed.values()), "unexplained": dict(unexplained),
+        "records": len(records),
+        "expected": len(expected),
+        "uncertain": len(uncertain),
+        "lost": lost,
+        "doubled": doubled,
+        "unclaimed": sum(unclaimed.values()),
+        "unexplained": dict(unexplained),
         "exact": not lost and not doubled and not unexplained,
     }

@@ -69,13 +69,20 @@ def main() -> None:
         for count in (1, args.concurrent):
             for label, source in ((f"baseline ({args.baseline_ref})", baseline), ("now", None)):
                 rows.append([f"{count} at once", label, *measure(workdir, source, body, count)])
-    report = "\n".join([
-        "# Compressed request bodies (bench/compressed_body.py)", "",
-        f"{machine()}; deflate bomb: {len(body) / 1024:.0f} KiB sent, {args.inflated} MiB inflated; "
-        "each row a fresh `python -m bot.web`.", "",
-        table(["bombs", "web service", "answers", "RSS growth to peak, MiB", "RSS after, MiB", "answered in, s"],
-              rows, "lllrrr"),
-    ])
+    report = "\n".join(
+        [
+            "# Compressed request bodies (bench/compressed_body.py)",
+            "",
+            f"{machine()}; deflate bomb: {len(body) / 1024:.0f} KiB sent, {args.inflated} MiB inflated; "
+            "each row a fresh `python -m bot.web`.",
+            "",
+            table(
+                ["bombs", "web service", "answers", "RSS growth to peak, MiB", "RSS after, MiB", "answered in, s"],
+                rows,
+                "lllrrr",
+            ),
+        ]
+    )
     publish("compressed_body", report, write=not args.no_write)
 
 

@@ -39,10 +39,20 @@ from collections import Counter  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from _common import RESULTS_DIR, machine, percentile, table, seeded, write_result  # noqa: E402
+from _common import RESULTS_DIR, machine, percentile, seeded, table, write_result  # noqa: E402
 from cluster import (  # noqa: E402
-    MANY_PRIVATE_TURNS, Conversation, PrivatePostgres, PrivateRedis, Stack, Turn, crossed_replies, gap_integrity, script,
-    serving_model, talk, tracker_problems,
+    MANY_PRIVATE_TURNS,
+    Conversation,
+    PrivatePostgres,
+    PrivateRedis,
+    Stack,
+    Turn,
+    crossed_replies,
+    gap_integrity,
+    script,
+    serving_model,
+    talk,
+    tracker_problems,
 )
 
 
@@ -115,27 +125,42 @@ def fault_summary(fault: Fault, conversations: list[Conversation]) -> dict:
     last_failure = max((t.started + t.seconds for t in failed), default=fault.injected)
     seen = Counter(f"{t.status}: {t.reply.strip()[:90] or '(no reply text)'}" for t in failed)
     # conversations under way at the fault: their turns after the fault was over
-    spanning = [c for c in conversations
-                if any(t.started + t.seconds < fault.injected for t in c.sent)
-                and any(t.started > last_failure for t in c.sent)]
+    spanning = [
+        c
+        for c in conversations
+        if any(t.started + t.seconds < fault.injected for t in c.sent) and any(t.started > last_failure for t in c.sent)
+    ]
     after = [t for c in spanning for t in c.sent if t.started > last_failure]
     until = max(last_failure, fault.restored)
     during = [t for t in turns if t.started <= until and t.started + t.seconds >= fault.injected]
     return {
-        "label": fault.label, "messages": len(window), "failed": len(failed), "seen": seen,
-        "recovery": last_failure - fault.injected, "restored": fault.restored - fault.injected,
+        "label": fault.label,
+        "messages": len(window),
+        "failed": len(failed),
+        "seen": seen,
+        "recovery": last_failure - fault.injected,
+        "restored": fault.restored - fault.injected,
         "before_p50": _ms(_in(turns, fault.before, fault.injected), 50),
         "before_p95": _ms(_in(turns, fault.before, fault.injected), 95),
-        "during_p50": _ms(during, 50), "during_p95": _ms(during, 95), "during_max": _ms(during, 100),
-        "spanning": len(spanning), "after_turns": len(after), "after_ok": sum(t.ok for t in after),
+        "during_p50": _ms(during, 50),
+        "during_p95": _ms(during, 95),
+        "during_max": _ms(during, 100),
+        "spanning": len(spanning),
+        "after_turns": len(after),
+        "after_ok": sum(t.ok for t in after),
         "spanning_ok": sum(all(t.ok for t in c.sent if t.started > last_failure) for c in spanning),
-        "notes": fault.notes, "injected": fault.injected, "restored_at": fault.restored,
+        "notes": fault.notes,
+        "injected": fault.injected,
+        "restored_at": fault.restored,
     }
 
 
 def run(args, model: Path) -> tuple[list[dict], dict]:
-    with tempfile.TemporaryDirectory(prefix="faults-") as workdir, PrivatePostgres() as postgres, \
-            PrivateRedis() as redis:
+    with (
+        tempfile.TemporaryDirectory(prefix="faults-") as workdir,
+        PrivatePostgres() as postgres,
+        PrivateRedis() as redis,
+    ):
         db_url = seeded(postgres.create_database("digihjelpen"))
         tracker_url = postgres.create_database("digihjelpen_tracker")
         with Stack(model, db_url, tracker_url, Path(workdir), replicas=2, lock_store_url=redis.url) as stack:
@@ -143,12 +168,18 @@ def run(args, model: Path) -> tuple[list[dict], dict]:
             print(f"cluster up: {', '.join(stack.services)}; warming up", flush=True)
             asyncio.run(talk(stack.web_url, script(0, 2), args.timeout))
             chosen = {
-                "a": (f"(a) SIGKILL {stack.names('actions')[0]}, restart after {args.down:.0f} s",
-                      lambda f: _kill_and_restart(stack, stack.names("actions")[0], args.down, f)),
-                "b": (f"(b) SIGKILL {stack.names('rasa')[0]}, restart after {args.down:.0f} s",
-                      lambda f: _kill_and_restart(stack, stack.names("rasa")[0], args.down, f)),
-                "c": (f"(c) PostgreSQL stopped, started after {args.down:.0f} s",
-                      lambda f: _restart_postgres(postgres, args.down, f)),
+                "a": (
+                    f"(a) SIGKILL {stack.names('actions')[0]}, restart after {args.down:.0f} s",
+                    lambda f: _kill_and_restart(stack, stack.names("actions")[0], args.down, f),
+                ),
+                "b": (
+                    f"(b) SIGKILL {stack.names('rasa')[0]}, restart after {args.down:.0f} s",
+                    lambda f: _kill_and_restart(stack, stack.names("rasa")[0], args.down, f),
+                ),
+                "c": (
+                    f"(c) PostgreSQL stopped, started after {args.down:.0f} s",
+                    lambda f: _restart_postgres(postgres, args.down, f),
+                ),
             }
             faults = [Fault(chosen[key][0]) for key in args.faults]
             actions = [chosen[key][1] for key in args.faults]
@@ -175,14 +206,18 @@ def run(args, model: Path) -> tuple[list[dict], dict]:
             spool_after_load = spooled(stack.spool_dir)
             replayed = replay_spool() if spool_after_load else None
             totals = {
-                "seconds": elapsed, "conversations": len(conversations),
+                "seconds": elapsed,
+                "conversations": len(conversations),
                 "messages": sum(len(c.sent) for c in conversations),
                 "failed": sum(_failed(t) for c in conversations for t in c.sent),
-                "wrong": sum(len(c.wrong) for c in conversations), "crossed": crossed_replies(conversations),
+                "wrong": sum(len(c.wrong) for c in conversations),
+                "crossed": crossed_replies(conversations),
                 "wrong_after_failure": wrong_after_failure(conversations),
                 "tracker": tracker_problems(conversations, tracker_url),
                 "gaps": gap_integrity(conversations, db_url, tracker_url),
-                "spooled": spool_after_load, "replayed": replayed, "alive": alive,
+                "spooled": spool_after_load,
+                "replayed": replayed,
+                "alive": alive,
                 "examples": [(c.number, t.question, t.reply[:160]) for c in conversations for t in c.wrong][:6],
             }
     return [fault_summary(f, conversations) for f in faults], totals
@@ -191,12 +226,33 @@ def run(args, model: Path) -> tuple[list[dict], dict]:
 def write_timeline(started: float, faults: list[Fault], conversations: list[Conversation]) -> None:
     """Every turn and fault, in seconds from the start of the load, for a closer look."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / "faults.json").write_text(json.dumps({
-        "faults": [{"label": f.label, "injected": f.injected - started, "restored": f.restored - started} for f in faults],
-        "turns": [{"conversation": c.number, "sender": c.sender, "question": t.question, "started": t.started - started,
-                   "seconds": t.seconds, "status": t.status, "ok": t.ok, "reply": t.reply[:120]}
-                  for c in conversations for t in c.sent],
-    }, ensure_ascii=False, indent=0), encoding="utf-8")
+    (RESULTS_DIR / "faults.json").write_text(
+        json.dumps(
+            {
+                "faults": [
+                    {"label": f.label, "injected": f.injected - started, "restored": f.restored - started}
+                    for f in faults
+                ],
+                "turns": [
+                    {
+                        "conversation": c.number,
+                        "sender": c.sender,
+                        "question": t.question,
+                        "started": t.started - started,
+                        "seconds": t.seconds,
+                        "status": t.status,
+                        "ok": t.ok,
+                        "reply": t.reply[:120],
+                    }
+                    for c in conversations
+                    for t in c.sent
+                ],
+            },
+            ensure_ascii=False,
+            indent=0,
+        ),
+        encoding="utf-8",
+    )
 
 
 def spooled(spool_dir: Path) -> int:
@@ -230,38 +286,65 @@ def report(faults: list[dict], totals: dict, args, model: Path) -> str:
         ("time to recovery: fault → last failed message over (s)", *(f"{f['recovery']:.1f}" for f in faults)),
         ("service restored after (s)", *(f"{f['restored']:.1f}" for f in faults)),
         ("latency p50 / p95 before (ms)", *(f"{f['before_p50']} / {f['before_p95']}" for f in faults)),
-        ("latency p50 / p95 / max of the messages sent until restored and recovered (ms)",
-         *(f"{f['during_p50']} / {f['during_p95']} / {f['during_max']}" for f in faults)),
+        (
+            "latency p50 / p95 / max of the messages sent until restored and recovered (ms)",
+            *(f"{f['during_p50']} / {f['during_p95']} / {f['during_max']}" for f in faults),
+        ),
         ("conversations under way that went on after it", *(str(f["spanning"]) for f in faults)),
-        ("… all their later turns right (context kept)", *(f"{f['spanning_ok']} ({f['after_ok']}/{f['after_turns']} turns)"
-                                                          for f in faults)),
+        (
+            "… all their later turns right (context kept)",
+            *(f"{f['spanning_ok']} ({f['after_ok']}/{f['after_turns']} turns)" for f in faults),
+        ),
     ]
     lines = [
-        "# Faults under load: the cluster (2 Rasa + 2 action servers, web relay)", "",
+        "# Faults under load: the cluster (2 Rasa + 2 action servers, web relay)",
+        "",
         f"{args.conversations} conversations at a time, one turn per {args.pace:.0f} s each, {args.turns} turns each; "
-        f"faults {args.settle:.0f} s apart; model {model.name}. {args.machine}", "",
-        table(["", *(f["label"] for f in faults)], rows, align="l" + "r" * len(faults)), "",
+        f"faults {args.settle:.0f} s apart; model {model.name}. {args.machine}",
+        "",
+        table(["", *(f["label"] for f in faults)], rows, align="l" + "r" * len(faults)),
+        "",
         "What employees saw when a message failed:",
     ]
     for f in faults:
-        lines.append(f"- {f['label']}: " + ("; ".join(f"{n} × {text}" for text, n in f["seen"].most_common()) or "nothing failed"))
+        lines.append(
+            f"- {f['label']}: "
+            + ("; ".join(f"{n} × {text}" for text, n in f["seen"].most_common()) or "nothing failed")
+        )
         lines += [f"  - {note}" for note in f["notes"]]
     g, tr = totals["gaps"], totals["tracker"]
     total_rows = [
         ("run", f"{totals['seconds']:.0f} s, {totals['conversations']} conversations, {totals['messages']} messages"),
         ("failed messages (all faults)", str(totals["failed"])),
-        ("answered without the expected text", f"{totals['wrong']}, of which {totals['wrong_after_failure']} "
-                                               "right after a failed turn; crossed: " + str(totals["crossed"])),
-        ("tracker store: foreign / missing / repeated messages",
-         " / ".join(str(len(tr[k])) for k in ("foreign", "missing", "repeated"))),
-        ("… of the missing, answered during a fault (until restored)", ", ".join(
-            f"{f['label'][:3]} {sum(f['injected'] <= t.started <= f['restored_at'] for _, t in tr['missing'])}"
-            for f in faults)),
-        ("gap records spooled when the load ended", f"{totals['spooled']}"
-         + ("" if totals["replayed"] is None else f" (replayed: {'yes' if totals['replayed'] else 'NO'})")),
-        ("gap records / conversations that must have one / may have one",
-         f"{g['records']} / {g['expected']} / {g['uncertain']}"),
-        ("gaps lost / doubled / unexplained unclaimed", f"{len(g['lost'])} / {len(g['doubled'])} / {g['unexplained'] or 0}"),
+        (
+            "answered without the expected text",
+            f"{totals['wrong']}, of which {totals['wrong_after_failure']} "
+            "right after a failed turn; crossed: " + str(totals["crossed"]),
+        ),
+        (
+            "tracker store: foreign / missing / repeated messages",
+            " / ".join(str(len(tr[k])) for k in ("foreign", "missing", "repeated")),
+        ),
+        (
+            "… of the missing, answered during a fault (until restored)",
+            ", ".join(
+                f"{f['label'][:3]} {sum(f['injected'] <= t.started <= f['restored_at'] for _, t in tr['missing'])}"
+                for f in faults
+            ),
+        ),
+        (
+            "gap records spooled when the load ended",
+            f"{totals['spooled']}"
+            + ("" if totals["replayed"] is None else f" (replayed: {'yes' if totals['replayed'] else 'NO'})"),
+        ),
+        (
+            "gap records / conversations that must have one / may have one",
+            f"{g['records']} / {g['expected']} / {g['uncertain']}",
+        ),
+        (
+            "gaps lost / doubled / unexplained unclaimed",
+            f"{len(g['lost'])} / {len(g['doubled'])} / {g['unexplained'] or 0}",
+        ),
         ("every gap exactly once", "yes" if g["exact"] else "NO"),
         ("services alive at the end", ", ".join(n for n, up in totals["alive"].items() if up) or "none"),
     ]
@@ -275,14 +358,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=16, help="conversations at a time")
     parser.add_argument("--turns", type=int, default=20)
-    parser.add_argument("--pace", type=float, default=4.0, help="seconds between the turns of one conversation "
-                        "(at least 3: the relay allows 20 messages a minute)")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=4.0,
+        help="seconds between the turns of one conversation (at least 3: the relay allows 20 messages a minute)",
+    )
     parser.add_argument("--down", type=float, default=10.0, help="seconds a killed service or PostgreSQL stays down")
-    parser.add_argument("--settle", type=float, default=45.0, help="seconds of load before the first fault and "
-                        "after each restart")
+    parser.add_argument(
+        "--settle", type=float, default=45.0, help="seconds of load before the first fault and after each restart"
+    )
     parser.add_argument("--timeout", type=float, default=60, help="client seconds per request")
-    parser.add_argument("--faults", default="abc", help="which faults, in order: a (action server), b (Rasa), "
-                        "c (PostgreSQL)")
+    parser.add_argument(
+        "--faults", default="abc", help="which faults, in order: a (action server), b (Rasa), c (PostgreSQL)"
+    )
     parser.add_argument("--model", help="model file (default: the model in service if current, else trained)")
     args = parser.parse_args()
     args.machine = machine()  # the load average at the start
@@ -292,8 +381,13 @@ def main() -> int:
     print(text_report)
     print(f"\nWritten to {write_result('faults', text_report)}")
     tracker = totals["tracker"]
-    ok = totals["gaps"]["exact"] and not totals["crossed"] and not tracker["foreign"] and not tracker["repeated"] \
+    ok = (
+        totals["gaps"]["exact"]
+        and not totals["crossed"]
+        and not tracker["foreign"]
+        and not tracker["repeated"]
         and all(totals["alive"].values())
+    )
     return 0 if ok else 1
 
 

@@ -49,7 +49,12 @@ def main() -> None:
         with db.session_scope(url) as session:
             lexical, semantic = search.lexical_index(session), search.semantic_index(session)
             prepared = [
-                (need["text"], list(need.get("accept") or []), lexical.scores(need["text"], by_sentence=True), embed([need["text"]])[0])
+                (
+                    need["text"],
+                    list(need.get("accept") or []),
+                    lexical.scores(need["text"], by_sentence=True),
+                    embed([need["text"]])[0],
+                )
                 for need in needs
             ]
         db.engine_for(url).dispose()
@@ -63,19 +68,28 @@ def main() -> None:
             result = search.fuse(lexical, semantic, scored, vector, text=text) if scored else search.SearchResult(())
             (covered if accept else uncovered)[outcome(accept, result)] += 1
         n_c, n_u = sum(covered.values()), sum(uncovered.values())
-        rows.append((
-            (covered["right"] + covered["asked"]) / n_c, covered["right"] / n_c,
-            (covered["wrong"] + uncovered["wrong"]) / (n_c + n_u), uncovered["wrong"] / n_u, settings,
-        ))
+        rows.append(
+            (
+                (covered["right"] + covered["asked"]) / n_c,
+                covered["right"] / n_c,
+                (covered["wrong"] + uncovered["wrong"]) / (n_c + n_u),
+                uncovered["wrong"] / n_u,
+                settings,
+            )
+        )
     for cap in CAPS:
         best = sorted((row for row in rows if row[2] <= cap), key=lambda row: (-row[0], -row[1]))[:5]
         print(f"\n## wrong (all needs) <= {cap:.0%}\n")
-        print(table(
-            ["right + asked", "right", "wrong (all)", "uncovered with a tool", "settings"],
-            [[f"{a:.1%}", f"{r:.1%}", f"{w:.1%}", f"{u:.1%}", " ".join(f"{k}={v}" for k, v in s.items())]
-             for a, r, w, u, s in best],
-            align="rrrrl",
-        ))
+        print(
+            table(
+                ["right + asked", "right", "wrong (all)", "uncovered with a tool", "settings"],
+                [
+                    [f"{a:.1%}", f"{r:.1%}", f"{w:.1%}", f"{u:.1%}", " ".join(f"{k}={v}" for k, v in s.items())]
+                    for a, r, w, u, s in best
+                ],
+                align="rrrrl",
+            )
+        )
 
 
 if __name__ == "__main__":

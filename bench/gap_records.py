@@ -94,24 +94,43 @@ def main() -> int:
                 now_text = "withheld (small department)"
             rows.append([label, f"{percentile(before, 50):.1f} / {max(before):.1f}", now_text])
             print(rows[-1], flush=True)
-        lines += [f"## The list: milliseconds per page (p50 / max of {args.repeat} runs after a warm-up)", "",
-                  table(["case", "list_page (before, baseline)", "record_page (now)"], rows, align="lrr"), ""]
+        lines += [
+            f"## The list: milliseconds per page (p50 / max of {args.repeat} runs after a warm-up)",
+            "",
+            table(["case", "list_page (before, baseline)", "record_page (now)"], rows, align="lrr"),
+            "",
+        ]
 
         rows = []
         for days in (30, 90):
-            gap_filter = queries.parse_filter({"from": date.fromordinal(today.toordinal() - days + 1).isoformat()}, today)
+            gap_filter = queries.parse_filter(
+                {"from": date.fromordinal(today.toordinal() - days + 1).isoformat()}, today
+            )
             count = timed(url, lambda s: sum(1 for _ in queries.iter_gaps(s, gap_filter)), 0)[1]
             for kind, write in DOWNLOADS.items():
+
                 def work(session, write=write):
                     return write(queries.iter_records(session, gap_filter, THRESHOLD))
 
                 timings, result = timed(url, work, args.repeat)
                 size = "" if kind.startswith("read") else f"{result / 2**20:.1f} MB"
-                rows.append([f"{days} days ({count:,} records)", kind, f"{percentile(timings, 50):.0f}", f"{max(timings):.0f}",
-                             size, f"{peak_mb(url, work):.0f}"])
+                rows.append(
+                    [
+                        f"{days} days ({count:,} records)",
+                        kind,
+                        f"{percentile(timings, 50):.0f}",
+                        f"{max(timings):.0f}",
+                        size,
+                        f"{peak_mb(url, work):.0f}",
+                    ]
+                )
                 print(rows[-1], flush=True)
-        lines += ["## Downloads of a period: whole file in milliseconds, its size, peak Python allocations", "",
-                  table(["period", "written as", "p50 ms", "max ms", "file", "peak MB"], rows, align="llrrrr"), ""]
+        lines += [
+            "## Downloads of a period: whole file in milliseconds, its size, peak Python allocations",
+            "",
+            table(["period", "written as", "p50 ms", "max ms", "file", "peak MB"], rows, align="llrrrr"),
+            "",
+        ]
         text_report = "\n".join(lines)
         print(text_report)
         print(f"\nWrote {write_result('gap_records', text_report)}")

@@ -27,7 +27,7 @@ from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, pct, table, publish, seeded  # noqa: E402
+from _common import PROJECT_ROOT, SEED_CATALOGUE, machine, pct, publish, seeded, table  # noqa: E402
 
 from bot import db  # noqa: E402
 from bot.assistant import answers  # noqa: E402
@@ -86,23 +86,27 @@ def main() -> None:
     n_work, n_out = sum(expected), len(items) - sum(expected)
     by_label = {label: Counter(o for o, (_, work) in zip(outcomes, items) if work == label) for label in (True, False)}
     kinds = ["out-of-scope reply", "no tool fits + gap", "no tool fits, no gap", "a tool or process"]
-    report = "\n".join([
-        "# Gap guard benchmark",
-        "",
-        f"Dev set: {args.dev.relative_to(PROJECT_ROOT) if args.dev.is_relative_to(PROJECT_ROOT) else args.dev} "
-        f"({n_work} needs at work the catalogue lacks, {n_out} out-of-scope questions). "
-        f"Catalogue: {args.catalogue.name}. Machine: {machine()}.",
-        f"Search finds a fit (no gap under any rule) for {sum(f for f, e in zip(fits, expected) if e)} of the "
-        f"needs at work and {sum(f for f, e in zip(fits, expected) if not e)} of the out-of-scope questions.",
-        "",
-        "## Record a gap (every message taken as find_tool)",
-        "",
-        table(["rule", "precision", "recall", "TP", "FP", "FN"], rows),
-        "",
-        "## What the guard answers",
-        "",
-        table(["answer", "needs at work", "out of scope"], [[k, by_label[True][k], by_label[False][k]] for k in kinds]),
-    ])
+    report = "\n".join(
+        [
+            "# Gap guard benchmark",
+            "",
+            f"Dev set: {args.dev.relative_to(PROJECT_ROOT) if args.dev.is_relative_to(PROJECT_ROOT) else args.dev} "
+            f"({n_work} needs at work the catalogue lacks, {n_out} out-of-scope questions). "
+            f"Catalogue: {args.catalogue.name}. Machine: {machine()}.",
+            f"Search finds a fit (no gap under any rule) for {sum(f for f, e in zip(fits, expected) if e)} of the "
+            f"needs at work and {sum(f for f, e in zip(fits, expected) if not e)} of the out-of-scope questions.",
+            "",
+            "## Record a gap (every message taken as find_tool)",
+            "",
+            table(["rule", "precision", "recall", "TP", "FP", "FN"], rows),
+            "",
+            "## What the guard answers",
+            "",
+            table(
+                ["answer", "needs at work", "out of scope"], [[k, by_label[True][k], by_label[False][k]] for k in kinds]
+            ),
+        ]
+    )
     publish("gap_scope", report, not args.no_write)
 
 

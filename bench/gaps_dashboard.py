@@ -44,22 +44,85 @@ OUR_INDEX_SQL = (
 )
 
 TOOLS = [
-    "whatsapp", "dropbox", "chatgpt", "google-drive", "messenger", "snapchat", "gmail", "wetransfer", "zoom",
-    "google-docs", "trello", "slack", "icloud", "facebook", "canva", "doodle", "jottacloud", "notion",
-    "discord", "telegram", "signal", "padlet", "kahoot", "wordpress", "mailchimp", "surveymonkey",
-    "google-forms", "box", "evernote", "skype", "imessage", "instagram", "tiktok", "youtube", "miro",
+    "whatsapp",
+    "dropbox",
+    "chatgpt",
+    "google-drive",
+    "messenger",
+    "snapchat",
+    "gmail",
+    "wetransfer",
+    "zoom",
+    "google-docs",
+    "trello",
+    "slack",
+    "icloud",
+    "facebook",
+    "canva",
+    "doodle",
+    "jottacloud",
+    "notion",
+    "discord",
+    "telegram",
+    "signal",
+    "padlet",
+    "kahoot",
+    "wordpress",
+    "mailchimp",
+    "surveymonkey",
+    "google-forms",
+    "box",
+    "evernote",
+    "skype",
+    "imessage",
+    "instagram",
+    "tiktok",
+    "youtube",
+    "miro",
 ]
 NEEDS = [
-    "lage skjema", "Lage skjemaer", "booke møterom", "dele store filer", "signere dokumenter", "vaktbytte",
-    "oversette tekst", "skrive referat", "planlegge møter", "lage spørreundersøkelse", "dele kalender",
-    "sende sikker e-post", "videomøte med innbyggere", "digital tavle", "lagre bilder", "Samhandling",
-    "Lagring", "Kommunikasjon", "Kunstig intelligens", "Prosjektstyring", "Opplæring", "Publisering",
-    "chat med kolleger", "skanne dokumenter", "lage presentasjon", "timeføring", "reiseregning",
-    "bestille utstyr", "melde avvik", "ta opp lyd",
+    "lage skjema",
+    "Lage skjemaer",
+    "booke møterom",
+    "dele store filer",
+    "signere dokumenter",
+    "vaktbytte",
+    "oversette tekst",
+    "skrive referat",
+    "planlegge møter",
+    "lage spørreundersøkelse",
+    "dele kalender",
+    "sende sikker e-post",
+    "videomøte med innbyggere",
+    "digital tavle",
+    "lagre bilder",
+    "Samhandling",
+    "Lagring",
+    "Kommunikasjon",
+    "Kunstig intelligens",
+    "Prosjektstyring",
+    "Opplæring",
+    "Publisering",
+    "chat med kolleger",
+    "skanne dokumenter",
+    "lage presentasjon",
+    "timeføring",
+    "reiseregning",
+    "bestille utstyr",
+    "melde avvik",
+    "ta opp lyd",
 ]
 # A private tool's gap carries the tool's catalogue category as its need (bot.gaps.detect), so
 # each tool has one; missing-tool needs are drawn from NEEDS.
-CATEGORIES = ["Samhandling", "Lagring", "Kommunikasjon", "Kunstig intelligens", "Prosjektstyring", "Opplæring", "Publisering"]
+CATEGORIES = [
+    "Samhandling",
+    "Lagring",
+    "Kommunikasjon",
+    "Kunstig intelligens",
+    "Prosjektstyring",
+    "Opplæring",
+    "Publisering",
+]
 TOOL_CATEGORIES = [CATEGORIES[i % len(CATEGORIES)] for i in range(len(TOOLS))]
 DEPARTMENTS = ["Helse og omsorg", "Oppvekst", "Kultur", "Teknisk", "Administrasjon", "NAV", "Økonomi og HR", "Annet"]
 STATUSES = ["ny", "ny", "ny", "ny", "under vurdering", "planlagt", "løst", "avvist"]
@@ -172,7 +235,9 @@ def main() -> int:
         engine = db.engine_for(url)
         started = time.perf_counter()
         with engine.begin() as connection:
-            connection.execute(text(f"DROP INDEX {OUR_INDEX}"))  # built after the load, as CREATE INDEX is faster than upkeep
+            connection.execute(
+                text(f"DROP INDEX {OUR_INDEX}")
+            )  # built after the load, as CREATE INDEX is faster than upkeep
             connection.execute(text(FILL), {"rows": args.rows})
         fill_s = time.perf_counter() - started
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -187,14 +252,24 @@ def main() -> int:
             for model in rollup.TABLES:
                 table_name = model.__tablename__
                 connection.execute(text(f"VACUUM ANALYZE {table_name}"))
-                grains = dict(connection.execute(text(f"SELECT grain, count(*) FROM {table_name} GROUP BY grain")).all())
-                table_size = connection.execute(text(f"SELECT pg_size_pretty(pg_total_relation_size('{table_name}'))")).scalar()
-                counted.append(f"{table_name} {sum(grains.values()):,} rows ("
-                               + ", ".join(f"{grain} {grains.get(grain, 0):,}" for grain in rollup.GRAINS) + f"), {table_size}")
+                grains = dict(
+                    connection.execute(text(f"SELECT grain, count(*) FROM {table_name} GROUP BY grain")).all()
+                )
+                table_size = connection.execute(
+                    text(f"SELECT pg_size_pretty(pg_total_relation_size('{table_name}'))")
+                ).scalar()
+                counted.append(
+                    f"{table_name} {sum(grains.values()):,} rows ("
+                    + ", ".join(f"{grain} {grains.get(grain, 0):,}" for grain in rollup.GRAINS)
+                    + f"), {table_size}"
+                )
         rollup_s = time.perf_counter() - started
-        report += [f"PostgreSQL {server}. Generated {args.rows:,} rows in {fill_s:.1f} s (INSERT … SELECT generate_series); "
-                   f"table with the 0002 indexes: {size}. "
-                   f"Counted it (rollup.rebuild + VACUUM ANALYZE): {rollup_s:.1f} s; {'; '.join(counted)}.", ""]
+        report += [
+            f"PostgreSQL {server}. Generated {args.rows:,} rows in {fill_s:.1f} s (INSERT … SELECT generate_series); "
+            f"table with the 0002 indexes: {size}. "
+            f"Counted it (rollup.rebuild + VACUUM ANALYZE): {rollup_s:.1f} s; {'; '.join(counted)}.",
+            "",
+        ]
         print("\n".join(report), flush=True)
 
         today = datetime.now(timezone.utc).date()
@@ -206,34 +281,69 @@ def main() -> int:
                 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                     connection.execute(text(OUR_INDEX_SQL))
                     connection.execute(text("VACUUM ANALYZE gaps"))
-                    index_size = connection.execute(text(f"SELECT pg_size_pretty(pg_relation_size('{OUR_INDEX}'))")).scalar()
-                report += [f"Building {OUR_INDEX} (+ VACUUM ANALYZE): {time.perf_counter() - started:.1f} s, {index_size}.", ""]
+                    index_size = connection.execute(
+                        text(f"SELECT pg_size_pretty(pg_relation_size('{OUR_INDEX}'))")
+                    ).scalar()
+                report += [
+                    f"Building {OUR_INDEX} (+ VACUUM ANALYZE): {time.perf_counter() - started:.1f} s, {index_size}.",
+                    "",
+                ]
             for kind, group in (("summary", summaries), ("list", lists)):
                 for label, gap_filter, page in group:
                     results[(variant, f"{kind}: {label}")] = timings = run(url, label, gap_filter, page, args.repeat)
-                    print(f"{variant:>7} index  {kind}: {label:<45} p50 {percentile(timings, 50):7.1f} ms  max {max(timings):7.1f} ms", flush=True)
+                    print(
+                        f"{variant:>7} index  {kind}: {label:<45} p50 {percentile(timings, 50):7.1f} ms  max {max(timings):7.1f} ms",
+                        flush=True,
+                    )
         for label, gap_filter, page in summaries:
-            results[("counts", f"summary: {label}")] = timings = run(url, label, gap_filter, page, args.repeat, counts=True)
-            print(f"     counts  summary: {label:<45} p50 {percentile(timings, 50):7.1f} ms  max {max(timings):7.1f} ms", flush=True)
+            results[("counts", f"summary: {label}")] = timings = run(
+                url, label, gap_filter, page, args.repeat, counts=True
+            )
+            print(
+                f"     counts  summary: {label:<45} p50 {percentile(timings, 50):7.1f} ms  max {max(timings):7.1f} ms",
+                flush=True,
+            )
 
         rows = []
         for kind_label in dict.fromkeys(k for v, k in results if v != "counts"):
             without, with_ = results[("without", kind_label)], results[("with", kind_label)]
             counted = results.get(("counts", kind_label))
             best = counted or with_
-            rows.append([
-                kind_label, f"{percentile(without, 50):.1f}", f"{max(without):.1f}", f"{percentile(with_, 50):.1f}", f"{max(with_):.1f}",
-                f"{percentile(counted, 50):.1f}" if counted else "", f"{max(counted):.1f}" if counted else "",
-                "yes" if max(best) < GOAL_MS else "no",
-            ])
+            rows.append(
+                [
+                    kind_label,
+                    f"{percentile(without, 50):.1f}",
+                    f"{max(without):.1f}",
+                    f"{percentile(with_, 50):.1f}",
+                    f"{max(with_):.1f}",
+                    f"{percentile(counted, 50):.1f}" if counted else "",
+                    f"{max(counted):.1f}" if counted else "",
+                    "yes" if max(best) < GOAL_MS else "no",
+                ]
+            )
         report += [
             f"Milliseconds per call of bot.gaps.queries (a new session each time, as a request has), "
-            f"{args.repeat} timed runs after one warm-up. Goal: under {GOAL_MS:.0f} ms.", "",
-            table(["case", "p50 without", "max without", "p50 with 0003", "max with 0003", "p50 counts",
-                   "max counts", f"max < {GOAL_MS:.0f} ms"], rows, align="lrrrrrrl"),
-            "", f"Load average at the end: {' / '.join(f'{value:.1f}' for value in os.getloadavg())} (1 / 5 / 15 min).",
+            f"{args.repeat} timed runs after one warm-up. Goal: under {GOAL_MS:.0f} ms.",
             "",
-            "## Plans with the 0003 index", "",
+            table(
+                [
+                    "case",
+                    "p50 without",
+                    "max without",
+                    "p50 with 0003",
+                    "max with 0003",
+                    "p50 counts",
+                    "max counts",
+                    f"max < {GOAL_MS:.0f} ms",
+                ],
+                rows,
+                align="lrrrrrrl",
+            ),
+            "",
+            f"Load average at the end: {' / '.join(f'{value:.1f}' for value in os.getloadavg())} (1 / 5 / 15 min).",
+            "",
+            "## Plans with the 0003 index",
+            "",
         ]
         for label, gap_filter, page in (summaries[2], lists[2], lists[4]):
             report += [f"### {'summary' if page is None else 'list'}: {label}", "", explain(url, gap_filter, page), ""]
@@ -241,7 +351,7 @@ def main() -> int:
         for label, gap_filter, _ in (summaries[0], summaries[2], summaries[4]):
             report += [f"### summary: {label}", "", explain(url, gap_filter, None, counts=True), ""]
         text_report = "\n".join(report)
-        print(text_report[text_report.index("Milliseconds per call"):])
+        print(text_report[text_report.index("Milliseconds per call") :])
         print(f"\nWrote {write_result('gaps_dashboard', text_report)}")
     return 0
 

@@ -57,11 +57,16 @@ def requests_for(args, web_url: str, rest_url: str, secret: str):
     """(target, url, case, headers) for every request, the two targets interleaved."""
     senders = itertools.cycle(range(args.senders))
     relay = cases(args.count // 2, lambda message: {"message": message})
-    rest = cases(args.count - args.count // 2,
-                 lambda message: {"sender": f"hostile-{next(senders)}", "message": message}, seed=80)
+    rest = cases(
+        args.count - args.count // 2,
+        lambda message: {"sender": f"hostile-{next(senders)}", "message": message},
+        seed=80,
+    )
     for relay_case, rest_case in itertools.zip_longest(relay, rest):
-        for target, url, case, headers in (("relay", f"{web_url}/api/messages", relay_case, {}),
-                                           ("rest", f"{rest_url}/webhooks/rest/webhook", rest_case, {HEADER: secret})):
+        for target, url, case, headers in (
+            ("relay", f"{web_url}/api/messages", relay_case, {}),
+            ("rest", f"{rest_url}/webhooks/rest/webhook", rest_case, {HEADER: secret}),
+        ):
             if case is not None:
                 yield target, url, case, headers
 
@@ -101,21 +106,36 @@ async def soak(args, stack: Stack, secret: str) -> dict:
                 samples.append((sent, stack.memory()))
                 dead = {name for _, name in deaths}
                 deaths.extend((sent, name) for name, up in stack.alive().items() if not up and name not in dead)
-                print(f"{sent} requests, {time.monotonic() - started:.0f} s, RSS "
-                      + ", ".join(f"{n} {mb:.0f} MB" for n, mb in samples[-1][1].items()), flush=True)
+                print(
+                    f"{sent} requests, {time.monotonic() - started:.0f} s, RSS "
+                    + ", ".join(f"{n} {mb:.0f} MB" for n, mb in samples[-1][1].items()),
+                    flush=True,
+                )
 
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(),
-                                     timeout=aiohttp.ClientTimeout(total=args.timeout)) as session:
+    async with aiohttp.ClientSession(
+        cookie_jar=aiohttp.DummyCookieJar(), timeout=aiohttp.ClientTimeout(total=args.timeout)
+    ) as session:
         await asyncio.gather(*(worker(session) for _ in range(args.workers)))
         samples.append((sent, stack.memory()))
         after = {}
         async with session.post(f"{stack.web_url}/api/messages", json={"message": ORDINARY}) as r:
             after["relay"] = (r.status, await r.text())
-        async with session.post(f"{stack.rasa_url('rasa')}/webhooks/rest/webhook", headers={HEADER: secret},
-                                json={"sender": "after-soak", "message": ORDINARY}) as r:
+        async with session.post(
+            f"{stack.rasa_url('rasa')}/webhooks/rest/webhook",
+            headers={HEADER: secret},
+            json={"sender": "after-soak", "message": ORDINARY},
+        ) as r:
             after["rest"] = (r.status, await r.text())
-    return {"statuses": statuses, "server_errors": server_errors, "silent": silent, "samples": samples,
-            "deaths": deaths, "alive": stack.alive(), "seconds": time.monotonic() - started, "after": after}
+    return {
+        "statuses": statuses,
+        "server_errors": server_errors,
+        "silent": silent,
+        "samples": samples,
+        "deaths": deaths,
+        "alive": stack.alive(),
+        "seconds": time.monotonic() - started,
+        "after": after,
+    }
 
 
 def memory_rows(result: dict, args) -> tuple[list[tuple[str, ...]], bool]:
@@ -129,8 +149,17 @@ def memory_rows(result: dict, args) -> tuple[list[tuple[str, ...]], bool]:
         growth = per_request * (end[0] - warm[0])
         flat = growth < args.tolerance * warm[1][name]
         all_flat &= flat
-        rows.append((name, f"{samples[0][1][name]:.0f}", f"{warm[1][name]:.0f}", f"{end[1][name]:.0f}",
-                     f"{per_request * 1000:+.2f}", f"{growth:+.1f}", "flat" if flat else "GROWING"))
+        rows.append(
+            (
+                name,
+                f"{samples[0][1][name]:.0f}",
+                f"{warm[1][name]:.0f}",
+                f"{end[1][name]:.0f}",
+                f"{per_request * 1000:+.2f}",
+                f"{growth:+.1f}",
+                "flat" if flat else "GROWING",
+            )
+        )
     return rows, all_flat
 
 
@@ -142,26 +171,50 @@ def report(result: dict, args, model: Path) -> tuple[str, bool]:
     rows, flat = memory_rows(result, args)
     sent = result["samples"][-1][0]
     lines = [
-        "# Hostile soak: the web relay and Rasa's REST channel of one `bot run` stack", "",
+        "# Hostile soak: the web relay and Rasa's REST channel of one `bot run` stack",
+        "",
         f"{sent} requests ({args.count // 2} relay + {args.count - args.count // 2} REST, {args.workers} at a time) "
-        f"in {result['seconds']:.0f} s; model {model.name}; SQLite catalogue and tracker store. {args.machine}", "",
-        table(["status", "relay", "REST channel"], status_rows), "",
+        f"in {result['seconds']:.0f} s; model {model.name}; SQLite catalogue and tracker store. {args.machine}",
+        "",
+        table(["status", "relay", "REST channel"], status_rows),
+        "",
         f"5xx or no answer: {len(result['server_errors'])}"
         + "".join(f"\n- {t} {label}: {status} {body!r}" for t, label, status, body in result["server_errors"][:10]),
-        "Kinds answered 200 without any reply text: " + ", ".join(
-            f"{kind} {n}" for kind, n in Counter(label.split("-", 1)[1] for labels in silent.values()
-                                                 for label in labels).most_common()),
+        "Kinds answered 200 without any reply text: "
+        + ", ".join(
+            f"{kind} {n}"
+            for kind, n in Counter(
+                label.split("-", 1)[1] for labels in silent.values() for label in labels
+            ).most_common()
+        ),
         f"Services alive at the end: {', '.join(n for n, up in result['alive'].items() if up)}"
         + (f"; DIED: {result['deaths']}" if result["deaths"] or not all(result["alive"].values()) else " (all)"),
-        "After the soak, an ordinary question: " + "; ".join(
-            f"{target} {status} {text[:100]!r}" for target, (status, text) in result["after"].items()), "",
+        "After the soak, an ordinary question: "
+        + "; ".join(f"{target} {status} {text[:100]!r}" for target, (status, text) in result["after"].items()),
+        "",
         f"Memory (RSS, MB; sampled every {args.sample_every} requests; warm-up = first {args.warmup}; flat = "
-        f"the slope after the warm-up adds less than {args.tolerance:.0%} of the RSS after the warm-up by the end):", "",
-        table(["process", "start", "after warm-up", "end", "slope MB / 1,000 requests", "fitted growth after warm-up",
-               "verdict"], rows, align="lrrrrrl"),
+        f"the slope after the warm-up adds less than {args.tolerance:.0%} of the RSS after the warm-up by the end):",
+        "",
+        table(
+            [
+                "process",
+                "start",
+                "after warm-up",
+                "end",
+                "slope MB / 1,000 requests",
+                "fitted growth after warm-up",
+                "verdict",
+            ],
+            rows,
+            align="lrrrrrl",
+        ),
     ]
-    ok = (not result["server_errors"] and all(result["alive"].values()) and flat
-          and all(status == 200 for status, _ in result["after"].values()))
+    ok = (
+        not result["server_errors"]
+        and all(result["alive"].values())
+        and flat
+        and all(status == 200 for status, _ in result["after"].values())
+    )
     return "\n".join(lines), ok
 
 

@@ -75,6 +75,7 @@ class Measurement:
 
 # --- processes -----------------------------------------------------------------------------------
 
+
 class Services:
     """Processes started in their own sessions, stopped (with their children) on exit."""
 
@@ -116,7 +117,7 @@ class Services:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
-    def __enter__(self) -> "Services":
+    def __enter__(self) -> Services:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -126,6 +127,7 @@ class Services:
 @dataclass
 class Bot:
     """A started bot: where to ask, what to ask, and where its numbers go."""
+
     m: Measurement
     url: str
     questions: tuple[str, ...]
@@ -135,7 +137,8 @@ class Bot:
     def ask(self, text: str) -> tuple[float, list[dict]]:
         started = time.perf_counter()
         response = self.session.post(
-            f"{self.url}/webhooks/rest/webhook", json={"sender": f"bench-{uuid.uuid4().hex}", "message": text},
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": f"bench-{uuid.uuid4().hex}", "message": text},
             timeout=60,
         )
         elapsed = 1000 * (time.perf_counter() - started)
@@ -165,6 +168,7 @@ def measure(bots: list[Bot], n: int, warmup: int) -> None:
 
 # --- the two bots --------------------------------------------------------------------------------
 
+
 def without_tracker_store(endpoints: Path, target: Path) -> Path:
     """A copy of an endpoints file without its tracker store (so Rasa keeps conversations in memory)."""
     document = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
@@ -173,7 +177,7 @@ def without_tracker_store(endpoints: Path, target: Path) -> Path:
     return target
 
 
-def start_ours(args, work: Path, svc: "Services", name: str = "ours", endpoints: Path | None = None) -> Bot:
+def start_ours(args, work: Path, svc: Services, name: str = "ours", endpoints: Path | None = None) -> Bot:
     from bot.config import settings
     from bot.runner import service_environment, services
     from bot.service_secrets import HEADER
@@ -186,8 +190,11 @@ def start_ours(args, work: Path, svc: "Services", name: str = "ours", endpoints:
     args.model = model  # a second run of ours uses the same model
     rasa_port, action_port = free_ports(), free_ports()
     config = dataclasses.replace(
-        settings(), database_url=db_url, tracker_store_url=f"sqlite:///{work / 'tracker.db'}",
-        rasa_port=rasa_port, action_port=action_port,
+        settings(),
+        database_url=db_url,
+        tracker_store_url=f"sqlite:///{work / 'tracker.db'}",
+        rasa_port=rasa_port,
+        action_port=action_port,
     )
     env = {**service_environment(config), **env, "BOT_SPOOL_DIR": str(work / "spool")}
     wanted = {s.name: s for s in services(config, model) if s.name in ("actions", "rasa")}
@@ -216,33 +223,58 @@ def floor_bot(fresh: bool) -> Path:
         return models[-1]
     shutil.rmtree(FLOOR_DIR, ignore_errors=True)
     FLOOR_DIR.mkdir(parents=True)
-    print(f"[floor] rasa init --no-prompt --init-dir {rel(FLOOR_DIR)} (trains its model) ...",
-          file=sys.stderr, flush=True)
+    print(
+        f"[floor] rasa init --no-prompt --init-dir {rel(FLOOR_DIR)} (trains its model) ...", file=sys.stderr, flush=True
+    )
     env = {
-        **os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
         "RASA_CACHE_DIRECTORY": str(FLOOR_DIR / ".rasa" / "cache"),
     }
     log = FLOOR_DIR.parent / "rasa_init.log"
     with log.open("w") as handle:
-        subprocess.run([str(BIN_DIR / "rasa"), "init", "--no-prompt", "--init-dir", str(FLOOR_DIR)],
-                       cwd=FLOOR_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT, check=False)
+        subprocess.run(
+            [str(BIN_DIR / "rasa"), "init", "--no-prompt", "--init-dir", str(FLOOR_DIR)],
+            cwd=FLOOR_DIR,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     models = sorted((FLOOR_DIR / "models").glob("*.tar.gz"))
     if not models:  # init did not train: train it as `rasa train` in the project would
         with log.open("a") as handle:
-            subprocess.run([str(BIN_DIR / "rasa"), "train"], cwd=FLOOR_DIR, env=env, stdout=handle,
-                           stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [str(BIN_DIR / "rasa"), "train"],
+                cwd=FLOOR_DIR,
+                env=env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
         models = sorted((FLOOR_DIR / "models").glob("*.tar.gz"))
     return models[-1]
 
 
-def start_floor(args, svc: "Services") -> Bot:
+def start_floor(args, svc: Services) -> Bot:
     model = floor_bot(args.fresh_floor)
     port = free_ports()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "RASA_TELEMETRY_ENABLED": "false"}
     command = [  # the `rasa run` flags our Rasa gets from bot.runner and bot.rasa_server (its API without a
         # JWT secret: only the webhook is used), from plain `rasa`: the floor runs nothing of ours
-        str(BIN_DIR / "rasa"), "run", "--model", str(model), "--port", str(port),
-        "--interface", "127.0.0.1", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        str(BIN_DIR / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
         "--enable-api",
     ]
     started = time.monotonic()
@@ -254,10 +286,14 @@ def start_floor(args, svc: "Services") -> Bot:
 
 # --- report --------------------------------------------------------------------------------------
 
+
 def stats(values: list[float]) -> dict[str, float]:
     return {
-        "p50": percentile(values, 50), "p95": percentile(values, 95), "mean": statistics.fmean(values),
-        "min": min(values), "max": max(values),
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "mean": statistics.fmean(values),
+        "min": min(values),
+        "max": max(values),
     }
 
 
@@ -275,8 +311,7 @@ def report(ours: Measurement, floor: Measurement, args, extra: list[Measurement]
     lines = [
         "# Latency: one question over REST, ours vs a `rasa init` bot",
         "",
-        f"Rasa {rasa_version()}. Machine: {machine()}. Load average at the end: "
-        f"{', '.join(f'{x:.1f}' for x in load)}.",
+        f"Rasa {rasa_version()}. Machine: {machine()}. Load average at the end: {', '.join(f'{x:.1f}' for x in load)}.",
         f"{args.warmup} warm-up requests, then {args.requests} sequential POST /webhooks/rest/webhook per bot, "
         "the bots asked in turn, each request from a new sender, timed by the client (ms).",
         "",
@@ -293,16 +328,24 @@ def report(ours: Measurement, floor: Measurement, args, extra: list[Measurement]
         "",
         "## Memory (RSS after the run) and start-up",
         "",
-        table(["Bot", "Process", "RSS (MB)"],
-              [[m.name, proc, f"{mb:.0f}"] for m in bots for proc, mb in m.rss_mb.items()], align="llr"),
+        table(
+            ["Bot", "Process", "RSS (MB)"],
+            [[m.name, proc, f"{mb:.0f}"] for m in bots for proc, mb in m.rss_mb.items()],
+            align="llr",
+        ),
         "",
-        table(["Bot", "Start-up until serving (s)", "Empty replies"],
-              [[m.name, f"{m.startup_seconds:.1f}", m.empty_replies] for m in bots]),
+        table(
+            ["Bot", "Start-up until serving (s)", "Empty replies"],
+            [[m.name, f"{m.startup_seconds:.1f}", m.empty_replies] for m in bots],
+        ),
         "",
         "## Sample replies",
         "",
-        table(["Bot", "Question", "Reply"],
-              [[m.name, q, r.replace("|", "\\|")] for m in (ours, floor) for q, r in m.samples.items()], align="lll"),
+        table(
+            ["Bot", "Question", "Reply"],
+            [[m.name, q, r.replace("|", "\\|")] for m in (ours, floor) for q, r in m.samples.items()],
+            align="lll",
+        ),
     ]
     return "\n".join(lines)
 
@@ -313,10 +356,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--model", type=Path, help="our model (default: current model in models/, else train one)")
     parser.add_argument("--questions", nargs="+", help="our questions to cycle (default: three catalogue questions)")
-    parser.add_argument("--endpoints", type=Path,
-                        help="our Rasa's endpoints file instead of the project's endpoints.yml")
-    parser.add_argument("--also-in-memory", action="store_true",
-                        help="also measure ours with the tracker store removed from endpoints (diagnosis)")
+    parser.add_argument(
+        "--endpoints", type=Path, help="our Rasa's endpoints file instead of the project's endpoints.yml"
+    )
+    parser.add_argument(
+        "--also-in-memory",
+        action="store_true",
+        help="also measure ours with the tracker store removed from endpoints (diagnosis)",
+    )
     parser.add_argument("--fresh-floor", action="store_true", help=f"re-create {rel(FLOOR_DIR)} and retrain it")
     parser.add_argument("--no-write", action="store_true", help="print only; write nothing to bench/results/")
     args = parser.parse_args()
@@ -328,7 +375,8 @@ def main() -> None:
             bots = [start_ours(args, work, svc)]
             if args.also_in_memory:
                 endpoints = without_tracker_store(
-                    args.endpoints or PROJECT_ROOT / "endpoints.yml", work / "endpoints-memory.yml")
+                    args.endpoints or PROJECT_ROOT / "endpoints.yml", work / "endpoints-memory.yml"
+                )
                 bots.append(start_ours(args, work, svc, "ours, in-memory tracker", endpoints))
             bots.append(start_floor(args, svc))
             measure(bots, args.requests, args.warmup)
@@ -337,10 +385,16 @@ def main() -> None:
     print(text)
     if not args.no_write:
         path = write_result("latency", text)
-        (RESULTS_DIR / "latency.json").write_text(json.dumps({
-            m.name: {"model": m.model, "latencies_ms": m.latencies_ms, "rss_mb": m.rss_mb}
-            for m in (ours, *extra, floor)
-        }, indent=1), encoding="utf-8")
+        (RESULTS_DIR / "latency.json").write_text(
+            json.dumps(
+                {
+                    m.name: {"model": m.model, "latencies_ms": m.latencies_ms, "rss_mb": m.rss_mb}
+                    for m in (ours, *extra, floor)
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
         print(f"\n(written to {rel(path)})", file=sys.stderr)
 
 

@@ -35,14 +35,20 @@ from pathlib import Path  # noqa: E402
 
 from _common import machine, percentile, seeded, table, write_result  # noqa: E402
 from cluster import (  # noqa: E402
-    PrivatePostgres, PrivateRedis, Stack, crossed_replies, gap_integrity, script, serving_model, talk,
+    PrivatePostgres,
+    PrivateRedis,
+    Stack,
+    crossed_replies,
+    gap_integrity,
+    script,
+    serving_model,
+    talk,
     tracker_problems,
 )
 
 
 def run_stack(label: str, args, model: Path, replicas: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="load-") as workdir, PrivatePostgres() as postgres, \
-            PrivateRedis() as redis:
+    with tempfile.TemporaryDirectory(prefix="load-") as workdir, PrivatePostgres() as postgres, PrivateRedis() as redis:
         db_url = seeded(postgres.create_database("digihjelpen"))
         tracker_url = postgres.create_database("digihjelpen_tracker")
         with Stack(model, db_url, tracker_url, Path(workdir), replicas=replicas, lock_store_url=redis.url) as stack:
@@ -61,13 +67,22 @@ def run_stack(label: str, args, model: Path, replicas: int) -> dict:
     latencies = [t.seconds * 1000 for c in conversations for t in c.sent]
     messages = sum(len(c.turns) for c in conversations)
     result = {
-        "label": label, "messages": messages, "seconds": elapsed, "throughput": messages / elapsed,
-        "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
-        "max": max(latencies), "errors": sum(len(c.errors) for c in conversations),
+        "label": label,
+        "messages": messages,
+        "seconds": elapsed,
+        "throughput": messages / elapsed,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "max": max(latencies),
+        "errors": sum(len(c.errors) for c in conversations),
         "error_kinds": Counter(t.status for c in conversations for t in c.errors),
-        "wrong": sum(len(c.wrong) for c in conversations), "crossed": crossed_replies(conversations),
+        "wrong": sum(len(c.wrong) for c in conversations),
+        "crossed": crossed_replies(conversations),
         "tracker_mismatch": len({number for found in tracker.values() for number, _ in found}),
-        "gaps": gaps["records"], "expected_gaps": gaps["expected"], "gaps_exact": gaps["exact"],
+        "gaps": gaps["records"],
+        "expected_gaps": gaps["expected"],
+        "gaps_exact": gaps["exact"],
         "examples": [(c.number, t.question, t.reply[:200]) for c in conversations for t in c.wrong][:5],
     }
     print(f"{label}: {messages} messages in {elapsed:.1f} s", flush=True)
@@ -83,13 +98,21 @@ def report(results: list[dict], args, model: Path) -> str:
         ("errors (goal 0)", *(f"{r['errors']} {dict(r['error_kinds']) or ''}".strip() for r in results)),
         ("replies without the expected text", *(str(r["wrong"]) for r in results)),
         ("of these naming another conversation's tool", *(str(r["crossed"]) for r in results)),
-        ("conversations whose stored messages are not exactly their own", *(str(r["tracker_mismatch"]) for r in results)),
-        ("gap records / expected (each exactly once)", *(f"{r['gaps']} / {r['expected_gaps']} ({'yes' if r['gaps_exact'] else 'NO'})" for r in results)),
+        (
+            "conversations whose stored messages are not exactly their own",
+            *(str(r["tracker_mismatch"]) for r in results),
+        ),
+        (
+            "gap records / expected (each exactly once)",
+            *(f"{r['gaps']} / {r['expected_gaps']} ({'yes' if r['gaps_exact'] else 'NO'})" for r in results),
+        ),
     ]
     lines = [
-        "# Load: concurrent conversations through the web relay", "",
+        "# Load: concurrent conversations through the web relay",
+        "",
         f"{args.conversations} concurrent conversations x {args.turns} turns ({args.conversations * args.turns} messages "
-        f"per stack), model {model.name}. {args.machine}", "",
+        f"per stack), model {model.name}. {args.machine}",
+        "",
         table(["", *(r["label"] for r in results)], rows, align="l" + "r" * len(results)),
     ]
     for r in results:

@@ -85,13 +85,28 @@ def main() -> None:
         for many_names, flood_name in ((False, "one name, one attacker"), (True, "a name per attempt")):
             for label, source in ((f"baseline ({args.baseline_ref})", baseline), ("now", None)):
                 rows.append([flood_name, label, *measure(workdir, source, args.attempts, many_names)])
-    report = "\n".join([
-        "# Admin login flood (bench/login_flood.py)", "",
-        f"{machine()}; {args.attempts} concurrent wrong passwords per flood, each flood in a fresh "
-        "`python -m bot.web` behind a trusted proxy; the real user signs in from another client address.", "",
-        table(["flood", "web service", "answers", "hashed", "RSS growth to peak, MiB", "flood took, s",
-               "real user afterwards"], rows, "lllrrrl"),
-    ])
+    report = "\n".join(
+        [
+            "# Admin login flood (bench/login_flood.py)",
+            "",
+            f"{machine()}; {args.attempts} concurrent wrong passwords per flood, each flood in a fresh "
+            "`python -m bot.web` behind a trusted proxy; the real user signs in from another client address.",
+            "",
+            table(
+                [
+                    "flood",
+                    "web service",
+                    "answers",
+                    "hashed",
+                    "RSS growth to peak, MiB",
+                    "flood took, s",
+                    "real user afterwards",
+                ],
+                rows,
+                "lllrrrl",
+            ),
+        ]
+    )
     publish("login_flood", report, write=not args.no_write)
 
 

@@ -28,7 +28,8 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 import types  # noqa: E402
 from collections import defaultdict  # noqa: E402
-from typing import Any, Callable  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any
 
 from _common import PROJECT_ROOT, load_labelled, machine, pct, publish, table  # noqa: E402
 
@@ -40,8 +41,9 @@ HOSTILE_LENGTH = 60_000
 
 def baseline_module(path: str, revision: str) -> types.ModuleType:
     """The module at `path` as it was at `revision`, loaded under a name of its own."""
-    source = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, check=True).stdout
+    source = subprocess.run(
+        ["git", "show", f"{revision}:{path}"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
     module = types.ModuleType(f"baseline_{path.replace('/', '_')[:-3]}")
     sys.modules[module.__name__] = module  # dataclasses look their module up there
     exec(compile(source, f"{revision}:{path}", "exec"), module.__dict__)
@@ -86,8 +88,14 @@ def score(mask: Callable[[str], str], masks: dict[str, str], personal, innocent)
         if output != item["text"]:
             changed.append((item["text"], output))
     masked = sum(n for n, _ in recall.values())
-    return {"recall": recall, "kinds": kinds, "kept": kept, "missed": missed, "changed": changed,
-            "precision": masked / (masked + len(changed)) if masked + len(changed) else float("nan")}
+    return {
+        "recall": recall,
+        "kinds": kinds,
+        "kept": kept,
+        "missed": missed,
+        "changed": changed,
+        "precision": masked / (masked + len(changed)) if masked + len(changed) else float("nan"),
+    }
 
 
 def total(counts: dict[str, list[int]]) -> float:
@@ -130,8 +138,11 @@ def hostile_inputs() -> list[tuple[str, str, str]]:
 
 
 def functions(masking, teams, examples) -> dict[str, Callable[[str], Any]]:
-    return {"mask": masking.mask, "mention": lambda text: teams.message_text({"text": text}),
-            "markup": examples.normalise}
+    return {
+        "mask": masking.mask,
+        "mention": lambda text: teams.message_text({"text": text}),
+        "markup": examples.normalise,
+    }
 
 
 def report(args) -> str:
@@ -140,29 +151,39 @@ def report(args) -> str:
     from bot.training import examples
 
     personal, innocent = load_labelled(DATA, "personal"), load_labelled(DATA, "innocent")
-    old = {name: baseline_module(f"bot/{name}.py", args.baseline)
-           for name in ("privacy/masking", "channels/teams", "training/examples")}
+    old = {
+        name: baseline_module(f"bot/{name}.py", args.baseline)
+        for name in ("privacy/masking", "channels/teams", "training/examples")
+    }
     masker_then, masker_now = old["privacy/masking"], masking
     then = score(masker_then.mask, masker_then.MASKS, personal, innocent)
     now = score(masking.mask, masking.MASKS, personal, innocent)
     base = f"baseline {args.baseline[:7]}"
     lines = [f"# Masking (`bench/masking.py`, data `{DATA.relative_to(PROJECT_ROOT)}`)", "", machine(), ""]
 
-    rows = [[category, fraction(then["recall"][category]), fraction(now["recall"][category])]
-            for category in dict.fromkeys(item["_category"] for item in personal)]
-    rows.append(["**all personal data (recall)**", f"**{pct(total(then['recall']))}**", f"**{pct(total(now['recall']))}**"])
+    rows = [
+        [category, fraction(then["recall"][category]), fraction(now["recall"][category])]
+        for category in dict.fromkeys(item["_category"] for item in personal)
+    ]
+    rows.append(
+        ["**all personal data (recall)**", f"**{pct(total(then['recall']))}**", f"**{pct(total(now['recall']))}**"]
+    )
     rows.append(["masked with the expected label", fraction(then["kinds"]), fraction(now["kinds"])])
     lines += ["## Personal data masked", "", table(["category", base, "now"], rows), ""]
 
-    rows = [[category, fraction(then["kept"][category]), fraction(now["kept"][category])]
-            for category in dict.fromkeys(item["_category"] for item in innocent)]
+    rows = [
+        [category, fraction(then["kept"][category]), fraction(now["kept"][category])]
+        for category in dict.fromkeys(item["_category"] for item in innocent)
+    ]
     rows.append(["**all innocent texts kept**", f"**{pct(total(then['kept']))}**", f"**{pct(total(now['kept']))}**"])
     rows.append(["precision (masked personal / all masked texts)", pct(then["precision"]), pct(now["precision"])])
     lines += ["## Innocent numbers left as written", "", table(["category", base, "now"], rows), ""]
 
     texts = [item["text"] for item in personal + innocent]
-    per_message = {name: seconds(lambda m=m: [m.mask(t) for t in texts], repeat=20) / len(texts) * 1e6
-                   for name, m in (("then", masker_then), ("now", masker_now))}
+    per_message = {
+        name: seconds(lambda m=m: [m.mask(t) for t in texts], repeat=20) / len(texts) * 1e6
+        for name, m in (("then", masker_then), ("now", masker_now))
+    }
     old_functions = functions(masker_then, old["channels/teams"], old["training/examples"])
     new_functions = functions(masker_now, teams, examples)
     rows = [["mask(), mean per text of the data set", f"{per_message['then']:.1f} µs", f"{per_message['now']:.1f} µs"]]
@@ -172,16 +193,26 @@ def report(args) -> str:
         rows.append([what, timed_then, f"{seconds(lambda: new_functions[kind](text), repeat=3):.3f} s"])
     lines += ["## Time", "", table(["input", base, "now"], rows), ""]
 
-    for title, pairs in (("Personal data not masked now", now["missed"]), ("Innocent texts changed now", now["changed"])):
-        lines += [f"## {title}", ""] + [f"- `{text}` → `{output}`" for text, output in pairs] + ["- none" if not pairs else "", ""]
+    for title, pairs in (
+        ("Personal data not masked now", now["missed"]),
+        ("Innocent texts changed now", now["changed"]),
+    ):
+        lines += (
+            [f"## {title}", ""]
+            + [f"- `{text}` → `{output}`" for text, output in pairs]
+            + ["- none" if not pairs else "", ""]
+        )
     return "\n".join(lines).rstrip() + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default=BASELINE, help="git revision of the baseline (default: %(default).7s)")
-    parser.add_argument("--skip-baseline-hostile", action="store_true",
-                        help="do not time the baseline on the long hostile inputs (minutes)")
+    parser.add_argument(
+        "--skip-baseline-hostile",
+        action="store_true",
+        help="do not time the baseline on the long hostile inputs (minutes)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, do not write bench/results/masking.md")
     args = parser.parse_args()
     publish("masking", report(args), write=not args.no_write)

@@ -62,7 +62,7 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
-from _common import PROJECT_ROOT, RESULTS_DIR, SEED_CATALOGUE, machine, pct, table, publish, seeded  # noqa: E402
+from _common import PROJECT_ROOT, RESULTS_DIR, SEED_CATALOGUE, machine, pct, publish, seeded, table  # noqa: E402
 
 HELDOUT_FILE = PROJECT_ROOT / "bench" / "data" / "nlu_heldout.yml"
 OUR_CONFIG = PROJECT_ROOT / "config.yml"
@@ -152,6 +152,7 @@ with open(out, "w", encoding="utf-8") as f:
 
 # --- set-up helpers (latency.py uses them too) ----------------------------------------------------
 
+
 def rel(path: Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(PROJECT_ROOT))
@@ -161,7 +162,10 @@ def rel(path: Path) -> str:
 
 def rasa_env(db_url: str, cache_dir: Path | None = None) -> dict[str, str]:
     env = {
-        **os.environ, "BOT_DATABASE_URL": db_url, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
+        **os.environ,
+        "BOT_DATABASE_URL": db_url,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONUNBUFFERED": "1",
         "RASA_TELEMETRY_ENABLED": "false",
     }
     if cache_dir is not None:
@@ -198,8 +202,9 @@ def input_files(root: Path) -> list[Path]:
     return files
 
 
-def rasa_train(config: Path, out_dir: Path, name: str, env: dict[str, str], log: Path,
-               root: Path = PROJECT_ROOT) -> tuple[Path, float]:
+def rasa_train(
+    config: Path, out_dir: Path, name: str, env: dict[str, str], log: Path, root: Path = PROJECT_ROOT
+) -> tuple[Path, float]:
     """Full `rasa train` (NLU + dialogue) on domain and data under `root`, with a fresh, empty Rasa
     cache; returns (model, seconds). Runs in the project directory (config paths such as
     var/spacy-nb are relative to it)."""
@@ -207,9 +212,18 @@ def rasa_train(config: Path, out_dir: Path, name: str, env: dict[str, str], log:
 
     ensure_spacy_model()  # our config's SpacyNLP reads var/spacy-nb (what `bot train` does)
     command = [
-        str(BIN_DIR / "rasa"), "train", "--config", str(config), "--domain", str(root / DOMAIN),
-        "--data", *[str(root / d) for d in TRAINING_DATA if (root / d).exists()],
-        "--out", str(out_dir), "--fixed-model-name", name,
+        str(BIN_DIR / "rasa"),
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        str(root / DOMAIN),
+        "--data",
+        *[str(root / d) for d in TRAINING_DATA if (root / d).exists()],
+        "--out",
+        str(out_dir),
+        "--fixed-model-name",
+        name,
     ]
     with tempfile.TemporaryDirectory(prefix="rasa-cache-") as cache:
         env = {**env, "RASA_CACHE_DIRECTORY": cache}
@@ -249,6 +263,7 @@ def fingerprint(root: Path, config_text: str) -> str:
 
 
 # --- scoring -------------------------------------------------------------------------------------
+
 
 def top_non_fallback(row: dict) -> str | None:
     if row["intent"] != FALLBACK:
@@ -307,12 +322,14 @@ def evaluate(label: str, config: Path, snapshot: Path, db_url: str, work: Path) 
 
 # --- report --------------------------------------------------------------------------------------
 
+
 def f3(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
-def report(ours: dict, default_runs: list[dict], default_note: str, labels: list[str], heldout: Path,
-           our_config: Path) -> str:
+def report(
+    ours: dict, default_runs: list[dict], default_note: str, labels: list[str], heldout: Path, our_config: Path
+) -> str:
     s_ours = score(ours["rows"], labels)
     default = default_runs[-1] if default_runs else None
     s_def = score(default["rows"], labels) if default else None
@@ -328,10 +345,13 @@ def report(ours: dict, default_runs: list[dict], default_note: str, labels: list
         f"Ours: {rel(our_config)} measured {ours['measured_at']} (load average at the end "
         f"{', '.join(f'{x:.1f}' for x in ours['load_average'])}).",
         f"Default: {default_note}"
-        + (f" Latest run {default['measured_at']}, inputs fingerprint {default.get('data_fingerprint', '?')[:12]}."
-           if default else ""),
+        + (
+            f" Latest run {default['measured_at']}, inputs fingerprint {default.get('data_fingerprint', '?')[:12]}."
+            if default
+            else ""
+        ),
         "",
-        "A `nlu_fallback` prediction counts as an error; \"ignoring fallback\" takes the top intent in "
+        'A `nlu_fallback` prediction counts as an error; "ignoring fallback" takes the top intent in '
         "intent_ranking that is not nlu_fallback. Macro-F1 averages the held-out intents only "
         "(a fallback lowers the true intent's recall).",
         "",
@@ -354,19 +374,39 @@ def report(ours: dict, default_runs: list[dict], default_note: str, labels: list
         ("Macro-F1 ignoring fallback", lambda s, d: f3(s["macro_f1_ignoring_fallback"])),
         ("Errors ignoring fallback", lambda s, d: str(s["errors_ignoring_fallback"])),
     ]
-    lines.append(table(["", *[c[0] for c in columns]],
-                       [[name, *[fn(s, d) for _, s, d in columns]] for name, fn in metric_rows]))
+    lines.append(
+        table(["", *[c[0] for c in columns]], [[name, *[fn(s, d) for _, s, d in columns]] for name, fn in metric_rows])
+    )
     if len(default_runs) > 1:
         lines += ["", f"Rasa default over its {len(default_runs)} runs on these inputs (DIET is not seeded):", ""]
-        lines.append(table(
-            ["Run", "Measured", "Train (s)", "Accuracy", "Macro-F1", "Errors", "nlu_fallback"],
-            [[i + 1, run["measured_at"], f"{run['train_seconds']:.0f}", pct(s["accuracy"]), f3(s["macro_f1"]),
-              s["errors"], s["fallbacks"]] for i, (run, s) in enumerate(zip(default_runs, all_def))]
-            + [["mean", "", f"{sum(r['train_seconds'] for r in default_runs) / len(default_runs):.0f}",
-                pct(sum(s["accuracy"] for s in all_def) / len(all_def)),
-                f3(sum(s["macro_f1"] for s in all_def) / len(all_def)), f"{mean_errors:.1f}",
-                f"{sum(s['fallbacks'] for s in all_def) / len(all_def):.1f}"]],
-        ))
+        lines.append(
+            table(
+                ["Run", "Measured", "Train (s)", "Accuracy", "Macro-F1", "Errors", "nlu_fallback"],
+                [
+                    [
+                        i + 1,
+                        run["measured_at"],
+                        f"{run['train_seconds']:.0f}",
+                        pct(s["accuracy"]),
+                        f3(s["macro_f1"]),
+                        s["errors"],
+                        s["fallbacks"],
+                    ]
+                    for i, (run, s) in enumerate(zip(default_runs, all_def))
+                ]
+                + [
+                    [
+                        "mean",
+                        "",
+                        f"{sum(r['train_seconds'] for r in default_runs) / len(default_runs):.0f}",
+                        pct(sum(s["accuracy"] for s in all_def) / len(all_def)),
+                        f3(sum(s["macro_f1"] for s in all_def) / len(all_def)),
+                        f"{mean_errors:.1f}",
+                        f"{sum(s['fallbacks'] for s in all_def) / len(all_def):.1f}",
+                    ]
+                ],
+            )
+        )
     lines += ["", "## Goals", ""]
     goals = [
         ("macro-F1 >= 0.95", f3(s_ours["macro_f1"]), s_ours["macro_f1"] >= 0.95),
@@ -374,10 +414,13 @@ def report(ours: dict, default_runs: list[dict], default_note: str, labels: list
     ]
     if default_runs:
         basis = "the default's" if len(default_runs) == 1 else f"the default's mean over {len(default_runs)} runs"
-        goals.append((
-            f"errors <= half {basis}", f"{s_ours['errors']} vs {mean_errors:.1f} / 2 = {mean_errors / 2:.1f}",
-            s_ours["errors"] <= mean_errors / 2,
-        ))
+        goals.append(
+            (
+                f"errors <= half {basis}",
+                f"{s_ours['errors']} vs {mean_errors:.1f} / 2 = {mean_errors / 2:.1f}",
+                s_ours["errors"] <= mean_errors / 2,
+            )
+        )
     lines.append(table(["Goal", "Ours", "Met"], [[g, v, "yes" if ok else "NO"] for g, v, ok in goals], align="lll"))
 
     lines += ["", "## Per intent (fallback counts as an error)", ""]
@@ -412,19 +455,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--heldout", type=Path, default=HELDOUT_FILE)
     parser.add_argument("--config", type=Path, default=OUR_CONFIG, help="our pipeline (default config.yml)")
-    parser.add_argument("--skip-default", action="store_true",
-                        help=f"do not train Rasa's default pipeline; reuse {rel(DEFAULT_CACHE)}")
-    parser.add_argument("--default-runs", type=int, default=1, metavar="N",
-                        help="train and score the default pipeline N times (DIET varies from run to run); "
-                        "runs on the same inputs accumulate in the cache")
+    parser.add_argument(
+        "--skip-default", action="store_true", help=f"do not train Rasa's default pipeline; reuse {rel(DEFAULT_CACHE)}"
+    )
+    parser.add_argument(
+        "--default-runs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="train and score the default pipeline N times (DIET varies from run to run); "
+        "runs on the same inputs accumulate in the cache",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; write nothing to bench/results/")
     args = parser.parse_args()
     our_config = args.config.resolve()
 
-    labels = sorted({
-        block["intent"] for block in (yaml.safe_load(args.heldout.read_text(encoding="utf-8")).get("nlu") or [])
-        if "intent" in block
-    })
+    labels = sorted(
+        {
+            block["intent"]
+            for block in (yaml.safe_load(args.heldout.read_text(encoding="utf-8")).get("nlu") or [])
+            if "intent" in block
+        }
+    )
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
         work = Path(tmp)
@@ -439,27 +491,38 @@ def main() -> None:
             if cached:
                 runs = cached["runs"]
                 stale = cached.get("fingerprint") != wanted
-                note = (f"cached in {rel(DEFAULT_CACHE)}"
-                        + (" — STALE: training data, domain, held-out set, catalogue or Rasa changed since; "
-                           "re-run without --skip-default." if stale else " (same inputs as ours)."))
+                note = f"cached in {rel(DEFAULT_CACHE)}" + (
+                    " — STALE: training data, domain, held-out set, catalogue or Rasa changed since; "
+                    "re-run without --skip-default."
+                    if stale
+                    else " (same inputs as ours)."
+                )
         else:
             config = work / "rasa-default-config.yml"
             config.write_text(RASA_DEFAULT_CONFIG, encoding="utf-8")
             for number in range(args.default_runs):
                 runs.append(evaluate("default", config, snapshot, db_url, work))
-            note = (f"{args.default_runs} run(s) now on the same inputs"
-                    + (f", plus {len(runs) - args.default_runs} earlier cached run(s) on the same inputs"
-                       if len(runs) > args.default_runs else "") + ".")
+            note = (
+                f"{args.default_runs} run(s) now on the same inputs"
+                + (
+                    f", plus {len(runs) - args.default_runs} earlier cached run(s) on the same inputs"
+                    if len(runs) > args.default_runs
+                    else ""
+                )
+                + "."
+            )
             if not args.no_write:
                 RESULTS_DIR.mkdir(parents=True, exist_ok=True)
                 DEFAULT_CACHE.write_text(
-                    json.dumps({"fingerprint": wanted, "runs": runs}, ensure_ascii=False, indent=1), encoding="utf-8")
+                    json.dumps({"fingerprint": wanted, "runs": runs}, ensure_ascii=False, indent=1), encoding="utf-8"
+                )
         if not runs:
             note = "not measured (run without --skip-default once)."
         if not args.no_write:
             RESULTS_DIR.mkdir(parents=True, exist_ok=True)
             (RESULTS_DIR / "nlu_heldout_ours.json").write_text(
-                json.dumps(ours, ensure_ascii=False, indent=1), encoding="utf-8")
+                json.dumps(ours, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
 
     text = report(ours, runs, note, labels, args.heldout, our_config)
     text += f"\n\nTotal run time {time.perf_counter() - started:.0f} s."

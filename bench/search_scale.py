@@ -38,6 +38,7 @@ def random_embedder(rng: np.random.Generator):
     def embed(texts: list[str]) -> np.ndarray:
         vectors = rng.standard_normal((len(texts), DIM)).astype(np.float32)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
     return embed
 
 
@@ -71,24 +72,33 @@ def main() -> None:
         timings.append(1000 * (time.perf_counter() - started))
         decisions[result.decision] += 1
 
-    report = "\n".join([
-        "# Search at scale (random vectors, real lexical view and decision)",
-        "",
-        f"Machine: {machine()}.",
-        f"{len(catalogue.tools)} tools, {len(catalogue.processes)} processes, "
-        f"{len(meaning.passage_vectors)} semantic passages; {len(messages)} messages.",
-        "",
-        table(["what", "value"], [
-            ["build LexicalIndex", f"{lexical_s:.1f} s"],
-            ["build SemanticIndex (vectors random, so no encoder time)", f"{semantic_s:.1f} s"],
-            ["search per message p50 / p95 / max", f"{percentile(timings, 50):.2f} / {percentile(timings, 95):.2f} / "
-                                                  f"{max(timings):.2f} ms"],
-            ["decisions (answer / ask / nothing)", f"{decisions[search.ANSWER]} / {decisions[search.ASK]} / "
-                                                  f"{decisions[search.NOTHING]}"],
-        ]),
-        "",
-        "Goal: recognition + search < 10 ms per message apart from the encoder call (reported, never asserted).",
-    ])
+    report = "\n".join(
+        [
+            "# Search at scale (random vectors, real lexical view and decision)",
+            "",
+            f"Machine: {machine()}.",
+            f"{len(catalogue.tools)} tools, {len(catalogue.processes)} processes, "
+            f"{len(meaning.passage_vectors)} semantic passages; {len(messages)} messages.",
+            "",
+            table(
+                ["what", "value"],
+                [
+                    ["build LexicalIndex", f"{lexical_s:.1f} s"],
+                    ["build SemanticIndex (vectors random, so no encoder time)", f"{semantic_s:.1f} s"],
+                    [
+                        "search per message p50 / p95 / max",
+                        f"{percentile(timings, 50):.2f} / {percentile(timings, 95):.2f} / {max(timings):.2f} ms",
+                    ],
+                    [
+                        "decisions (answer / ask / nothing)",
+                        f"{decisions[search.ANSWER]} / {decisions[search.ASK]} / {decisions[search.NOTHING]}",
+                    ],
+                ],
+            ),
+            "",
+            "Goal: recognition + search < 10 ms per message apart from the encoder call (reported, never asserted).",
+        ]
+    )
     publish("search_scale", report, not args.no_write)
 
 

@@ -49,7 +49,6 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import yaml  # noqa: E402
-
 from _common import PROJECT_ROOT, machine, table, write_result  # noqa: E402
 
 DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "benchmarks" / "xsid-no"
@@ -58,12 +57,19 @@ DIALECT_NAMES = {"B": "bokmål", "N": "Northern", "T": "Trøndersk", "V": "Weste
 # Components that cannot load without the catalogue database (no-ops on xSID).
 DATABASE_COMPONENTS = ("bot.nlu.catalogue_entities.",)
 INTENT_CLASSIFIERS = (
-    "LogisticRegressionClassifier", "DIETClassifier", "SklearnIntentClassifier",
-    "KeywordIntentClassifier", "MitieIntentClassifier", "bot.nlu.intent_classifier.",
+    "LogisticRegressionClassifier",
+    "DIETClassifier",
+    "SklearnIntentClassifier",
+    "KeywordIntentClassifier",
+    "MitieIntentClassifier",
+    "bot.nlu.intent_classifier.",
 )
 DEFAULT_CONFIG = (  # Rasa's own default configuration, as `rasa init` writes it
     Path(importlib.util.find_spec("rasa").submodule_search_locations[0])
-    / "engine" / "recipes" / "config_files" / "default_config.yml"
+    / "engine"
+    / "recipes"
+    / "config_files"
+    / "default_config.yml"
 )
 CONFIG_NAMES = ("chosen", "lr", "default")
 THRESHOLDS = (0.35, 0.5, 0.6, 0.7)
@@ -81,6 +87,7 @@ DEFAULT_EARLIER = ("Rasa default DIET pipeline, earlier run (not rerun)", None, 
 
 
 # --- data ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Sentence:
@@ -123,6 +130,7 @@ def write_training_data(sentences: list[Sentence], directory: Path) -> tuple[Pat
 
 
 # --- configurations ------------------------------------------------------------------------------
+
 
 def project_pipeline(config_file: Path) -> tuple[str, list[dict], list[str]]:
     """The language and NLU pipeline of config.yml without database components, and what was left out."""
@@ -177,6 +185,7 @@ def describe(pipeline: list[dict]) -> str:
 
 # --- training and evaluation ---------------------------------------------------------------------
 
+
 @dataclass
 class Result:
     name: str
@@ -206,9 +215,20 @@ def train(name: str, config: dict, nlu: Path, domain: Path, work: Path) -> tuple
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
     }
     command = [
-        str(Path(sys.executable).with_name("rasa")), "train", "nlu", "--config", str(config_file),
-        "--nlu", str(nlu), "--domain", str(domain), "--out", str(work / "models"),
-        "--fixed-model-name", name, "--quiet",
+        str(Path(sys.executable).with_name("rasa")),
+        "train",
+        "nlu",
+        "--config",
+        str(config_file),
+        "--nlu",
+        str(nlu),
+        "--domain",
+        str(domain),
+        "--out",
+        str(work / "models"),
+        "--fixed-model-name",
+        name,
+        "--quiet",
     ]
     print(f"[{name}] training: {describe(config['pipeline'])}", flush=True)
     started = time.monotonic()
@@ -260,17 +280,30 @@ def evaluate(name: str, model: Path, seconds: float, test: list[Sentence]) -> Re
 
 # --- report --------------------------------------------------------------------------------------
 
+
 def fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def report(results: list[Result], configs: dict[str, dict], stripped: list[str], train: list[Sentence],
-           test: list[Sentence], include_earlier_default: bool) -> str:
+def report(
+    results: list[Result],
+    configs: dict[str, dict],
+    stripped: list[str],
+    train: list[Sentence],
+    test: list[Sentence],
+    include_earlier_default: bool,
+) -> str:
     total = Counter(s.dialect for s in test)
     headers = ["system", *[f"{d} ({total[d]})" for d in DIALECTS], "overall", "fallback", "train NLU", "load"]
     rows = [
-        [f"**{r.name}** (this run)", *[fmt(r.accuracy(d)) for d in DIALECTS], f"**{r.accuracy():.3f}**",
-         f"{100 * r.fallback / max(1, len(test)):.1f}%", f"{r.train_seconds:.0f} s", f"{r.load:.1f}"]
+        [
+            f"**{r.name}** (this run)",
+            *[fmt(r.accuracy(d)) for d in DIALECTS],
+            f"**{r.accuracy():.3f}**",
+            f"{100 * r.fallback / max(1, len(test)):.1f}%",
+            f"{r.train_seconds:.0f} s",
+            f"{r.load:.1f}",
+        ]
         for r in results
     ]
     if include_earlier_default:
@@ -292,7 +325,9 @@ def report(results: list[Result], configs: dict[str, dict], stripped: list[str],
     ]
     lines += [f"- `{name}`: {describe(config['pipeline'])}" for name, config in configs.items()]
     if stripped:
-        lines.append(f"- left out of `chosen`/`lr` (need the catalogue database, no-ops on xSID): {', '.join(stripped)}")
+        lines.append(
+            f"- left out of `chosen`/`lr` (need the catalogue database, no-ops on xSID): {', '.join(stripped)}"
+        )
     lines.append("")
     for r in results:
         common = ", ".join(f"{gold} → {pred} ({n})" for (gold, pred), n in r.confusions.most_common(6))
@@ -304,8 +339,15 @@ def report(results: list[Result], configs: dict[str, dict], stripped: list[str],
         right = sum(ok for _, ok in r.scored) or 1
         for threshold in THRESHOLDS:
             below = [ok for confidence, ok in r.scored if confidence < threshold]
-            sweep.append([r.name, f"{threshold:.2f}", f"{100 * len(below) / max(1, len(r.scored)):.1f}%",
-                          f"{100 * sum(not ok for ok in below) / errors:.0f}%", f"{100 * sum(below) / right:.1f}%"])
+            sweep.append(
+                [
+                    r.name,
+                    f"{threshold:.2f}",
+                    f"{100 * len(below) / max(1, len(r.scored)):.1f}%",
+                    f"{100 * sum(not ok for ok in below) / errors:.0f}%",
+                    f"{100 * sum(below) / right:.1f}%",
+                ]
+            )
     lines.append(table(["config", "threshold", "fallback", "errors caught", "correct answers lost"], sweep))
     lines.append("")
     unseen = sorted({s.intent for s in test} - {s.intent for s in train})
@@ -317,7 +359,9 @@ def report(results: list[Result], configs: dict[str, dict], stripped: list[str],
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="directory with no.valid.conll and no.test.conll")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="directory with no.valid.conll and no.test.conll"
+    )
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml", help="Rasa config for `chosen`")
     parser.add_argument("--configs", default="chosen,lr", help=f"comma-separated subset of {', '.join(CONFIG_NAMES)}")
     parser.add_argument("--include-default", action="store_true", help="also Rasa's default DIET pipeline (~30 min)")

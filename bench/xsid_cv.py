@@ -26,6 +26,7 @@ import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _common import machine, table, write_result  # noqa: E402
 from scipy.sparse import csr_matrix, hstack  # noqa: E402
 from sklearn.calibration import CalibratedClassifierCV  # noqa: E402
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer  # noqa: E402
@@ -33,8 +34,6 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 from sklearn.preprocessing import normalize  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
-
-from _common import machine, table, write_result  # noqa: E402
 from xsid import DEFAULT_DATA  # noqa: E402
 
 W12, W1 = ("word", (1, 2)), ("word", (1, 1))
@@ -55,8 +54,12 @@ def rasa_lr():  # Rasa's LogisticRegressionClassifier settings
 CANDIDATES = [
     ("previous config.yml: w1 + char_wb 2-5, counts, Rasa LR", [W1, ("char_wb", (2, 5))], "counts", rasa_lr),
     ("w1-2 + char_wb 1-4, counts, Rasa LR (`lr`)", [W12, CWB14], "counts", rasa_lr),
-    ("README baseline: w1-2 + char_wb 2-5, TF-IDF, LR C=1", [W12, ("char_wb", (2, 5))], "tfidf",
-     lambda: LogisticRegression(C=1, max_iter=2000)),
+    (
+        "README baseline: w1-2 + char_wb 2-5, TF-IDF, LR C=1",
+        [W12, ("char_wb", (2, 5))],
+        "tfidf",
+        lambda: LogisticRegression(C=1, max_iter=2000),
+    ),
     ("w1-2 + char_wb 1-4, TF-IDF, LR C=30", [W12, CWB14], "tfidf", lambda: LogisticRegression(C=30, max_iter=2000)),
     ("**w1-2 + char_wb 1-4, TF-IDF, LinearSVC C=1 (chosen)**", [W12, CWB14], "tfidf", svm(1.0)),
     ("  same, C=0.3", [W12, CWB14], "tfidf", svm(0.3)),
@@ -72,18 +75,30 @@ CANDIDATES = [
     ("  w1-2 + char_wb 1-5", [W12, ("char_wb", (1, 5))], "tfidf", svm(1.0)),
     ("  w1-2 + char 1-5 (across words)", [W12, ("char", (1, 5))], "tfidf", svm(1.0)),
     ("  char_wb 1-5 only", [("char_wb", (1, 5))], "tfidf", svm(1.0)),
-    ("  SGD modified_huber", [W12, CWB14], "tfidf",
-     lambda: SGDClassifier(loss="modified_huber", alpha=1e-4, random_state=42)),
-    ("  LinearSVC + CalibratedClassifierCV(sigmoid)", [W12, CWB14], "tfidf",
-     lambda: CalibratedClassifierCV(LinearSVC(C=1, random_state=42), method="sigmoid", cv=5)),
+    (
+        "  SGD modified_huber",
+        [W12, CWB14],
+        "tfidf",
+        lambda: SGDClassifier(loss="modified_huber", alpha=1e-4, random_state=42),
+    ),
+    (
+        "  LinearSVC + CalibratedClassifierCV(sigmoid)",
+        [W12, CWB14],
+        "tfidf",
+        lambda: CalibratedClassifierCV(LinearSVC(C=1, random_state=42), method="sigmoid", cv=5),
+    ),
     ("e5 sentence embeddings only, LinearSVC C=1", [E5], "tfidf", svm(1.0)),
     ("e5 sentence embeddings only, LinearSVC C=10", [E5], "tfidf", svm(10.0)),
     ("w1-2 + char_wb 1-4 TF-IDF + e5, LinearSVC C=2", [W12, CWB14, E5], "tfidf", svm(2.0)),
     ("w1-2 + char_wb 1-4 TF-IDF + e5, LinearSVC C=1", [W12, CWB14, E5], "tfidf", svm(1.0)),
     ("**w1-2 + char_wb 1-4 TF-IDF + e5, LinearSVC C=0.5 (chosen)**", [W12, CWB14, E5], "tfidf", svm(0.5)),
     ("w1-2 + char_wb 1-4 TF-IDF + e5, LinearSVC C=0.3", [W12, CWB14, E5], "tfidf", svm(0.3)),
-    ("w1-2 + char_wb 1-4 TF-IDF + e5, LR C=30", [W12, CWB14, E5], "tfidf",
-     lambda: LogisticRegression(C=30, max_iter=3000)),
+    (
+        "w1-2 + char_wb 1-4 TF-IDF + e5, LR C=30",
+        [W12, CWB14, E5],
+        "tfidf",
+        lambda: LogisticRegression(C=30, max_iter=3000),
+    ),
 ]
 
 
@@ -122,14 +137,17 @@ def main() -> None:
     warnings.filterwarnings("ignore")
 
     import spacy
+    from xsid import read_conll
 
     from bot.language.sentence_encoder import embed
-    from xsid import read_conll
 
     nlp = spacy.blank("nb")
     sentences = read_conll(args.data / "no.valid.conll")
-    ids = [line.split(" = ", 1)[1].split("/")[0] for line in (args.data / "no.valid.conll").read_text(
-        encoding="utf-8").splitlines() if line.startswith("# id = ")]
+    ids = [
+        line.split(" = ", 1)[1].split("/")[0]
+        for line in (args.data / "no.valid.conll").read_text(encoding="utf-8").splitlines()
+        if line.startswith("# id = ")
+    ]
     assert len(ids) == len(sentences)
     texts = [rasa_text(nlp, s.text) for s in sentences]
     started = time.monotonic()
@@ -143,19 +161,22 @@ def main() -> None:
         started = time.monotonic()
         scores = []
         for train, test in folds:
-            x, y = features([texts[i] for i in train], [texts[i] for i in test], blocks, weighting,
-                            (vectors[train], vectors[test]))
+            x, y = features(
+                [texts[i] for i in train], [texts[i] for i in test], blocks, weighting, (vectors[train], vectors[test])
+            )
             scores.append(float((make().fit(x, labels[train]).predict(y) == labels[test]).mean()))
         rows.append([name, f"{np.mean(scores):.4f}", f"{np.std(scores):.4f}", f"{time.monotonic() - started:.0f} s"])
         print(" | ".join(rows[-1]), flush=True)
 
-    text = "\n".join([
-        "# xSID no.valid: 5-fold cross-validation grouped by source sentence",
-        "",
-        f"{len(sentences)} sentences, {len(set(ids))} source sentences. Machine: {machine()}.",
-        "",
-        table(["candidate", "accuracy", "std over folds", "time (5 folds)"], rows, "lrrr"),
-    ])
+    text = "\n".join(
+        [
+            "# xSID no.valid: 5-fold cross-validation grouped by source sentence",
+            "",
+            f"{len(sentences)} sentences, {len(set(ids))} source sentences. Machine: {machine()}.",
+            "",
+            table(["candidate", "accuracy", "std over folds", "time (5 folds)"], rows, "lrrr"),
+        ]
+    )
     print("\n" + text)
     print(f"\nWritten to {write_result('xsid_cv', text)}")
 

@@ -33,6 +33,7 @@ def _read_text(path: str) -> str:
 
 # --- catalogue ---------------------------------------------------------------------------------
 
+
 def _problems(path: str, error) -> int:
     print(f"{path}: {len(error.problems)} problem(s); nothing was changed:", file=sys.stderr)
     for problem in error.problems:
@@ -79,8 +80,10 @@ def cmd_catalogue_validate(args) -> int:
             with session_scope() as session:
                 known = tuple(store.known_tool_ids(session))
         else:
-            print("No catalogue database to check against: references are checked against the file alone.",
-                  file=sys.stderr)
+            print(
+                "No catalogue database to check against: references are checked against the file alone.",
+                file=sys.stderr,
+            )
     try:
         catalogue = parse(text, fmt=store.format_of(args.file), known_tool_ids=known)
     except CatalogueError as error:
@@ -143,7 +146,11 @@ def cmd_catalogue_show(args) -> int:
     with session_scope() as session:
         found = [
             (label, entry)
-            for label, get in (("tool", store.get_tool), ("private tool", store.get_private_tool), ("process", store.get_process))
+            for label, get in (
+                ("tool", store.get_tool),
+                ("private tool", store.get_private_tool),
+                ("process", store.get_process),
+            )
             if (entry := get(session, args.id)) is not None
         ]
     if not found:
@@ -152,7 +159,11 @@ def cmd_catalogue_show(args) -> int:
         print(f"[{label}]")
         for name, value in entry_fields(entry).items():
             if isinstance(value, list):
-                value = ", ".join(value) if name not in ("steps",) else "".join(f"\n  {i}. {s}" for i, s in enumerate(value, 1))
+                value = (
+                    ", ".join(value)
+                    if name not in ("steps",)
+                    else "".join(f"\n  {i}. {s}" for i, s in enumerate(value, 1))
+                )
             print(f"{name}: {value}")
     return 0
 
@@ -177,6 +188,7 @@ def cmd_catalogue_ask(args) -> int:
 
 # --- database ------------------------------------------------------------------------------------
 
+
 def cmd_db_create(args) -> int:
     from bot.config import settings
     from bot.db import create_database
@@ -196,6 +208,7 @@ def cmd_db_upgrade(args) -> int:
 
 
 # --- gaps and privacy ------------------------------------------------------------------------------
+
 
 def _since(value: str | None):
     from datetime import date
@@ -238,9 +251,9 @@ def cmd_gaps_rebuild_rollup(args) -> int:
 
 
 def cmd_gaps_replay(args) -> int:
-    from bot import spool
     import bot.feedback.recorder  # noqa: F401  (registers the spool writers)
     import bot.gaps.recorder  # noqa: F401
+    from bot import spool
 
     waiting = spool.pending()
     if spool.replay():
@@ -266,6 +279,7 @@ def cmd_privacy_purge(args) -> int:
 
 
 # --- accounts and API tokens ------------------------------------------------------------------------
+
 
 def _read_password() -> str:
     """Prompted twice on a terminal; otherwise the first line of standard input."""
@@ -365,13 +379,22 @@ def cmd_tokens_revoke(args) -> int:
 
 # --- model and running ----------------------------------------------------------------------------
 
+
 def cmd_run(args) -> int:
     """Start the action server, Rasa and the web service (after `make run` has prepared them), or
     with --cluster several of the first two on PostgreSQL and Redis."""
     import asyncio
 
     from bot.config import settings
-    from bot.runner import announced, cluster_problems, cluster_services, rasa_urls_of, run_all, service_environment, services
+    from bot.runner import (
+        announced,
+        cluster_problems,
+        cluster_services,
+        rasa_urls_of,
+        run_all,
+        service_environment,
+        services,
+    )
     from bot.training.model import ensure_spacy_model
     from bot.training.registry import in_service
 
@@ -397,6 +420,7 @@ def cmd_run(args) -> int:
 
 # --- the parser ----------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot", description="Digihjelpen administration.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -409,7 +433,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="catalogue file (.yml/.yaml or .csv), or - for standard input (YAML)")
     p.add_argument("--replace", action="store_true", help="also remove entries that are not in the file")
     p.set_defaults(func=cmd_catalogue_import)
-    p = catalogue.add_parser("validate", help="check a file as import would, without changing anything (no database needed)")
+    p = catalogue.add_parser(
+        "validate", help="check a file as import would, without changing anything (no database needed)"
+    )
     p.add_argument("file")
     p.add_argument("--replace", action="store_true", help="check as for import --replace")
     p.set_defaults(func=cmd_catalogue_validate)
@@ -432,10 +458,13 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="the database").add_subparsers(dest="action", required=True, metavar="ACTION")
     db.add_parser("upgrade", help="upgrade the schema to the newest version").set_defaults(func=cmd_db_upgrade)
     db.add_parser(
-        "create", help="create the PostgreSQL databases of BOT_DATABASE_URL and BOT_TRACKER_STORE_URL if missing",
+        "create",
+        help="create the PostgreSQL databases of BOT_DATABASE_URL and BOT_TRACKER_STORE_URL if missing",
     ).set_defaults(func=cmd_db_create)
 
-    gaps = commands.add_parser("gaps", help="the gap log").add_subparsers(dest="action", required=True, metavar="ACTION")
+    gaps = commands.add_parser("gaps", help="the gap log").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
     p = gaps.add_parser("export", help="write gap records as JSON or CSV to standard output")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only records from this date on")
@@ -443,12 +472,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = gaps.add_parser("report", help="a readable summary: top private tools, missing needs, departments, weeks")
     p.add_argument("--since", metavar="YYYY-MM-DD")
     p.set_defaults(func=cmd_gaps_report)
-    gaps.add_parser("replay", help="write records spooled while the database was down").set_defaults(func=cmd_gaps_replay)
+    gaps.add_parser("replay", help="write records spooled while the database was down").set_defaults(
+        func=cmd_gaps_replay
+    )
     gaps.add_parser(
-        "rebuild-rollup", help="recount the dashboard's gap counts (gap_counts, gap_totals) from the gap records",
+        "rebuild-rollup",
+        help="recount the dashboard's gap counts (gap_counts, gap_totals) from the gap records",
     ).set_defaults(func=cmd_gaps_rebuild_rollup)
 
-    privacy = commands.add_parser("privacy", help="retention").add_subparsers(dest="action", required=True, metavar="ACTION")
+    privacy = commands.add_parser("privacy", help="retention").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
     p = privacy.add_parser("purge", help="delete conversations and inbox texts older than a limit")
     p.add_argument("--older-than", type=int, default=30, metavar="DAYS", help="age limit in days (default 30)")
     p.set_defaults(func=cmd_privacy_purge)
@@ -484,8 +518,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_training_commands(commands)  # train, model ensure/history/rollback, trainer
 
     p = commands.add_parser("run", help="start the action server, Rasa and the web service")
-    p.add_argument("--cluster", action="store_true",
-                   help="the production topology: several Rasa and action servers on PostgreSQL and Redis")
+    p.add_argument(
+        "--cluster",
+        action="store_true",
+        help="the production topology: several Rasa and action servers on PostgreSQL and Redis",
+    )
     p.add_argument("--replicas", type=int, default=2, help="Rasa and action servers with --cluster (default 2)")
     p.add_argument("--model", help="the model file to serve (default: the model in service)")
     p.set_defaults(func=cmd_run)
@@ -497,7 +534,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:

@@ -77,12 +77,21 @@ def _networks(name: str) -> tuple[IPv4Network | IPv6Network, ...]:
     try:
         return tuple(ip_network(item) for item in items)
     except ValueError as error:
-        raise SystemExit(f"Setting {name} takes IP addresses and networks separated by commas, "
-                         f"such as 10.0.0.0/8,192.0.2.10: {error}") from None
+        raise SystemExit(
+            f"Setting {name} takes IP addresses and networks separated by commas, "
+            f"such as 10.0.0.0/8,192.0.2.10: {error}"
+        ) from None
 
 
 DEFAULT_DEPARTMENTS = (
-    "Helse og omsorg", "Oppvekst", "Kultur", "Teknisk", "Administrasjon", "NAV", "Økonomi og HR", "Annet",
+    "Helse og omsorg",
+    "Oppvekst",
+    "Kultur",
+    "Teknisk",
+    "Administrasjon",
+    "NAV",
+    "Økonomi og HR",
+    "Annet",
 )
 
 
@@ -101,9 +110,8 @@ def settings() -> Settings:
         host=os.environ.get("BOT_HOST", "127.0.0.1"),
         models_dir=Path(os.environ.get("BOT_MODELS_DIR") or PROJECT_ROOT / "models"),
         data_dir=PROJECT_ROOT / "data",
-        departments=tuple(
-            d.strip() for d in (os.environ.get("BOT_DEPARTMENTS") or "").split(",") if d.strip()
-        ) or DEFAULT_DEPARTMENTS,
+        departments=tuple(d.strip() for d in (os.environ.get("BOT_DEPARTMENTS") or "").split(",") if d.strip())
+        or DEFAULT_DEPARTMENTS,
         session_secret=os.environ.get("BOT_SESSION_SECRET", "").strip(),
         department_threshold=max(1, _int("BOT_DEPARTMENT_THRESHOLD", 5)),
         promote_tolerance=max(0.0, _float("BOT_PROMOTE_TOLERANCE", 0.01)),

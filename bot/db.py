@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -25,7 +25,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def engine_for(url: str) -> Engine:
     """One engine per database URL for the life of the process."""
     if url.startswith("sqlite"):
@@ -41,7 +41,7 @@ def engine_for(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _session_factory(url: str) -> sessionmaker:
     return sessionmaker(bind=engine_for(url), future=True, expire_on_commit=False)
 
@@ -107,7 +107,9 @@ def create_database(url: str) -> bool:
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
     try:
         with admin.connect() as connection:
-            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}).first():
+            if connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first():
                 return False
             connection.execute(text(f'CREATE DATABASE "{target.database.replace(chr(34), "")}"'))
             return True

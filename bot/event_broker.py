@@ -15,7 +15,7 @@ at start stops Rasa from starting, as Rasa's own brokers do.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 from rasa.core.brokers.broker import EventBroker
@@ -28,7 +28,7 @@ from bot.config import settings
 SQL_SCHEMES = ("postgresql", "sqlite")
 
 
-async def broker_from_url(url: str, queue: str, **pika_options: Any) -> Optional[EventBroker]:
+async def broker_from_url(url: str, queue: str, **pika_options: Any) -> EventBroker | None:
     """Rasa's event broker for `url` (connected), or None for an empty URL."""
     if not url:
         return None
@@ -36,8 +36,12 @@ async def broker_from_url(url: str, queue: str, **pika_options: Any) -> Optional
     scheme = parts.scheme.split("+", 1)[0]
     if scheme in ("amqp", "amqps"):
         broker = PikaEventBroker(
-            url, username=parts.username or "", password=parts.password or "",
-            port=parts.port or (5671 if scheme == "amqps" else 5672), queues=[queue], **pika_options,
+            url,
+            username=parts.username or "",
+            password=parts.password or "",
+            port=parts.port or (5671 if scheme == "amqps" else 5672),
+            queues=[queue],
+            **pika_options,
         )
         await broker.connect()
         return broker
@@ -52,6 +56,8 @@ class EventBrokerFromEnvironment(EventBroker):
     """Named in endpoints.yml; never instantiated: it hands Rasa the broker the URL asks for."""
 
     @classmethod
-    async def from_endpoint_config(cls, broker_config: Optional[EndpointConfig], event_loop=None) -> Optional[EventBroker]:
+    async def from_endpoint_config(
+        cls, broker_config: EndpointConfig | None, event_loop=None
+    ) -> EventBroker | None:
         config = settings()
         return await broker_from_url(config.event_broker_url, config.event_broker_queue)

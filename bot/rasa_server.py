@@ -30,7 +30,9 @@ def rasa_arguments(arguments: list[str], secret: str) -> list[str]:
     then `arguments` (last, so that Rasa still reads a trailing model path as it would)."""
     for option in (argument.split("=", 1)[0] for argument in arguments):
         if option in REFUSED:
-            raise SystemExit(f"bot.rasa_server gives Rasa its secret itself (BOT_RASA_JWT_SECRET); do not pass {option}")
+            raise SystemExit(
+                f"bot.rasa_server gives Rasa its secret itself (BOT_RASA_JWT_SECRET); do not pass {option}"
+            )
     return ["rasa", "run", "--enable-api", "--jwt-secret", secret, *arguments]
 
 

@@ -14,9 +14,9 @@ import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT, Settings
@@ -42,7 +42,8 @@ class Service:
 def actions_service(name: str, port: int) -> Service:
     """The action server (bot/action_server.py): rasa-sdk's app behind BOT_ACTION_SECRET."""
     return Service(
-        name, [str(Path(sys.executable).parent / "python"), "-m", "bot.action_server", "--port", str(port)],
+        name,
+        [str(Path(sys.executable).parent / "python"), "-m", "bot.action_server", "--port", str(port)],
         ready_url=f"http://127.0.0.1:{port}/health",
     )
 
@@ -51,15 +52,33 @@ def rasa_service(name: str, model: Path, port: int, endpoints: str, env: dict[st
     """Rasa (bot/rasa_server.py) with its HTTP API only behind BOT_RASA_JWT_SECRET, so `bot train` can
     switch its model. The secret travels in the environment (service_environment), never in the
     command line, which every local user can read."""
-    return Service(name, [
-        str(Path(sys.executable).parent / "python"), "-m", "bot.rasa_server", "--model", str(model),
-        "--port", str(port), "--interface", "127.0.0.1", "--endpoints", endpoints, "--credentials", "credentials.yml",
-    ], env or {}, ready_url=f"http://127.0.0.1:{port}/version")  # /version is open even behind JWT
+    return Service(
+        name,
+        [
+            str(Path(sys.executable).parent / "python"),
+            "-m",
+            "bot.rasa_server",
+            "--model",
+            str(model),
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--endpoints",
+            endpoints,
+            "--credentials",
+            "credentials.yml",
+        ],
+        env or {},
+        ready_url=f"http://127.0.0.1:{port}/version",
+    )  # /version is open even behind JWT
 
 
 def web_service(port: int, env: dict[str, str] | None = None) -> Service:
     return Service(
-        "web", [str(Path(sys.executable).parent / "python"), "-m", "bot.web"], env or {},
+        "web",
+        [str(Path(sys.executable).parent / "python"), "-m", "bot.web"],
+        env or {},
         ready_url=f"http://127.0.0.1:{port}/health",
     )
 
@@ -82,8 +101,10 @@ def lock_store_environment(url: str) -> dict[str, str]:
     if not database.isdigit():
         raise ValueError(f"the Redis database in BOT_LOCK_STORE_URL must be a number, got {database!r}")
     return {
-        "BOT_REDIS_HOST": parts.hostname, "BOT_REDIS_PORT": str(parts.port or 6379),
-        "BOT_REDIS_PASSWORD": parts.password or "", "BOT_REDIS_DB": database,
+        "BOT_REDIS_HOST": parts.hostname,
+        "BOT_REDIS_PORT": str(parts.port or 6379),
+        "BOT_REDIS_PASSWORD": parts.password or "",
+        "BOT_REDIS_DB": database,
     }
 
 
@@ -91,7 +112,10 @@ def cluster_problems(config: Settings) -> list[str]:
     """Why `bot run --cluster` cannot run with these settings (empty when it can)."""
     problems = [
         f"{name} must name a PostgreSQL database (the replicas share it), got {url.split(':', 1)[0]}:…"
-        for name, url in (("BOT_DATABASE_URL", config.database_url), ("BOT_TRACKER_STORE_URL", config.tracker_store_url))
+        for name, url in (
+            ("BOT_DATABASE_URL", config.database_url),
+            ("BOT_TRACKER_STORE_URL", config.tracker_store_url),
+        )
         if not url.startswith("postgresql")
     ]
     try:
@@ -110,9 +134,18 @@ def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[S
     for number in range(replicas):
         action_port, rasa_port = config.action_port + number, config.rasa_port + number
         result.append(actions_service(f"actions-{number + 1}", action_port))
-        result.append(rasa_service(f"rasa-{number + 1}", model, rasa_port, CLUSTER_ENDPOINTS, {
-            "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook", **lock_store,
-        }))
+        result.append(
+            rasa_service(
+                f"rasa-{number + 1}",
+                model,
+                rasa_port,
+                CLUSTER_ENDPOINTS,
+                {
+                    "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+                    **lock_store,
+                },
+            )
+        )
         rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
     result.append(web_service(config.web_port, {"BOT_RASA_URLS": ",".join(rasa_urls)}))
     return result
@@ -140,7 +173,9 @@ def announced(rasa_urls: tuple[str, ...]) -> Iterator[None]:
 def running_rasa_urls() -> tuple[str, ...]:
     """The Rasa servers a `bot run` on this machine announced; empty when none runs."""
     try:
-        return tuple(line.strip() for line in RUNNING_RASA_FILE.read_text(encoding="utf-8").splitlines() if line.strip())
+        return tuple(
+            line.strip() for line in RUNNING_RASA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()
+        )
     except FileNotFoundError:
         return ()
 
@@ -162,12 +197,18 @@ def service_environment(config: Settings) -> dict[str, str]:
     and Rasa's JWT secret (bot/rasa_server.py reads it from here). The secrets are settled here,
     before the services start, so that all of them share one."""
     return {
-        **os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
-        "BOT_ACTION_PORT": str(config.action_port), "BOT_RASA_PORT": str(config.rasa_port),
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "BOT_ACTION_PORT": str(config.action_port),
+        "BOT_RASA_PORT": str(config.rasa_port),
         "SANIC_HOST": "127.0.0.1",  # rasa-sdk binds the action server to this (its default is 0.0.0.0)
-        "BOT_WEB_PORT": str(config.web_port), "BOT_TRACKER_STORE_URL": config.tracker_store_url,
+        "BOT_WEB_PORT": str(config.web_port),
+        "BOT_TRACKER_STORE_URL": config.tracker_store_url,
         "BOT_DATABASE_URL": config.database_url,
-        "BOT_CHANNEL_SECRET": channel_secret(config), "BOT_ACTION_SECRET": action_secret(config),
+        "BOT_CHANNEL_SECRET": channel_secret(config),
+        "BOT_ACTION_SECRET": action_secret(config),
         "BOT_RASA_JWT_SECRET": jwt_secret(config),
     }
 
@@ -206,8 +247,12 @@ async def run_all(service_list: list[Service], env: dict[str, str], address: str
     pipes = []
     for service in service_list:
         process = await asyncio.create_subprocess_exec(
-            *service.command, cwd=PROJECT_ROOT, env={**env, **service.env},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, start_new_session=True,
+            *service.command,
+            cwd=PROJECT_ROOT,
+            env={**env, **service.env},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
         )
         processes[service.name] = process
         assert process.stdout is not None  # stdout=PIPE above

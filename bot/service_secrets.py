@@ -18,8 +18,8 @@ import re
 import secrets
 import tempfile
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
-from typing import Collection
 
 from bot.config import PROJECT_ROOT, Settings, settings
 

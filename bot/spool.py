@@ -13,9 +13,9 @@ import fcntl
 import json
 import logging
 import os
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -27,8 +27,6 @@ from bot.records import Record
 log = logging.getLogger(__name__)
 
 Writer = Callable[[Session, dict], None]
-
-
 
 
 def spool_dir() -> Path:
@@ -97,7 +95,9 @@ def write_all(records: Sequence[Record]) -> bool:
             return True
         except SQLAlchemyError:
             pass
-    log.warning("database unavailable: %s spooled", ", ".join(f"{r.kind} record {r.payload.get('record_id')}" for r in records))
+    log.warning(
+        "database unavailable: %s spooled", ", ".join(f"{r.kind} record {r.payload.get('record_id')}" for r in records)
+    )
     entry = {"records": [{"kind": r.kind, "payload": r.payload} for r in records]}
     with _locked() as path, open(path, "a", encoding="utf-8") as spool:
         spool.write(json.dumps(entry, ensure_ascii=False) + "\n")

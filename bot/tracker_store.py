@@ -19,7 +19,8 @@ import asyncio
 import functools
 import logging
 import time
-from typing import Any, Awaitable, Callable, Optional, Text, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -67,11 +68,14 @@ class TrackerStore(SQLTrackerStore):
             except (OperationalError, InterfaceError) as error:  # no connection; SQL errors are not retried
                 if time.monotonic() >= deadline:
                     raise
-                log.warning("Tracker store unreachable, retrying for up to %.0f s: %s",
-                            deadline - time.monotonic(), str(error).splitlines()[0])
+                log.warning(
+                    "Tracker store unreachable, retrying for up to %.0f s: %s",
+                    deadline - time.monotonic(),
+                    str(error).splitlines()[0],
+                )
                 await asyncio.sleep(RETRY_SECONDS)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await self._waiting_for_the_database(functools.partial(super().retrieve, sender_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -10,10 +10,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
@@ -75,8 +75,10 @@ class Assistant:
 
     def ask(self, sender: str, text: str) -> list[dict]:
         response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-            headers=CHANNEL_HEADERS, timeout=60,
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            headers=CHANNEL_HEADERS,
+            timeout=60,
         )
         response.raise_for_status()
         return response.json()
@@ -102,30 +104,47 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path])
 
 def start(service: runner.Service, env: dict[str, str], log: Path) -> subprocess.Popen:
     """`service` as `bot run` starts it, with its output in `log`."""
-    return subprocess.Popen(service.command, cwd=PROJECT_ROOT, env={**env, **service.env}, stdout=log.open("w"),
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        service.command, cwd=PROJECT_ROOT, env={**env, **service.env}, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
 
 
 def service_environment(**changes) -> dict[str, str]:
     """`bot run`'s environment for the services, with the test secrets and `changes` to the settings."""
-    return runner.service_environment(replace(settings(), **{
-        "channel_secret": SECRETS["BOT_CHANNEL_SECRET"], "action_secret": SECRETS["BOT_ACTION_SECRET"],
-        "rasa_jwt_secret": SECRETS["BOT_RASA_JWT_SECRET"], **changes,
-    }))
+    return runner.service_environment(
+        replace(
+            settings(),
+            **{
+                "channel_secret": SECRETS["BOT_CHANNEL_SECRET"],
+                "action_secret": SECRETS["BOT_ACTION_SECRET"],
+                "rasa_jwt_secret": SECRETS["BOT_RASA_JWT_SECRET"],
+                **changes,
+            },
+        )
+    )
 
 
 @contextmanager
 def running_assistant(
-    model: Path, db_url: str, workdir: Path, extra_env: dict[str, str] | None = None,
+    model: Path,
+    db_url: str,
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
     jwt_secret: str = SECRETS["BOT_RASA_JWT_SECRET"],
 ) -> Iterator[Assistant]:
     """The action server and Rasa (all channels of credentials.yml, the HTTP API behind `jwt_secret`)
     with `model` on `db_url`, as `bot run` starts them; `extra_env` adds to their environment."""
     rasa_port, action_port = free_port(), free_port()
     env = {
-        **service_environment(database_url=db_url, tracker_store_url=f"sqlite:///{workdir / 'tracker.db'}",
-                              rasa_port=rasa_port, action_port=action_port, rasa_jwt_secret=jwt_secret),
-        "BOT_SPOOL_DIR": str(workdir / "spool"), **(extra_env or {}),
+        **service_environment(
+            database_url=db_url,
+            tracker_store_url=f"sqlite:///{workdir / 'tracker.db'}",
+            rasa_port=rasa_port,
+            action_port=action_port,
+            rasa_jwt_secret=jwt_secret,
+        ),
+        "BOT_SPOOL_DIR": str(workdir / "spool"),
+        **(extra_env or {}),
     }
     services = [
         runner.actions_service("actions", action_port),
@@ -160,8 +179,6 @@ def assistant(trained_model, seeded_db_url, tmp_path_factory):
         yield running
 
 
-
-
 @dataclass
 class WebService:
     url: str
@@ -173,8 +190,12 @@ def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
     """Our web service (`python -m bot.web`, chat page and relay) in front of the shared assistant."""
     port = free_port()
     env = {
-        **service_environment(web_port=port, rasa_port=int(assistant.rasa_url.rsplit(":", 1)[1]),
-                              tracker_store_url=assistant.tracker_store_url, database_url=assistant.db_url),
+        **service_environment(
+            web_port=port,
+            rasa_port=int(assistant.rasa_url.rsplit(":", 1)[1]),
+            tracker_store_url=assistant.tracker_store_url,
+            database_url=assistant.db_url,
+        ),
         "BOT_HOST": "127.0.0.1",
     }
     log = tmp_path_factory.mktemp("web") / "web.log"
@@ -187,6 +208,7 @@ def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
 
 
 # --- the cluster (`bot run --cluster`) and its single-stack baseline (`bot run`) ---------------------
+
 
 def free_port_pair() -> int:
     """A port p with p + 1 free too (`bot run --cluster` numbers the replicas' ports upwards)."""
@@ -252,7 +274,12 @@ class Stack:
 
 @contextmanager
 def running_stack(
-    model: Path, db_url: str, tracker_store_url: str, workdir: Path, replicas: int = 2, cluster: bool = True,
+    model: Path,
+    db_url: str,
+    tracker_store_url: str,
+    workdir: Path,
+    replicas: int = 2,
+    cluster: bool = True,
     lock_store_url: str = "",
 ) -> Iterator[Stack]:
     """`bot run --cluster --replicas N` (or plain `bot run`, one of each) with `model`, the catalogue
@@ -264,9 +291,15 @@ def running_stack(
     count = replicas if cluster else 1
     web_port, rasa_port, action_port = free_port(), free_port_pair(), free_port_pair()
     env = {
-        **os.environ, "BOT_DATABASE_URL": db_url, "BOT_TRACKER_STORE_URL": tracker_store_url,
-        "BOT_LOCK_STORE_URL": lock_store_url, "BOT_WEB_PORT": str(web_port), "BOT_RASA_PORT": str(rasa_port),
-        "BOT_ACTION_PORT": str(action_port), "BOT_HOST": "127.0.0.1", "BOT_SPOOL_DIR": str(workdir / "spool"),
+        **os.environ,
+        "BOT_DATABASE_URL": db_url,
+        "BOT_TRACKER_STORE_URL": tracker_store_url,
+        "BOT_LOCK_STORE_URL": lock_store_url,
+        "BOT_WEB_PORT": str(web_port),
+        "BOT_RASA_PORT": str(rasa_port),
+        "BOT_ACTION_PORT": str(action_port),
+        "BOT_HOST": "127.0.0.1",
+        "BOT_SPOOL_DIR": str(workdir / "spool"),
         **SECRETS,
     }
     env.pop("BOT_RASA_URLS", None)
@@ -278,8 +311,11 @@ def running_stack(
     rasa_urls = [f"http://127.0.0.1:{rasa_port + n}" for n in range(count)]
     action_urls = [f"http://127.0.0.1:{action_port + n}" for n in range(count)]
     try:
-        for url in [*(f"{a}/health" for a in action_urls), *(f"{r}/version" for r in rasa_urls),
-                    f"http://127.0.0.1:{web_port}/health"]:
+        for url in [
+            *(f"{a}/health" for a in action_urls),
+            *(f"{r}/version" for r in rasa_urls),
+            f"http://127.0.0.1:{web_port}/health",
+        ]:
             wait_until_up(url, [process], [log])
         yield Stack(f"http://127.0.0.1:{web_port}", rasa_urls, action_urls, db_url, tracker_store_url, log, process.pid)
     finally:

@@ -11,8 +11,8 @@ sys.modules.setdefault("tensorflow", None)
 
 import os  # noqa: E402
 import uuid  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable, Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 from sqlalchemy import MetaData, create_engine, text  # noqa: E402

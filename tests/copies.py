@@ -27,7 +27,9 @@ def copy_project(target: Path) -> Project:
 
 def inserted_lines(before: str, after: str) -> list[str]:
     """The lines `after` adds to `before`; fails when anything else differs."""
-    matcher = difflib.SequenceMatcher(a=before.splitlines(keepends=True), b=after.splitlines(keepends=True), autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        a=before.splitlines(keepends=True), b=after.splitlines(keepends=True), autojunk=False
+    )
     added = []
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         assert tag in ("equal", "insert"), f"{tag}: {matcher.a[a1:a2]} -> {matcher.b[b1:b2]}"

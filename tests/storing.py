@@ -4,8 +4,8 @@ tables: the same write the actions make at the end of a turn."""
 from __future__ import annotations
 
 from bot import spool
-from bot.records import Record
 from bot.assistant.replies import Answer
+from bot.records import Record
 
 
 def written(answer: Answer) -> Answer:

@@ -64,7 +64,7 @@ class Mentioned:
     categories: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_entities(cls, entities: list[dict]) -> "Mentioned":
+    def from_entities(cls, entities: list[dict]) -> Mentioned:
         found = cls()
         by_span: dict[tuple, list[str]] = {}
         for entity in entities or ():
@@ -102,6 +102,7 @@ def _tool_names(session: Session, ids) -> list[str]:
 
 # --- which tool for a need -------------------------------------------------------------------
 
+
 def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray | None = None) -> Answer:
     """The tool or process for a free-text need; «Mente du …?» with choices when the best
     candidates are close; "nothing fits" (and a gap) only when none comes near. `vector` is the
@@ -128,7 +129,8 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
     tool = snapshot.view(session).tools[best.id]
     return Answer(slots={"tool": tool.id}).say(
         f"Til det kan du bruke {tool.name}. {tool.summary}\nDen passer til å {best.why}."
-        if best.why in tool.tasks else f"Til det kan du bruke {tool.name}. {tool.summary}",
+        if best.why in tool.tasks
+        else f"Til det kan du bruke {tool.name}. {tool.summary}",
         *follow_up_buttons(tool.id),
     )
 
@@ -153,9 +155,7 @@ def did_you_mean(choices: tuple[search.Hit, ...]) -> Answer:
         for hit in choices
     ]
     question = "Mente du dette?" if len(choices) == 1 else "Mente du en av disse?"
-    return Answer().say(
-        f"{question} Hvis ingen passer, skriv gjerne litt mer om hva du skal gjøre.", *buttons
-    )
+    return Answer().say(f"{question} Hvis ingen passer, skriv gjerne litt mer om hva du skal gjøre.", *buttons)
 
 
 def process_named(session: Session, text: str) -> ProcessEntry | None:
@@ -201,9 +201,15 @@ def process_steps(session: Session, process: ProcessEntry) -> Answer:
 
 # --- questions about one tool ------------------------------------------------------------------
 
+
 def about_tool(
-    session: Session, aspect: str, text: str, mentioned: Mentioned, context_tool: str | None,
-    vector: np.ndarray | None = None, previous_level: str | None = None,
+    session: Session,
+    aspect: str,
+    text: str,
+    mentioned: Mentioned,
+    context_tool: str | None,
+    vector: np.ndarray | None = None,
+    previous_level: str | None = None,
 ) -> Answer:
     """A question about one aspect of a tool: info, access, training, support, classification
     (may this information be kept there?) or allowed (may I use it?)."""
@@ -239,7 +245,11 @@ def clarify(session: Session, intent: str, candidates: list[str]) -> Answer:
 
 
 def tool_question(
-    session: Session, aspect: str, mentioned: Mentioned, context_tool: str | None, text: str = "",
+    session: Session,
+    aspect: str,
+    mentioned: Mentioned,
+    context_tool: str | None,
+    text: str = "",
     vector: np.ndarray | None = None,
 ) -> Answer:
     """What a tool is, or how to get access, training or support: for the tool named, else the
@@ -262,7 +272,10 @@ def tool_question(
 
 
 def tool_for_task(
-    session: Session, text: str, vector: np.ndarray | None, intent: str,
+    session: Session,
+    text: str,
+    vector: np.ndarray | None,
+    intent: str,
 ) -> tuple[ToolEntry | None, Answer] | None:
     """The tool for the task a question about access, training, support or information names:
     (the tool, an answer that says so) when the search is sure; (None, «Mente du» with buttons for
@@ -300,15 +313,19 @@ def tool_aspect(tool: ToolEntry, aspect: str) -> Answer:
             text += f"\nLenke: {tool.url}"
         return answer.say(text, *follow_up_buttons(tool.id))
     if aspect == "access":
-        return answer.say(f"Slik får du tilgang til {tool.name}: {tool.access}", *follow_up_buttons(tool.id, skip="access"))
+        return answer.say(
+            f"Slik får du tilgang til {tool.name}: {tool.access}", *follow_up_buttons(tool.id, skip="access")
+        )
     if aspect == "training":
         text = (
-            f"Opplæring i {tool.name}: {tool.training}" if tool.training
+            f"Opplæring i {tool.name}: {tool.training}"
+            if tool.training
             else f"Jeg har ikke noe kurs registrert for {tool.name}. Spør lederen din eller en kollega som kan verktøyet."
         )
         return answer.say(text, *follow_up_buttons(tool.id, skip="training"))
     text = (
-        f"Hjelp med {tool.name}: {tool.support}" if tool.support
+        f"Hjelp med {tool.name}: {tool.support}"
+        if tool.support
         else f"For hjelp med {tool.name} kan du kontakte IT-servicesenteret."
     )
     return answer.say(text, *follow_up_buttons(tool.id, skip="support"))
@@ -316,13 +333,16 @@ def tool_aspect(tool: ToolEntry, aspect: str) -> Answer:
 
 # --- private tools and whether a tool may be used -------------------------------------------------
 
+
 def private_tool_advice(session: Session, private: PrivateToolEntry) -> Answer:
     names = _tool_names(session, private.alternatives)
     answer = Answer(slots={"private_tool": private.id})
     if names:
         answer.slots["tool"] = private.alternatives[0]
         text = f"{private.guidance}\nGodkjent alternativ: {', '.join(names)}."
-        buttons = [intent_button(f"Tilgang til {n}", "tool_access", tool=t) for n, t in zip(names, private.alternatives)]
+        buttons = [
+            intent_button(f"Tilgang til {n}", "tool_access", tool=t) for n, t in zip(names, private.alternatives)
+        ]
         return answer.say(text, *buttons[:3])
     return answer.say(
         f"{private.name} er ikke godkjent for jobb, og kommunen har ikke et godkjent alternativ ennå.\n{private.guidance}"
@@ -361,8 +381,12 @@ def allowed(session: Session, mentioned: Mentioned, context_tool: str | None, te
 
 
 def information_class(
-    session: Session, text: str, mentioned: Mentioned, context_tool: str | None,
-    vector: np.ndarray | None = None, previous_level: str | None = None,
+    session: Session,
+    text: str,
+    mentioned: Mentioned,
+    context_tool: str | None,
+    vector: np.ndarray | None = None,
+    previous_level: str | None = None,
 ) -> Answer:
     """May this kind of information be stored or shared in this tool? The tool is the one named,
     else the one for the task the question names, else the conversation's. `previous_level` is the
@@ -408,8 +432,7 @@ def information_class(
     if classification.allows(tool.data_classification, needed):
         return answer.say(f"Ja. {tool.name} er godkjent for {approved}. Det dekker {classification.EXPLAINED[needed]}.")
     answer.say(
-        f"Nei. {tool.name} er bare godkjent for {approved}. "
-        f"Det du spør om er {classification.EXPLAINED[needed]}."
+        f"Nei. {tool.name} er bare godkjent for {approved}. Det du spør om er {classification.EXPLAINED[needed]}."
     )
     return answer.extend(alternatives_for(session, tool, needed))
 
@@ -419,7 +442,8 @@ def alternatives_for(session: Session, tool: ToolEntry, level: str) -> Answer:
     tasks best. Not any tool with the class: a password manager is no place to share files."""
     view = snapshot.view(session)
     approved = {
-        t.id: t for t in view.file.tools
+        t.id: t
+        for t in view.file.tools
         if t.id != tool.id and t.data_classification and classification.allows(t.data_classification, level)
     }
     same_job = [t for t in approved.values() if t.category == tool.category]
@@ -443,7 +467,9 @@ def alternatives_for(session: Session, tool: ToolEntry, level: str) -> Answer:
 def tools_approved_for(session: Session, level: str, limit: int = 5) -> Answer:
     """Tools approved for `level`."""
     catalogue = snapshot.view(session).file
-    tools = [t for t in catalogue.tools if t.data_classification and classification.allows(t.data_classification, level)]
+    tools = [
+        t for t in catalogue.tools if t.data_classification and classification.allows(t.data_classification, level)
+    ]
     if not tools:
         return Answer().say(
             f"Jeg finner ikke noe verktøy i katalogen som er godkjent for {classification.EXPLAINED[level]}. Spør IT-servicesenteret."
@@ -465,6 +491,7 @@ def _first_sentence(text: str) -> str:
 
 # --- lists -------------------------------------------------------------------------------------
 
+
 def tool_list(session: Session, mentioned: Mentioned, text: str = "", vector: np.ndarray | None = None) -> Answer:
     """The tools of a category or sector, else the categories to choose from. A list request that
     names a need («hvilket verktøy bruker vi til å dele skjerm?») is a need."""
@@ -484,7 +511,8 @@ def tool_list(session: Session, mentioned: Mentioned, text: str = "", vector: np
             tools.sort(key=lambda t: t.name.casefold())
             lines = "\n".join(f"- {t.name}: {_first_sentence(t.summary)}" for t in tools)
             return Answer().say(
-                f"Verktøy for {_in_sentence(topic)}:\n{lines}", *(intent_button(t.name, "tool_info", tool=t.id) for t in tools[:MAX_LIST])
+                f"Verktøy for {_in_sentence(topic)}:\n{lines}",
+                *(intent_button(t.name, "tool_info", tool=t.id) for t in tools[:MAX_LIST]),
             )
     categories = sorted({t.category for t in catalogue.tools}, key=str.casefold)
     return Answer().say(

@@ -3,8 +3,9 @@ anonymously, and asked for the department once (never required)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from bot.assistant.replies import Answer, intent_button
 from bot.config import settings
@@ -26,7 +27,7 @@ class ConversationGaps:
     department_asked: bool = False
 
     @classmethod
-    def from_slots(cls, slots: Mapping[str, Any]) -> "ConversationGaps":
+    def from_slots(cls, slots: Mapping[str, Any]) -> ConversationGaps:
         return cls(
             logged=list(slots.get("gaps_logged") or []),
             records=list(slots.get("gap_records") or []),
@@ -34,11 +35,13 @@ class ConversationGaps:
             department_asked=bool(slots.get("department_asked")),
         )
 
-    def updated(self, slots: Mapping[str, Any]) -> "ConversationGaps":
+    def updated(self, slots: Mapping[str, Any]) -> ConversationGaps:
         """The state after an answer set `slots` (as Rasa applies them)."""
         current = {
-            "gaps_logged": self.logged, "gap_records": self.records,
-            "department": self.department, "department_asked": self.department_asked,
+            "gaps_logged": self.logged,
+            "gap_records": self.records,
+            "department": self.department,
+            "department_asked": self.department_asked,
         }
         return ConversationGaps.from_slots({**current, **slots})
 

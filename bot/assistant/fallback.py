@@ -25,10 +25,14 @@ NOT_OFFERED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thanks", "bo
 def rephrase(intent_ranking: list[dict], entities: list[dict]) -> Answer:
     """A rephrase prompt with up to two likely meanings as buttons, keeping the tool named."""
     carried = {
-        e["entity"]: e["value"] for e in entities or () if e.get("entity") in ("tool", "private_tool") and isinstance(e.get("value"), str)
+        e["entity"]: e["value"]
+        for e in entities or ()
+        if e.get("entity") in ("tool", "private_tool") and isinstance(e.get("value"), str)
     }
     suffix = json.dumps(carried, ensure_ascii=False) if carried else ""
-    likely = [r["name"] for r in intent_ranking or () if r.get("name") in INTENT_TITLES and r["name"] not in NOT_OFFERED][:2]
+    likely = [
+        r["name"] for r in intent_ranking or () if r.get("name") in INTENT_TITLES and r["name"] not in NOT_OFFERED
+    ][:2]
     answer = Answer()
     if not likely:
         return answer.say("Beklager, det forsto jeg ikke. Kan du si det på en annen måte?")

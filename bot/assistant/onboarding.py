@@ -24,7 +24,12 @@ from bot.catalogue.topics import EVERYONE
 
 ONBOARDING_PROCESS = "nyansatt"
 # A sector that belongs to a wider one also gets the wider one's tools, after its own.
-WIDER_SECTOR = {"hjemmetjenesten": "helse og omsorg", "sykehjem": "helse og omsorg", "skole": "oppvekst", "barnehage": "oppvekst"}
+WIDER_SECTOR = {
+    "hjemmetjenesten": "helse og omsorg",
+    "sykehjem": "helse og omsorg",
+    "skole": "oppvekst",
+    "barnehage": "oppvekst",
+}
 MAX_BASICS_FALLBACK = 5
 MAX_OVERVIEW_LINES = 10  # tool lines in the overview; the rest are counted, and shown step by step
 OVERVIEW_SHOWN = -1
@@ -123,7 +128,8 @@ def overview(pack: StarterPack, sector: str | None) -> Answer:
         text += ["", ASK_SECTOR]
     offer = (
         "Vil du gå gjennom dem ett og ett? Da får du vite mer om hvert verktøy, med tilgang og opplæring."
-        if total > 1 else "Vil du vite mer om verktøyet, med tilgang og opplæring?"
+        if total > 1
+        else "Vil du vite mer om verktøyet, med tilgang og opplæring?"
     )
     answer = Answer(slots={"onboarding_sector": sector, "onboarding_step": OVERVIEW_SHOWN})
     return answer.say("\n".join(text)).say(offer, intent_button(STEP_THROUGH, "onboarding_next"))

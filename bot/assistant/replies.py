@@ -35,7 +35,7 @@ class Reply:
 class Answer:
     replies: list[Reply] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
-    gaps: list["GapNote"] = field(default_factory=list)  # gaps this answer revealed, to be recorded
+    gaps: list[GapNote] = field(default_factory=list)  # gaps this answer revealed, to be recorded
     # The message is not about work: answer with the domain's out-of-scope response instead.
     out_of_scope: bool = False
     # The message goes to the trainers' inbox as this kind (bot.feedback.models.INBOX_KINDS).
@@ -45,11 +45,11 @@ class Answer:
     # Records to store, all in one transaction (gap records, inbox items, feedback).
     records: list[Record] = field(default_factory=list)
 
-    def say(self, text: str, *buttons: Button) -> "Answer":
+    def say(self, text: str, *buttons: Button) -> Answer:
         self.replies.append(Reply(text, tuple(buttons)))
         return self
 
-    def extend(self, other: "Answer") -> "Answer":
+    def extend(self, other: Answer) -> Answer:
         """Append another answer's replies and records; its slots win."""
         self.replies += other.replies
         self.slots.update(other.slots)

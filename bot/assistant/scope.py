@@ -10,8 +10,8 @@ of a compound ("vaktloggen"). `work_words.yml`'s `everyday` words never count ("
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 from pathlib import Path
 
 import yaml

@@ -9,8 +9,9 @@ and one write of all the records (bot.spool.write_all). Nothing here knows Rasa.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -74,7 +75,12 @@ def _about(aspect: str) -> Callable[[Session, Turn], Answer]:
     def answer(session: Session, turn: Turn) -> Answer:
         kept = answers.follow_up_aspect(turn.text, turn.mentioned, turn.slots.get("aspect")) or aspect
         return answers.about_tool(
-            session, kept, turn.text, turn.mentioned, turn.slots.get("tool"), turn.vector,
+            session,
+            kept,
+            turn.text,
+            turn.mentioned,
+            turn.slots.get("tool"),
+            turn.vector,
             turn.slots.get("information_level"),
         )
 
@@ -141,9 +147,15 @@ HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
     "action_feedback_not_helpful": _feedback(False),
 }
 # Answers about a tool end with 👍/👎 (not questions back, lists or small talk).
-ASKS_FOR_FEEDBACK = frozenset({
-    "action_find_tool", "action_tool_info", "action_tool_access", "action_tool_training", "action_tool_support",
-})
+ASKS_FOR_FEEDBACK = frozenset(
+    {
+        "action_find_tool",
+        "action_tool_info",
+        "action_tool_access",
+        "action_tool_training",
+        "action_tool_support",
+    }
+)
 
 
 def respond(session: Session, action: str, turn: Turn) -> Answer:

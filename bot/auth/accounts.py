@@ -54,6 +54,7 @@ def normal_name(name: str) -> str:
 
 # --- users -----------------------------------------------------------------------------------------
 
+
 def add_user(session: Session, name: str, role: str, password: str) -> User:
     _check_role(role)
     name = normal_name(name)
@@ -96,6 +97,7 @@ def password_matches(user: User | None, password: str) -> bool:
 
 
 # --- API tokens --------------------------------------------------------------------------------------
+
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

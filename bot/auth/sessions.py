@@ -26,17 +26,23 @@ def start(session: Session, user: User, lifetime: int, now: datetime) -> str:
     and never stored. Sessions that have ended are deleted on the way."""
     session.execute(delete(AdminSession).where(AdminSession.expires_at <= now))
     session_id = secrets.token_urlsafe(32)
-    session.add(AdminSession(
-        digest=_digest(session_id), user_id=user.id, password_stamp=_digest(user.password_hash),
-        created_at=now, expires_at=now + timedelta(seconds=lifetime),
-    ))
+    session.add(
+        AdminSession(
+            digest=_digest(session_id),
+            user_id=user.id,
+            password_stamp=_digest(user.password_hash),
+            created_at=now,
+            expires_at=now + timedelta(seconds=lifetime),
+        )
+    )
     return session_id
 
 
 def user_of(session: Session, session_id: str, now: datetime) -> User | None:
     """The user of the session `session_id` while it is valid at `now`, else None."""
     found = session.execute(
-        select(User, AdminSession.password_stamp).join(AdminSession, AdminSession.user_id == User.id)
+        select(User, AdminSession.password_stamp)
+        .join(AdminSession, AdminSession.user_id == User.id)
         .where(AdminSession.digest == _digest(session_id), AdminSession.expires_at > now)
     ).first()
     if found is None or not hmac.compare_digest(found.password_stamp, _digest(found.User.password_hash)):

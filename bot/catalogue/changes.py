@@ -78,8 +78,7 @@ def clean_phrase(text: str) -> str:
     masked = [label for label in MASKS.values() if label in mask(phrase)]
     if masked:
         raise PhraseError(
-            f"The phrase contains personal data or the mask that replaced it ({', '.join(masked)}); "
-            "write it without."
+            f"The phrase contains personal data or the mask that replaced it ({', '.join(masked)}); write it without."
         )
     if len(phrase) > MAX_PHRASE:
         raise PhraseError(f"The phrase is {len(phrase)} characters long; at most {MAX_PHRASE} are allowed.")
@@ -91,16 +90,31 @@ def _json(value) -> str | None:
 
 
 def record(
-    session: Session, *, by: str, entry_kind: str, entry_id: str, action: str, field: str | None = None,
-    before=None, after=None, inbox_item_id: int | None = None,
+    session: Session,
+    *,
+    by: str,
+    entry_kind: str,
+    entry_id: str,
+    action: str,
+    field: str | None = None,
+    before=None,
+    after=None,
+    inbox_item_id: int | None = None,
 ) -> m.CatalogueChange:
     """Add an audit record of one change to one entry (before/after: any JSON value, None for
     what did not exist)."""
     if entry_kind not in m.ENTRY_KINDS:
         raise ValueError(f"unknown entry kind {entry_kind!r}")
     change = m.CatalogueChange(
-        changed_at=datetime.now(timezone.utc), changed_by=by, entry_kind=entry_kind, entry_id=entry_id,
-        action=action, field=field, before_json=_json(before), after_json=_json(after), inbox_item_id=inbox_item_id,
+        changed_at=datetime.now(timezone.utc),
+        changed_by=by,
+        entry_kind=entry_kind,
+        entry_id=entry_id,
+        action=action,
+        field=field,
+        before_json=_json(before),
+        after_json=_json(after),
+        inbox_item_id=inbox_item_id,
     )
     session.add(change)
     return change
@@ -108,11 +122,13 @@ def record(
 
 def history(session: Session, entry_kind: str, entry_id: str) -> list[m.CatalogueChange]:
     """The entry's recorded changes, oldest first."""
-    return list(session.scalars(
-        select(m.CatalogueChange)
-        .where(m.CatalogueChange.entry_kind == entry_kind, m.CatalogueChange.entry_id == entry_id)
-        .order_by(m.CatalogueChange.changed_at, m.CatalogueChange.id)
-    ))
+    return list(
+        session.scalars(
+            select(m.CatalogueChange)
+            .where(m.CatalogueChange.entry_kind == entry_kind, m.CatalogueChange.entry_id == entry_id)
+            .order_by(m.CatalogueChange.changed_at, m.CatalogueChange.id)
+        )
+    )
 
 
 def entry_label(entry_kind: str) -> str:
@@ -120,7 +136,13 @@ def entry_label(entry_kind: str) -> str:
 
 
 def add_phrase(
-    session: Session, entry_kind: str, entry_id: str, phrase: str, *, by: str, inbox_item_id: int | None = None,
+    session: Session,
+    entry_kind: str,
+    entry_id: str,
+    phrase: str,
+    *,
+    by: str,
+    inbox_item_id: int | None = None,
 ) -> PhraseAdded:
     """Add `phrase` to a tool's tasks or a process's aliases, unless the entry has it already
     (compared without case, spacing and trailing ?!.; a process's name counts too). Records the
@@ -139,8 +161,17 @@ def add_phrase(
         return PhraseAdded(entry_kind, row.id, row.name, field, phrase, False, None)
     getattr(row, field).append(child(value=phrase))
     row.updated_at = datetime.now(timezone.utc)
-    change = record(session, by=by, entry_kind=entry_kind, entry_id=row.id, action=action, field=field,
-                    before=before, after=[*before, phrase], inbox_item_id=inbox_item_id)
+    change = record(
+        session,
+        by=by,
+        entry_kind=entry_kind,
+        entry_id=row.id,
+        action=action,
+        field=field,
+        before=before,
+        after=[*before, phrase],
+        inbox_item_id=inbox_item_id,
+    )
     session.flush()
     store.bump_revision(session)
     return PhraseAdded(entry_kind, row.id, row.name, field, phrase, True, change)

@@ -34,9 +34,7 @@ def _owned_list(child: str):
 def _child_table(name: str, parent_table: str, value_column: Column) -> dict:
     return {
         "__tablename__": name,
-        "parent_id": Column(
-            String(ID_LENGTH), ForeignKey(f"{parent_table}.id", ondelete="CASCADE"), primary_key=True
-        ),
+        "parent_id": Column(String(ID_LENGTH), ForeignKey(f"{parent_table}.id", ondelete="CASCADE"), primary_key=True),
         "position": Column(Integer, primary_key=True),
         "value": value_column,
     }
@@ -62,9 +60,13 @@ class Tool(Base):
     audience = _owned_list("ToolAudience")
 
 
-ToolAlias = type("ToolAlias", (Base,), _child_table("tool_aliases", "tools", Column(String(NAME_LENGTH), nullable=False)))
+ToolAlias = type(
+    "ToolAlias", (Base,), _child_table("tool_aliases", "tools", Column(String(NAME_LENGTH), nullable=False))
+)
 ToolTask = type("ToolTask", (Base,), _child_table("tool_tasks", "tools", Column(Text, nullable=False)))
-ToolAudience = type("ToolAudience", (Base,), _child_table("tool_audiences", "tools", Column(String(NAME_LENGTH), nullable=False)))
+ToolAudience = type(
+    "ToolAudience", (Base,), _child_table("tool_audiences", "tools", Column(String(NAME_LENGTH), nullable=False))
+)
 
 
 class PrivateTool(Base):
@@ -82,12 +84,16 @@ class PrivateTool(Base):
 
 
 PrivateToolAlias = type(
-    "PrivateToolAlias", (Base,), _child_table("private_tool_aliases", "private_tools", Column(String(NAME_LENGTH), nullable=False))
+    "PrivateToolAlias",
+    (Base,),
+    _child_table("private_tool_aliases", "private_tools", Column(String(NAME_LENGTH), nullable=False)),
 )
 PrivateToolAlternative = type(
     "PrivateToolAlternative",
     (Base,),
-    _child_table("private_tool_alternatives", "private_tools", Column(String(ID_LENGTH), ForeignKey("tools.id"), nullable=False)),
+    _child_table(
+        "private_tool_alternatives", "private_tools", Column(String(ID_LENGTH), ForeignKey("tools.id"), nullable=False)
+    ),
 )
 
 
@@ -105,13 +111,19 @@ class Process(Base):
     audience = _owned_list("ProcessAudience")
 
 
-ProcessAlias = type("ProcessAlias", (Base,), _child_table("process_aliases", "processes", Column(String(NAME_LENGTH), nullable=False)))
+ProcessAlias = type(
+    "ProcessAlias", (Base,), _child_table("process_aliases", "processes", Column(String(NAME_LENGTH), nullable=False))
+)
 ProcessStep = type("ProcessStep", (Base,), _child_table("process_steps", "processes", Column(Text, nullable=False)))
 ProcessTool = type(
-    "ProcessTool", (Base,), _child_table("process_tools", "processes", Column(String(ID_LENGTH), ForeignKey("tools.id"), nullable=False))
+    "ProcessTool",
+    (Base,),
+    _child_table("process_tools", "processes", Column(String(ID_LENGTH), ForeignKey("tools.id"), nullable=False)),
 )
 ProcessAudience = type(
-    "ProcessAudience", (Base,), _child_table("process_audiences", "processes", Column(String(NAME_LENGTH), nullable=False))
+    "ProcessAudience",
+    (Base,),
+    _child_table("process_audiences", "processes", Column(String(NAME_LENGTH), nullable=False)),
 )
 
 

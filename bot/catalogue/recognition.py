@@ -14,8 +14,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
 from rapidfuzz import process as fuzzy_process
+from rapidfuzz.distance import OSA
 from sqlalchemy.orm import Session
 
 from bot.catalogue import snapshot
@@ -178,7 +178,7 @@ class RecognitionIndex:
             for suffix in SUFFIXES:
                 if word == name_word + suffix:
                     return SCORE_INFLECTED
-            if word.startswith(name_word) and len(name_word) >= 2 and _is_compound_tail(word[len(name_word):]):
+            if word.startswith(name_word) and len(name_word) >= 2 and _is_compound_tail(word[len(name_word) :]):
                 return SCORE_COMPOUND
         same_start = word[0] == name_word[0] or word[:2] == name_word[1::-1]
         if len(name_word) >= MIN_FUZZY_LENGTH and same_start and OSA.distance(word, name_word) <= 1:
@@ -240,7 +240,7 @@ class RecognitionIndex:
             part = parts[i + k]
             if len(part.text) < MIN_SPLIT_PART or part.text in STOP_WORDS:
                 return
-            if k and text[parts[i + k - 1].end:part.start] not in (" ", "-"):
+            if k and text[parts[i + k - 1].end : part.start] not in (" ", "-"):
                 return
             joined += part.text
             if not k:
@@ -248,7 +248,9 @@ class RecognitionIndex:
             if joined in self.whole_words:
                 found = [(joined, SCORE_EXACT)]
             else:
-                stems = [joined[: -len(s)] for s in SUFFIXES if joined.endswith(s) and joined[: -len(s)] in self.whole_words]
+                stems = [
+                    joined[: -len(s)] for s in SUFFIXES if joined.endswith(s) and joined[: -len(s)] in self.whole_words
+                ]
                 found = [(stems[0], SCORE_INFLECTED)] if stems and not _is_ordinary_form(joined) else []
             for key, score in found:
                 for surface in self.by_first[key]:
@@ -284,7 +286,7 @@ def _is_compound_tail(tail: str) -> bool:
     """The rest of a compound after a name: an ordinary word, maybe after a linking s or e."""
     for link in COMPOUND_LINKS:
         if tail.startswith(link):
-            rest = tail[len(link):]
+            rest = tail[len(link) :]
             if len(rest) >= MIN_COMPOUND_TAIL and lexicon().is_word(rest):
                 return True
     return False

@@ -10,8 +10,9 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -89,6 +90,7 @@ class CatalogueError(Exception):
 
 # --- reading YAML with line numbers ---------------------------------------------------------
 
+
 class _Mapping(dict):
     """A dict that remembers the line of itself and of each key."""
 
@@ -151,8 +153,23 @@ def _read_yaml(text: str) -> Any:
 # --- reading CSV (the export's spreadsheet form) --------------------------------------------
 
 CSV_COLUMNS = (
-    "kind", "id", "name", "aliases", "category", "summary", "tasks", "access", "training",
-    "support", "url", "data_classification", "audience", "alternatives", "guidance", "tools", "steps",
+    "kind",
+    "id",
+    "name",
+    "aliases",
+    "category",
+    "summary",
+    "tasks",
+    "access",
+    "training",
+    "support",
+    "url",
+    "data_classification",
+    "audience",
+    "alternatives",
+    "guidance",
+    "tools",
+    "steps",
 )
 CSV_SECTIONS = {"tool": "tools", "private_tool": "private_tools", "process": "processes"}
 
@@ -198,16 +215,33 @@ _TEXT, _LIST, _REQUIRED_LIST = "text", "list", "required list"
 
 SECTIONS: dict[str, dict[str, str]] = {
     "tools": {
-        "id": _TEXT, "name": _TEXT, "aliases": _LIST, "category": _TEXT, "summary": _TEXT,
-        "tasks": _REQUIRED_LIST, "access": _TEXT, "training": _TEXT, "support": _TEXT, "url": _TEXT,
-        "data_classification": _TEXT, "audience": _LIST,
+        "id": _TEXT,
+        "name": _TEXT,
+        "aliases": _LIST,
+        "category": _TEXT,
+        "summary": _TEXT,
+        "tasks": _REQUIRED_LIST,
+        "access": _TEXT,
+        "training": _TEXT,
+        "support": _TEXT,
+        "url": _TEXT,
+        "data_classification": _TEXT,
+        "audience": _LIST,
     },
     "private_tools": {
-        "id": _TEXT, "name": _TEXT, "aliases": _LIST, "category": _TEXT, "alternatives": _LIST,
+        "id": _TEXT,
+        "name": _TEXT,
+        "aliases": _LIST,
+        "category": _TEXT,
+        "alternatives": _LIST,
         "guidance": _TEXT,
     },
     "processes": {
-        "id": _TEXT, "name": _TEXT, "aliases": _LIST, "tools": _LIST, "steps": _REQUIRED_LIST,
+        "id": _TEXT,
+        "name": _TEXT,
+        "aliases": _LIST,
+        "tools": _LIST,
+        "steps": _REQUIRED_LIST,
         "audience": _LIST,
     },
 }
@@ -297,14 +331,25 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
         out.add("field appears twice", line=key_line, section=section, entry=label, field=str(key))
     for key in raw:
         if key not in spec:
-            out.add(f"unknown field{_suggest(key, spec)}", line=key_lines.get(key), section=section, entry=label, field=str(key))
+            out.add(
+                f"unknown field{_suggest(key, spec)}",
+                line=key_lines.get(key),
+                section=section,
+                entry=label,
+                field=str(key),
+            )
     values: dict[str, Any] = {}
     for name, kind in spec.items():
         required = name in REQUIRED[section]
         if kind == _TEXT:
             values[name] = _check_text(raw.get(name), reporter(name), required=required)
         else:
-            values[name] = _check_list(raw.get(name), reporter(name), required=required or kind == _REQUIRED_LIST, non_empty=kind == _REQUIRED_LIST)
+            values[name] = _check_list(
+                raw.get(name),
+                reporter(name),
+                required=required or kind == _REQUIRED_LIST,
+                non_empty=kind == _REQUIRED_LIST,
+            )
     entry_id = values["id"]
     if entry_id is not None and not ID_PATTERN.match(entry_id):
         reporter("id")("must be 1-64 characters of a-z, 0-9, _ and - (for example 'ms-teams')")
@@ -347,9 +392,11 @@ def validate(document: Any, known_tool_ids: Iterable[str] = ()) -> CatalogueFile
     version = document.get("version")
     if version != FORMAT_VERSION:
         out.add(
-            f"'version: {FORMAT_VERSION}' is required (found {version!r})" if version is not None
+            f"'version: {FORMAT_VERSION}' is required (found {version!r})"
+            if version is not None
             else f"'version: {FORMAT_VERSION}' is required at the top",
-            line=key_lines.get("version", 1), field="version",
+            line=key_lines.get("version", 1),
+            field="version",
         )
     for key in document:
         if key not in SECTIONS and key != "version":
@@ -362,7 +409,11 @@ def validate(document: Any, known_tool_ids: Iterable[str] = ()) -> CatalogueFile
         if raw_entries is None:
             continue
         if not isinstance(raw_entries, list):
-            out.add(f"must be a list of entries, not {_type_name(raw_entries)}", line=key_lines.get(section), section=section)
+            out.add(
+                f"must be a list of entries, not {_type_name(raw_entries)}",
+                line=key_lines.get(section),
+                section=section,
+            )
             continue
         item_lines = getattr(raw_entries, "item_lines", [None] * len(raw_entries))
         seen: dict[str, int | None] = {}
@@ -375,7 +426,10 @@ def validate(document: Any, known_tool_ids: Iterable[str] = ()) -> CatalogueFile
                 if entry_id in seen:
                     out.add(
                         f"duplicate id (first used at line {seen[entry_id]})",
-                        line=values["_line"], section=section, entry=values["_label"], field="id",
+                        line=values["_line"],
+                        section=section,
+                        entry=values["_label"],
+                        field="id",
                     )
                     continue
                 seen[entry_id] = values["_line"]
@@ -388,10 +442,13 @@ def validate(document: Any, known_tool_ids: Iterable[str] = ()) -> CatalogueFile
                 if ref not in tool_ids:
                     out.add(
                         f"points at unknown workplace tool {ref!r}{_suggest(ref, tool_ids)}",
-                        line=values["_line"], section=section, entry=values["_label"], field=field_name,
+                        line=values["_line"],
+                        section=section,
+                        entry=values["_label"],
+                        field=field_name,
                     )
     if out.problems:
-        raise CatalogueError(sorted(out.problems, key=lambda p: (p.line or 0)))
+        raise CatalogueError(sorted(out.problems, key=lambda p: p.line or 0))
 
     def build(section: str) -> tuple:
         cls = ENTRY_TYPES[section]
@@ -424,6 +481,17 @@ def entry_fields(entry: Any) -> dict[str, Any]:
 
 
 __all__ = [
-    "CatalogueError", "CatalogueFile", "CLASSIFICATIONS", "CSV_COLUMNS", "CSV_SECTIONS", "ProcessEntry",
-    "PrivateToolEntry", "Problem", "ToolEntry", "entry_fields", "format_of", "parse", "validate",
+    "CatalogueError",
+    "CatalogueFile",
+    "CLASSIFICATIONS",
+    "CSV_COLUMNS",
+    "CSV_SECTIONS",
+    "ProcessEntry",
+    "PrivateToolEntry",
+    "Problem",
+    "ToolEntry",
+    "entry_fields",
+    "format_of",
+    "parse",
+    "validate",
 ]

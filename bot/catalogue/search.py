@@ -211,7 +211,7 @@ class LexicalIndex:
 
     def _query_vectors(self, text: str):
         plain, expanded = _term_text(text), _term_text(text, expand=True)
-        extra = expanded[len(plain):].strip()
+        extra = expanded[len(plain) :].strip()
         word = self.words.transform([plain]) + SYNONYM_WEIGHT * self.words.transform([extra])
         char = self.chars.transform([plain])
         return normalize(word), char
@@ -254,12 +254,18 @@ class LexicalIndex:
         if scored is None:
             return SearchResult(())
         scores, passage_scores = scored
-        hits = tuple(self._hit(n, float(scores[n]), passage_scores) for n in _highest(scores, limit) if scores[n] >= CANDIDATE_FLOOR)
+        hits = tuple(
+            self._hit(n, float(scores[n]), passage_scores)
+            for n in _highest(scores, limit)
+            if scores[n] >= CANDIDATE_FLOOR
+        )
         return SearchResult(hits, ANSWER if hits and hits[0].score >= FIT_THRESHOLD else NOTHING)
 
     def _hit(self, n: int, score: float, passage_scores: np.ndarray) -> Hit:
         entry = self.entries[n]
-        return Hit(entry.kind, entry.id, entry.name, round(score, 4), self.passage_text[self._best_passage(n, passage_scores)])
+        return Hit(
+            entry.kind, entry.id, entry.name, round(score, 4), self.passage_text[self._best_passage(n, passage_scores)]
+        )
 
     def _best_passage(self, entry: int, passage_scores: np.ndarray) -> int:
         start, end = self.passage_start[entry], self.passage_start[entry + 1]
@@ -272,8 +278,15 @@ def _how_to(text: str) -> bool:
     return HOW_TO.search(text) is not None
 
 
-def fuse(lexical: LexicalIndex, semantic: SemanticIndex, scored: tuple[np.ndarray, np.ndarray],
-         vector: np.ndarray, limit: int = 3, *, text: str = "") -> SearchResult:
+def fuse(
+    lexical: LexicalIndex,
+    semantic: SemanticIndex,
+    scored: tuple[np.ndarray, np.ndarray],
+    vector: np.ndarray,
+    limit: int = 3,
+    *,
+    text: str = "",
+) -> SearchResult:
     """Combine both views of one message into ranked hits and the decision (see the module doc)."""
     lexical_scores, passage_scores = scored
     closeness = semantic.closeness(vector, also=_highest(lexical_scores, SHORTLIST_LEXICAL))
@@ -298,7 +311,7 @@ def fuse(lexical: LexicalIndex, semantic: SemanticIndex, scored: tuple[np.ndarra
     if best >= ANSWER_SCORE and (best - runner_up >= ANSWER_MARGIN or top[1] in family) and agree:
         return SearchResult(tuple(hit(n) for n in top[:limit]), ANSWER)
     if best >= ASK_SCORE:
-        choices = [n for n in top[:min(limit, MAX_CHOICES)] if fused[n] >= ASK_RATIO * best]
+        choices = [n for n in top[: min(limit, MAX_CHOICES)] if fused[n] >= ASK_RATIO * best]
         return SearchResult(tuple(hit(n) for n in choices), ASK)
     compared = closeness[known]
     if len(compared) > 2 and compared.std() > 0:

@@ -54,7 +54,7 @@ class SemanticIndex:
         entry_of = np.array([entry for entry, _, _ in passages], dtype=np.int64)
         self.passage_start = np.searchsorted(entry_of, np.arange(len(self.entries) + 1))
         self.passage_vectors = embed_cached(texts)
-        wholes = [". ".join(texts[self.passage_start[n]:self.passage_start[n + 1]]) for n in range(len(self.entries))]
+        wholes = [". ".join(texts[self.passage_start[n] : self.passage_start[n + 1]]) for n in range(len(self.entries))]
         self.entry_vectors = embed_cached(wholes)
 
     def closeness(self, query: np.ndarray, also: np.ndarray | None = None) -> np.ndarray:

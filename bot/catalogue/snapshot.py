@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -81,7 +82,7 @@ class CatalogueView:
     processes: dict[str, ProcessEntry]
 
     @classmethod
-    def of(cls, catalogue: CatalogueFile) -> "CatalogueView":
+    def of(cls, catalogue: CatalogueFile) -> CatalogueView:
         return cls(
             catalogue,
             {t.id: t for t in catalogue.tools},

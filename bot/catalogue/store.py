@@ -51,6 +51,7 @@ def _children(cls, values) -> list:
 
 # --- writing ---------------------------------------------------------------------------------
 
+
 def _apply_tool(row: m.Tool, entry: ToolEntry) -> None:
     row.name, row.category, row.summary, row.access = entry.name, entry.category, entry.summary, entry.access
     row.training, row.support, row.url = entry.training, entry.support, entry.url
@@ -85,7 +86,7 @@ def _upsert(session: Session, section: str, model, apply, entries, result: Impor
     ids = [entry.id for entry in entries]
     existing: dict[str, object] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         existing.update((row.id, row) for row in session.scalars(select(model).where(model.id.in_(chunk))))
     for entry in entries:
         row = existing.get(entry.id)
@@ -101,7 +102,7 @@ def _upsert(session: Session, section: str, model, apply, entries, result: Impor
 def _remove_missing(session: Session, section: str, model, keep_ids: set[str], result: ImportResult) -> None:
     stale = [row_id for row_id in session.scalars(select(model.id)) if row_id not in keep_ids]
     for start in range(0, len(stale), 500):
-        session.execute(delete(model).where(model.id.in_(stale[start:start + 500])))
+        session.execute(delete(model).where(model.id.in_(stale[start : start + 500])))
     result.removed[section] = len(stale)
 
 
@@ -147,6 +148,7 @@ def bump_revision(session: Session) -> None:
 
 # --- reading ---------------------------------------------------------------------------------
 
+
 def revision(session: Session) -> int:
     """A number that changes whenever the catalogue changes (0 before the first import)."""
     return session.scalar(select(m.CatalogueState.revision).where(m.CatalogueState.id == 1)) or 0
@@ -166,23 +168,40 @@ def is_empty(session: Session) -> bool:
 
 def _tool_entry(row: m.Tool) -> ToolEntry:
     return ToolEntry(
-        id=row.id, name=row.name, category=row.category, summary=row.summary, tasks=_values(row.tasks),
-        access=row.access, aliases=_values(row.aliases), training=row.training, support=row.support,
-        url=row.url, data_classification=row.data_classification, audience=_values(row.audience),
+        id=row.id,
+        name=row.name,
+        category=row.category,
+        summary=row.summary,
+        tasks=_values(row.tasks),
+        access=row.access,
+        aliases=_values(row.aliases),
+        training=row.training,
+        support=row.support,
+        url=row.url,
+        data_classification=row.data_classification,
+        audience=_values(row.audience),
     )
 
 
 def _private_tool_entry(row: m.PrivateTool) -> PrivateToolEntry:
     return PrivateToolEntry(
-        id=row.id, name=row.name, category=row.category, alternatives=_values(row.alternatives),
-        guidance=row.guidance, aliases=_values(row.aliases),
+        id=row.id,
+        name=row.name,
+        category=row.category,
+        alternatives=_values(row.alternatives),
+        guidance=row.guidance,
+        aliases=_values(row.aliases),
     )
 
 
 def _process_entry(row: m.Process) -> ProcessEntry:
     return ProcessEntry(
-        id=row.id, name=row.name, steps=_values(row.steps), aliases=_values(row.aliases),
-        tools=_values(row.tools), audience=_values(row.audience),
+        id=row.id,
+        name=row.name,
+        steps=_values(row.steps),
+        aliases=_values(row.aliases),
+        tools=_values(row.tools),
+        audience=_values(row.audience),
     )
 
 
@@ -213,6 +232,7 @@ def get_process(session: Session, process_id: str) -> ProcessEntry | None:
 
 
 # --- export ----------------------------------------------------------------------------------
+
 
 class _ExportDumper(yaml.SafeDumper):
     pass

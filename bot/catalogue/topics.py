@@ -49,7 +49,7 @@ class TopicIndex:
             target.append((phrase_terms, value))
 
     @staticmethod
-    def _find(table, text: str) -> list["Topic"]:
+    def _find(table, text: str) -> list[Topic]:
         """Phrases in the text, word by word: a word matches a phrase word written as it is, when
         its lemma is that word ("lærere" → lærer, but not "lære"), or, for a word the lexicon does
         not know (nynorsk, dialect), when the stems agree ("skulen" → skule)."""
@@ -58,15 +58,15 @@ class TopicIndex:
         for phrase_terms, value in table:
             n = len(phrase_terms)
             for i in range(len(message) - n + 1):
-                window = message[i:i + n]
+                window = message[i : i + n]
                 if value not in found and all(_same_word(w, p) for p, w in zip(phrase_terms, window)):
                     found[value] = Topic(value, window[0][2], window[-1][3])
         return sorted(found.values(), key=lambda t: t.start)
 
-    def sectors_in(self, text: str) -> list["Topic"]:
+    def sectors_in(self, text: str) -> list[Topic]:
         return self._find(self.sectors, text)
 
-    def categories_in(self, text: str) -> list["Topic"]:
+    def categories_in(self, text: str) -> list[Topic]:
         return self._find(self.categories, text)
 
 

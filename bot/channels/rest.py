@@ -17,7 +17,8 @@ before Rasa sees the message: an action cannot store them, and Rasa would answer
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -34,7 +35,7 @@ MAX_SENDER_LENGTH = 200
 MAX_MESSAGE_LENGTH = 5000  # our web relay allows 1,000; other clients get some slack
 
 
-def _body(req: Request) -> Dict[Text, Any]:
+def _body(req: Request) -> dict[str, Any]:
     """The request's JSON object with a non-empty string `sender` and a string `message`."""
     body = req.json  # Sanic answers 400 itself when the body is not JSON
     if not isinstance(body, dict):
@@ -53,7 +54,7 @@ def _body(req: Request) -> Dict[Text, Any]:
 
 class MaskedRestInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -61,18 +62,18 @@ class MaskedRestInput(RestInput):
         webhook.middleware(sanic_guard(channel_secret()), "request")
         return webhook
 
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
+    async def _extract_sender(self, req: Request) -> str | None:
         # Rasa's webhook calls this first, so the whole body is checked before anything else.
         return _body(req)["sender"]
 
-    def _extract_message(self, req: Request) -> Optional[Text]:
+    def _extract_message(self, req: Request) -> str | None:
         return mask(storable(_body(req)["message"]))
 
-    def _extract_input_channel(self, req: Request) -> Text:
+    def _extract_input_channel(self, req: Request) -> str:
         channel = _body(req).get("input_channel")
         return channel[:MAX_CHANNEL_NAME] if isinstance(channel, str) and channel.strip() else self.name()
 
-    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
         metadata = _body(request).get("metadata")
         channel = metadata.get("channel") if isinstance(metadata, dict) else None
         return {"channel": channel[:MAX_CHANNEL_NAME]} if isinstance(channel, str) else None

@@ -32,8 +32,9 @@ import logging
 import os
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any
 
 import aiohttp
 import jwt
@@ -85,11 +86,11 @@ class SigningKeys:
 
     def __init__(self, openid_url: str, http: Callable[[], aiohttp.ClientSession], clock=time.monotonic):
         self.openid_url, self._http, self._clock = openid_url, http, clock
-        self._keys: Dict[str, Dict[str, Any]] = {}
-        self._fetched_at: Optional[float] = None
+        self._keys: dict[str, dict[str, Any]] = {}
+        self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
 
-    async def get(self, key_id: str) -> Optional[Dict[str, Any]]:
+    async def get(self, key_id: str) -> dict[str, Any] | None:
         """The JWK with this id, or None if the metadata has no such key."""
         async with self._lock:
             now = self._clock()
@@ -120,11 +121,11 @@ class SigningKeys:
 class Token:
     """A token that passed validation: its claims and the endorsements of the key that signed it."""
 
-    claims: Dict[str, Any]
-    endorsements: Optional[List[str]]
+    claims: dict[str, Any]
+    endorsements: list[str] | None
 
 
-def bearer_token(authorization: Optional[str]) -> str:
+def bearer_token(authorization: str | None) -> str:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidRequest("no bearer token")
@@ -147,8 +148,13 @@ async def validated_token(token: str, keys: SigningKeys, config: TeamsSettings) 
     try:
         public_key = RSAAlgorithm.from_jwk(jwk)
         claims = jwt.decode(
-            token, public_key, algorithms=[ALGORITHM], audience=config.app_id, issuer=list(config.issuers),
-            leeway=CLOCK_SKEW_SECONDS, options={"require": ["exp", "iss", "aud"]},
+            token,
+            public_key,
+            algorithms=[ALGORITHM],
+            audience=config.app_id,
+            issuer=list(config.issuers),
+            leeway=CLOCK_SKEW_SECONDS,
+            options={"require": ["exp", "iss", "aud"]},
         )
     except (jwt.PyJWTError, ValueError, TypeError) as error:
         raise InvalidRequest(f"token rejected: {error}") from error
@@ -156,7 +162,7 @@ async def validated_token(token: str, keys: SigningKeys, config: TeamsSettings) 
     return Token(claims, endorsements if isinstance(endorsements, list) else None)
 
 
-def check_activity(token: Token, activity: Any, tenant: str = "") -> Dict[str, Any]:
+def check_activity(token: Token, activity: Any, tenant: str = "") -> dict[str, Any]:
     """The activity, if the token was issued for its serviceUrl and its channel, and it comes
     from `tenant` (when one is given)."""
     if not isinstance(activity, dict) or not isinstance(activity.get("serviceUrl"), str):
@@ -171,7 +177,7 @@ def check_activity(token: Token, activity: Any, tenant: str = "") -> Dict[str, A
     return activity
 
 
-def activity_tenant(activity: Dict[str, Any]) -> str:
+def activity_tenant(activity: dict[str, Any]) -> str:
     """The activity's `channelData.tenant.id`, or ""."""
     channel_data = activity.get("channelData")
     tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
@@ -179,7 +185,7 @@ def activity_tenant(activity: Dict[str, Any]) -> str:
     return identity if isinstance(identity, str) else ""
 
 
-def message_text(activity: Dict[str, Any]) -> str:
+def message_text(activity: dict[str, Any]) -> str:
     """What the employee wrote, without @-mentions and characters that cannot be stored; for a
     card submission, the submitted value."""
     text = activity.get("text") if isinstance(activity.get("text"), str) else ""
@@ -200,12 +206,17 @@ def submitted_text(value: Any) -> str:
     return " ".join(v.strip() for k, v in value.items() if k != "msteams" and isinstance(v, str) and v.strip())
 
 
-def hero_card(text: str, buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
+def hero_card(text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
     """A Hero card whose buttons Teams can click: messageBack sends the payload to the bot and shows
     the title in the chat."""
     actions = [
-        {"type": "messageBack", "title": b["title"], "text": b["payload"], "displayText": b["title"],
-         "value": {"payload": b["payload"]}}
+        {
+            "type": "messageBack",
+            "title": b["title"],
+            "text": b["payload"],
+            "displayText": b["title"],
+            "value": {"payload": b["payload"]},
+        }
         for b in buttons
         if isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
     ]
@@ -217,16 +228,18 @@ class Connector:
 
     def __init__(self, config: TeamsSettings, http: Callable[[], aiohttp.ClientSession], clock=time.monotonic):
         self.config, self._http, self._clock = config, http, clock
-        self._token: Optional[str] = None
+        self._token: str | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()
 
-    async def _access_token(self) -> Optional[str]:
+    async def _access_token(self) -> str | None:
         async with self._lock:
             if self._token is None or self._clock() > self._expires:
                 form = {
-                    "grant_type": "client_credentials", "client_id": self.config.app_id,
-                    "client_secret": self.config.app_password, "scope": CONNECTOR_SCOPE,
+                    "grant_type": "client_credentials",
+                    "client_id": self.config.app_id,
+                    "client_secret": self.config.app_password,
+                    "scope": CONNECTOR_SCOPE,
                 }
                 try:
                     async with self._http().post(self.config.token_url, data=form, timeout=HTTP_TIMEOUT) as answer:
@@ -239,7 +252,7 @@ class Connector:
                     return None
             return self._token
 
-    async def post(self, url: str, activity: Dict[str, Any]) -> None:
+    async def post(self, url: str, activity: dict[str, Any]) -> None:
         token = await self._access_token()
         if token is None:
             return
@@ -257,18 +270,18 @@ class TeamsOutput(BotFramework):
     """Replies into a Teams conversation, posted with aiohttp; buttons as clickable Hero cards."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return CHANNEL
 
-    def __init__(self, connector: Connector, conversation: Dict[str, Any], bot: Dict[str, Any], service_url: str):
+    def __init__(self, connector: Connector, conversation: dict[str, Any], bot: dict[str, Any], service_url: str):
         super().__init__(connector.config.app_id, "", conversation, bot, service_url)
         self.connector = connector
 
-    async def send(self, message_data: Dict[Text, Any]) -> None:
+    async def send(self, message_data: dict[str, Any]) -> None:
         await self.connector.post(f"{self.global_uri}conversations/{self.conversation['id']}/activities", message_data)
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         await self.send(self.prepare_message(recipient_id, {"attachments": [hero_card(text, buttons)]}))
 
@@ -277,11 +290,11 @@ class TeamsInput(BotFrameworkInput):
     """The Teams webhook (see the module docstring)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return CHANNEL
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if credentials:
             log.warning("Teams: credentials.yml values are ignored; the channel reads BOT_TEAMS_* from the environment")
         return cls(teams_settings(), configured_tenant())
@@ -289,7 +302,7 @@ class TeamsInput(BotFrameworkInput):
     def __init__(self, config: TeamsSettings, tenant: str = "") -> None:  # no super().__init__: it fetches keys
         self.config, self.tenant = config, tenant
         self.app_id, self.app_password = config.app_id, config.app_password
-        self._session: Optional[aiohttp.ClientSession] = None
+        self._session: aiohttp.ClientSession | None = None
         self.keys = SigningKeys(config.openid_url, self._http)
         self.connector = Connector(config, self._http)
         if not config.enabled:
@@ -302,7 +315,7 @@ class TeamsInput(BotFrameworkInput):
             self._session = aiohttp.ClientSession()
         return self._session
 
-    async def authorised_activity(self, request: Request) -> Dict[str, Any]:
+    async def authorised_activity(self, request: Request) -> dict[str, Any]:
         """The request's activity, once its token has passed every check."""
         token = await validated_token(bearer_token(request.headers.get("Authorization")), self.keys, self.config)
         try:
@@ -311,7 +324,7 @@ class TeamsInput(BotFrameworkInput):
             raise InvalidRequest("the body is not JSON") from error
         return check_activity(token, activity, self.tenant)
 
-    async def handle(self, activity: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    async def handle(self, activity: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         sender = (activity.get("from") or {}).get("id")
         conversation = activity.get("conversation")
         if activity.get("type") != "message" or not isinstance(sender, str) or not isinstance(conversation, dict):
@@ -325,7 +338,10 @@ class TeamsInput(BotFrameworkInput):
             return
         await on_new_message(
             UserMessage(
-                text=mask(text), output_channel=output, sender_id=sender, input_channel=self.name(),
+                text=mask(text),
+                output_channel=output,
+                sender_id=sender,
+                input_channel=self.name(),
                 metadata={"channel": CHANNEL},
             )
         )

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.records import Record
 from bot.feedback.models import INBOX_KINDS, Feedback, InboxItem
 from bot.privacy.masking import mask
+from bot.records import Record
 
 
 def _writer(model):

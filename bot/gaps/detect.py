@@ -35,7 +35,9 @@ def private_tool_gaps(session: Session, private_tool_ids: list[str]) -> list[Gap
     for tool_id in private_tool_ids:
         tool = snapshot.view(session).private_tools.get(tool_id)
         if tool is not None:
-            notes.append(GapNote("private_tool", private_tool=tool.id, need=tool.category, alternatives=tool.alternatives))
+            notes.append(
+                GapNote("private_tool", private_tool=tool.id, need=tool.category, alternatives=tool.alternatives)
+            )
     return notes
 
 
@@ -46,9 +48,13 @@ def missing_tool_gap(text: str) -> GapNote:
 def unknown_tool_name(text: str) -> str | None:
     """The likely name of a tool the catalogue does not know, as written ("kan jeg bruke Mentimeter?")."""
     candidates = [
-        word for word in text.replace("?", " ").replace("!", " ").split()
+        word
+        for word in text.replace("?", " ").replace("!", " ").split()
         if (w := word.strip(".,:;«»\"'()").casefold())
-        and w not in STOP_WORDS and w not in _NOT_A_NAME and len(w) >= 3 and not lexicon().is_word(w)
+        and w not in STOP_WORDS
+        and w not in _NOT_A_NAME
+        and len(w) >= 3
+        and not lexicon().is_word(w)
         and all(part not in STOP_WORDS for part in words(w))
     ]
     if not candidates:

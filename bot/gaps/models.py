@@ -44,7 +44,9 @@ class Gap(Base):
         # created_at plus filters on these columns, so PostgreSQL answers counts and groupings
         # from this index alone (index-only scans), and the list's ORDER BY created_at, id from its order.
         Index(
-            "ix_gaps_created_at_id_covering", "created_at", "id",
+            "ix_gaps_created_at_id_covering",
+            "created_at",
+            "id",
             postgresql_include=["kind", "status", "private_tool", "department", "need"],
         ),
     )
@@ -91,7 +93,9 @@ class GapCount(_Counted, Base):
 
     __table_args__ = (
         Index(
-            "ix_gap_counts_grain_day", "grain", "day",
+            "ix_gap_counts_grain_day",
+            "grain",
+            "day",
             postgresql_include=["kind", "status", "private_tool", "department", "need", "count"],
         ),
     )
@@ -103,8 +107,12 @@ class GapTotal(_Counted, Base):
 
     __tablename__ = "gap_totals"
     __table_args__ = (
-        Index("ix_gap_totals_grain_day", "grain", "day",
-              postgresql_include=["kind", "status", "private_tool", "department", "count"]),
+        Index(
+            "ix_gap_totals_grain_day",
+            "grain",
+            "day",
+            postgresql_include=["kind", "status", "private_tool", "department", "count"],
+        ),
     )
 
 

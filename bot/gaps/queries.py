@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterator, Mapping
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -67,7 +67,10 @@ class GapFilter:
         """SQL conditions on `table` (Gap, or GapCount without the period)."""
         where = []
         if period:
-            where += [Gap.created_at >= since_datetime(self.start), Gap.created_at < since_datetime(self.end + timedelta(days=1))]
+            where += [
+                Gap.created_at >= since_datetime(self.start),
+                Gap.created_at < since_datetime(self.end + timedelta(days=1)),
+            ]
         if self.kind:
             where.append(table.kind == self.kind)
         if self.status:
@@ -84,8 +87,13 @@ class GapFilter:
     def params(self) -> dict[str, str]:
         """The filter as query parameters (the inverse of `parse_filter`)."""
         values = {
-            "from": self.start.isoformat(), "to": self.end.isoformat(), "kind": self.kind, "status": self.status,
-            "need": self.need, "tool": self.private_tool, "department": self.department,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "kind": self.kind,
+            "status": self.status,
+            "need": self.need,
+            "tool": self.private_tool,
+            "department": self.department,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -117,8 +125,13 @@ def parse_filter(params: Mapping[str, str], today: date | None = None) -> GapFil
     if text["status"] and text["status"] not in STATUSES:
         raise FilterError(f"Ukjent status. Velg en av: {', '.join(STATUSES)}.")
     return GapFilter(
-        start=start, end=end, kind=text["kind"], status=text["status"], need=text["need"],
-        private_tool=text["tool"], department=text["department"],
+        start=start,
+        end=end,
+        kind=text["kind"],
+        status=text["status"],
+        need=text["need"],
+        private_tool=text["tool"],
+        department=text["department"],
     )
 
 
@@ -135,6 +148,7 @@ def parse_paging(params: Mapping[str, str]) -> tuple[int, int]:
 
 
 # --- the list ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Page:
@@ -153,7 +167,11 @@ def list_page(session: Session, gap_filter: GapFilter, page: int = 1, per_page: 
     where = gap_filter.conditions()
     total = session.scalar(select(func.count()).select_from(Gap).where(*where))
     items = session.scalars(
-        select(Gap).where(*where).order_by(Gap.created_at.desc(), Gap.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        select(Gap)
+        .where(*where)
+        .order_by(Gap.created_at.desc(), Gap.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     return Page(list(items), total, page, per_page)
 
@@ -166,15 +184,22 @@ def iter_gaps(session: Session, gap_filter: GapFilter, batch: int = 1000) -> Ite
 
 # --- records, k-anonymous ---------------------------------------------------------------------------
 
+
 def _shown_departments(session: Session, gap_filter: GapFilter, threshold: int) -> frozenset[str]:
     """The departments that at least `threshold` of the filtered gaps share, summed from the gap
     counts (bot/gaps/rollup.py) as the summary's are, so that no request scans the records twice."""
     table, filters = _counted(session, gap_filter)
-    runs = rollup.read(table, rollup.spans(gap_filter.start, gap_filter.end), [*filters, table.department.is_not(None)],
-                       table.department)
-    return frozenset(session.scalars(
-        select(runs.c.department).group_by(runs.c.department).having(func.sum(runs.c["count"]) >= threshold)
-    ))
+    runs = rollup.read(
+        table,
+        rollup.spans(gap_filter.start, gap_filter.end),
+        [*filters, table.department.is_not(None)],
+        table.department,
+    )
+    return frozenset(
+        session.scalars(
+            select(runs.c.department).group_by(runs.c.department).having(func.sum(runs.c["count"]) >= threshold)
+        )
+    )
 
 
 def shown_in(session: Session, gap_filter: GapFilter, threshold: int) -> frozenset[str]:
@@ -190,8 +215,9 @@ def shown_in(session: Session, gap_filter: GapFilter, threshold: int) -> frozens
     return shown
 
 
-def record_page(session: Session, gap_filter: GapFilter, threshold: int, page: int = 1,
-                per_page: int = DEFAULT_PER_PAGE) -> Page:
+def record_page(
+    session: Session, gap_filter: GapFilter, threshold: int, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+) -> Page:
     """`list_page` with each gap as `report.record` (k-anonymous); raises Withheld."""
     shown = shown_in(session, gap_filter, threshold)
     result = list_page(session, gap_filter, page, per_page)
@@ -216,6 +242,7 @@ def one_record(session: Session, gap_id: int, threshold: int) -> dict | None:
 
 
 # --- the summary -------------------------------------------------------------------------------------
+
 
 def _utc_day(session: Session):
     """The UTC calendar day of created_at, as SQL (PostgreSQL and SQLite differ)."""
@@ -242,20 +269,36 @@ def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = 
     previous = gap_filter.previous()
     table, filters = _counted(session, gap_filter)
     need_filters = filters if gap_filter.need else gap_filter.conditions(period=False, table=GapCount)
-    both = rollup.read(table, rollup.spans(previous.start, previous.end) + rollup.spans(gap_filter.start, gap_filter.end),
-                       filters, table.kind, table.private_tool, table.department)
+    both = rollup.read(
+        table,
+        rollup.spans(previous.start, previous.end) + rollup.spans(gap_filter.start, gap_filter.end),
+        filters,
+        table.kind,
+        table.private_tool,
+        table.department,
+    )
     total = func.sum(both.c["count"])
     counts = session.execute(
-        select(both.c.kind, both.c.private_tool, both.c.department,
-               total.filter(both.c.day >= gap_filter.start), total.filter(both.c.day < gap_filter.start))
-        .group_by(both.c.kind, both.c.private_tool, both.c.department)
+        select(
+            both.c.kind,
+            both.c.private_tool,
+            both.c.department,
+            total.filter(both.c.day >= gap_filter.start),
+            total.filter(both.c.day < gap_filter.start),
+        ).group_by(both.c.kind, both.c.private_tool, both.c.department)
     )
     weeks = rollup.read(table, rollup.spans(gap_filter.start, gap_filter.end, ("week",)), filters)
     days = session.execute(select(weeks.c.day, func.sum(weeks.c["count"])).group_by(weeks.c.day))
-    missing = rollup.read(GapCount, rollup.spans(gap_filter.start, gap_filter.end),
-                          [*need_filters, GapCount.kind == "missing_tool"], GapCount.need)
+    missing = rollup.read(
+        GapCount,
+        rollup.spans(gap_filter.start, gap_filter.end),
+        [*need_filters, GapCount.kind == "missing_tool"],
+        GapCount.need,
+    )
     needs = session.execute(
-        select(missing.c.need, func.sum(missing.c["count"])).group_by(missing.c.need).having(func.sum(missing.c["count"]) > 0)
+        select(missing.c.need, func.sum(missing.c["count"]))
+        .group_by(missing.c.need)
+        .having(func.sum(missing.c["count"]) > 0)
     )
     return _summary(gap_filter, threshold, top, counts, days, needs)
 
@@ -265,8 +308,10 @@ def _counted(session: Session, gap_filter: GapFilter) -> tuple[type, list]:
     gap_totals, or gap_counts when the need is filtered on, comparing the needs the pattern
     matches by equality."""
     if gap_filter.need:
-        return GapCount, [*replace(gap_filter, need=None).conditions(period=False, table=GapCount),
-                          GapCount.need.in_(_matching_needs(session, gap_filter))]
+        return GapCount, [
+            *replace(gap_filter, need=None).conditions(period=False, table=GapCount),
+            GapCount.need.in_(_matching_needs(session, gap_filter)),
+        ]
     return rollup.GapTotal, gap_filter.conditions(period=False, table=rollup.GapTotal)
 
 
@@ -274,10 +319,16 @@ def _matching_needs(session: Session, gap_filter: GapFilter) -> list[str]:
     """The need texts the filter's partial need matches, from the counts of the quarters around
     the period (a few thousand rows), so that the summary compares needs by equality instead of
     matching the pattern against every count it reads."""
-    quarters = GapCount.day.between(rollup.starts(gap_filter.start)["quarter"], rollup.starts(gap_filter.end)["quarter"])
-    return list(session.scalars(
-        select(GapCount.need).distinct().where(GapCount.grain == "quarter", quarters, *gap_filter.conditions(period=False, table=GapCount))
-    ))
+    quarters = GapCount.day.between(
+        rollup.starts(gap_filter.start)["quarter"], rollup.starts(gap_filter.end)["quarter"]
+    )
+    return list(
+        session.scalars(
+            select(GapCount.need)
+            .distinct()
+            .where(GapCount.grain == "quarter", quarters, *gap_filter.conditions(period=False, table=GapCount))
+        )
+    )
 
 
 def summary_from_records(session: Session, gap_filter: GapFilter, threshold: int, top: int = TOP) -> dict:
@@ -291,7 +342,8 @@ def summary_from_records(session: Session, gap_filter: GapFilter, threshold: int
     both = previous.conditions()[:1] + gap_filter.conditions()[1:]  # previous start .. current end, same filters
     counts = session.execute(
         select(Gap.kind, Gap.private_tool, Gap.department, func.count().filter(current), func.count().filter(earlier))
-        .where(*both).group_by(Gap.kind, Gap.private_tool, Gap.department)
+        .where(*both)
+        .group_by(Gap.kind, Gap.private_tool, Gap.department)
     )
     day = _utc_day(session)
     days = (
@@ -349,8 +401,11 @@ def _summary(gap_filter: GapFilter, threshold: int, top: int, counts, days, need
         "by_kind": {kind: kinds[kind] for kind in KINDS},
         "top_private_tools": [
             {
-                "private_tool": tool, "count": tools_now[tool], "previous": tools_before[tool],
-                "change": tools_now[tool] - tools_before[tool], "departments": departments(tool_departments[tool]),
+                "private_tool": tool,
+                "count": tools_now[tool],
+                "previous": tools_before[tool],
+                "change": tools_now[tool] - tools_before[tool],
+                "departments": departments(tool_departments[tool]),
             }
             for tool in top_tools
         ],
@@ -376,6 +431,7 @@ def weekly(days: Mapping[date, int], start: date, end: date) -> list[dict]:
 
 
 # --- groups ------------------------------------------------------------------------------------------
+
 
 def need_key(need: str | None) -> str:
     """Needs that mean the same share a key (bot.language.norwegian.term_key)."""
@@ -405,7 +461,8 @@ def groups(session: Session, gap_filter: GapFilter) -> list[Group]:
     found: dict[str, Group] = {}
     rows = session.execute(
         select(Gap.kind, Gap.private_tool, Gap.need, Gap.status, func.count(), func.max(Gap.created_at))
-        .where(*gap_filter.conditions()).group_by(Gap.kind, Gap.private_tool, Gap.need, Gap.status)
+        .where(*gap_filter.conditions())
+        .group_by(Gap.kind, Gap.private_tool, Gap.need, Gap.status)
     )
     for kind, tool, need, status, count, latest in rows:
         key = group_key(kind, tool, need)
@@ -428,7 +485,7 @@ def group_member_ids(session: Session, gap_filter: GapFilter, key: str) -> list[
         return []
     query = select(Gap.id, Gap.kind, Gap.private_tool, Gap.need).where(*gap_filter.conditions())
     if key.startswith("tool:"):
-        query = query.where(Gap.kind == "private_tool", Gap.private_tool == key[len("tool:"):])
+        query = query.where(Gap.kind == "private_tool", Gap.private_tool == key[len("tool:") :])
     else:
         needs = [n for n in group.needs if n is not None]
         query = query.where(or_(Gap.need.in_(needs), Gap.need.is_(None) if None in group.needs else False))

@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.records import Record
 from bot.gaps import rollup  # noqa: F401  (keeps the dashboard's counts)
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
 from bot.language.detect import language_of
 from bot.privacy.masking import mask
+from bot.records import Record
 
 
 def _write_gap(session: Session, payload: dict) -> None:
@@ -25,9 +25,7 @@ def _write_gap(session: Session, payload: dict) -> None:
 
 
 def _write_department(session: Session, payload: dict) -> None:
-    for gap in session.scalars(
-        select(Gap).where(Gap.record_id.in_(payload["record_ids"]), Gap.department.is_(None))
-    ):
+    for gap in session.scalars(select(Gap).where(Gap.record_id.in_(payload["record_ids"]), Gap.department.is_(None))):
         gap.department = payload["department"]  # through the ORM, so bot.gaps.rollup moves the count
 
 
@@ -37,18 +35,21 @@ WRITERS = {"gap": _write_gap, "gap_department": _write_department}
 
 def gap_record(note: GapNote, *, text: str, channel: str, department: str | None = None) -> Record:
     """One gap as a record to store (spool.write_all), masked, with a new record id."""
-    return Record("gap", {
-        "record_id": str(uuid.uuid4()),
-        "created_at": datetime.now(timezone.utc).isoformat(),
-        "kind": note.kind,
-        "private_tool": note.private_tool,
-        "need": mask(note.need) if note.need else None,
-        "alternatives": list(note.alternatives),
-        "department": department,
-        "channel": channel,
-        "text": mask(text),
-        "language": language_of(text),
-    })
+    return Record(
+        "gap",
+        {
+            "record_id": str(uuid.uuid4()),
+            "created_at": datetime.now(timezone.utc).isoformat(),
+            "kind": note.kind,
+            "private_tool": note.private_tool,
+            "need": mask(note.need) if note.need else None,
+            "alternatives": list(note.alternatives),
+            "department": department,
+            "channel": channel,
+            "text": mask(text),
+            "language": language_of(text),
+        },
+    )
 
 
 def department_record(record_ids: list[str], department: str) -> Record | None:

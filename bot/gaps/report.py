@@ -7,8 +7,8 @@ import csv
 import io
 import json
 from collections import Counter
+from collections.abc import Container, Iterable
 from datetime import date, datetime, time, timezone
-from typing import Container, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,8 +19,18 @@ from sqlalchemy.orm import Session
 from bot.gaps.models import Gap
 
 FIELDS = (
-    "id", "created_at", "kind", "private_tool", "need", "alternatives", "department", "channel",
-    "text", "language", "status", "note",
+    "id",
+    "created_at",
+    "kind",
+    "private_tool",
+    "need",
+    "alternatives",
+    "department",
+    "channel",
+    "text",
+    "language",
+    "status",
+    "note",
 )
 
 
@@ -88,7 +98,9 @@ def to_csv(rows: Iterable[dict]) -> str:
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(FIELDS)
     for row in rows:
-        writer.writerow("'" + cell if isinstance(cell, str) and _looks_like_formula(cell) else cell for cell in _cells(row))
+        writer.writerow(
+            "'" + cell if isinstance(cell, str) and _looks_like_formula(cell) else cell for cell in _cells(row)
+        )
     return buffer.getvalue()
 
 

@@ -14,10 +14,20 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import (
-    Integer, bindparam, cast, delete, event, func, insert, literal, select, union_all, update,
+    Integer,
+    bindparam,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
 )
 from sqlalchemy.orm import Session, attributes
 
@@ -41,7 +51,9 @@ def day_of(created_at: datetime) -> date:
 def starts(day: date) -> dict[str, date]:
     """The first day of the day, the ISO week (Monday), the month and the quarter of `day`."""
     return {
-        "day": day, "week": day - timedelta(days=day.weekday()), "month": day.replace(day=1),
+        "day": day,
+        "week": day - timedelta(days=day.weekday()),
+        "month": day.replace(day=1),
         "quarter": day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1),
     }
 
@@ -55,7 +67,9 @@ def after(grain: str, first: date) -> date:
     return first.replace(year=first.year + month // 12, month=month % 12 + 1, day=1)
 
 
-def spans(start: date, end: date, grains: tuple[str, ...] = ("quarter", "month", "week")) -> list[tuple[str, date, date]]:
+def spans(
+    start: date, end: date, grains: tuple[str, ...] = ("quarter", "month", "week")
+) -> list[tuple[str, date, date]]:
     """The days start..end as few count rows as possible: (grain, first, last unit start) runs,
     the whole units of the first of `grains` (coarsest first) inside the period, the rest on each
     side by the next grains, and days where no unit fits."""
@@ -86,14 +100,20 @@ def read(table, runs: list[tuple[str, date, date]], where: list, *columns):
     return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _increment(model):
     """UPDATE … SET count = count + :delta of one row of the cell given as parameters (the
     fullest, when concurrent writers made two), built once per table so that a flush of many
     cells reuses one compiled statement."""
     table = model.__table__
-    cell = [table.c.grain == bindparam("cell_grain"), table.c.day == bindparam("cell_day"),
-            *(table.c[name].is_not_distinct_from(bindparam(f"cell_{name}", type_=table.c[name].type)) for name in TABLES[model])]
+    cell = [
+        table.c.grain == bindparam("cell_grain"),
+        table.c.day == bindparam("cell_day"),
+        *(
+            table.c[name].is_not_distinct_from(bindparam(f"cell_{name}", type_=table.c[name].type))
+            for name in TABLES[model]
+        ),
+    ]
     one = select(table.c.id).where(*cell).order_by(table.c["count"].desc()).limit(1).scalar_subquery()
     return update(table).where(table.c.id == one).values(count=table.c["count"] + bindparam("delta"))
 
@@ -178,18 +198,29 @@ def rebuild(connection) -> int:
         connection.execute(delete(model))
     dims = [getattr(Gap, name) for name in DIMENSIONS]
     names = ["grain", "day", *DIMENSIONS, "count"]
-    connection.execute(insert(GapCount).from_select(
-        names, select(literal("day"), created_day, *dims, func.count()).group_by(created_day, *dims)))
+    connection.execute(
+        insert(GapCount).from_select(
+            names, select(literal("day"), created_day, *dims, func.count()).group_by(created_day, *dims)
+        )
+    )
     counted = [getattr(GapCount, name) for name in DIMENSIONS]
     for grain in GRAINS[1:]:
         start = _unit_start(dialect, grain, GapCount.day)
-        connection.execute(insert(GapCount).from_select(
-            names,
-            select(literal(grain), start, *counted, func.sum(GapCount.count)).where(GapCount.grain == "day").group_by(start, *counted),
-        ))
+        connection.execute(
+            insert(GapCount).from_select(
+                names,
+                select(literal(grain), start, *counted, func.sum(GapCount.count))
+                .where(GapCount.grain == "day")
+                .group_by(start, *counted),
+            )
+        )
     kept = [getattr(GapCount, name) for name in TABLES[GapTotal]]
-    connection.execute(insert(GapTotal).from_select(
-        ["grain", "day", *TABLES[GapTotal], "count"],
-        select(GapCount.grain, GapCount.day, *kept, func.sum(GapCount.count)).group_by(GapCount.grain, GapCount.day, *kept),
-    ))
+    connection.execute(
+        insert(GapTotal).from_select(
+            ["grain", "day", *TABLES[GapTotal], "count"],
+            select(GapCount.grain, GapCount.day, *kept, func.sum(GapCount.count)).group_by(
+                GapCount.grain, GapCount.day, *kept
+            ),
+        )
+    )
     return sum(connection.execute(select(func.count()).select_from(model)).scalar() for model in TABLES)

@@ -10,7 +10,9 @@ from bot.gaps import rollup  # noqa: F401  (the status change moves the dashboar
 from bot.gaps.models import STATUSES, Gap, GapChange
 
 
-def change(session: Session, gap: Gap, actor: str, *, status: str | None = None, note: str | None = None) -> list[GapChange]:
+def change(
+    session: Session, gap: Gap, actor: str, *, status: str | None = None, note: str | None = None
+) -> list[GapChange]:
     """Set the status and/or the note (None leaves it as it is); records one change per field
     that really changed. An empty note removes the note."""
     if status is not None and status not in STATUSES:
@@ -32,13 +34,15 @@ def change_status_of(session: Session, gap_ids: list[int], actor: str, status: s
     """Set the status of many gaps (a group); returns how many changed."""
     changed = 0
     for start in range(0, len(gap_ids), 500):
-        for gap in session.scalars(select(Gap).where(Gap.id.in_(gap_ids[start:start + 500]))):
+        for gap in session.scalars(select(Gap).where(Gap.id.in_(gap_ids[start : start + 500]))):
             changed += bool(change(session, gap, actor, status=status))
     return changed
 
 
 def history(session: Session, gap_id: int) -> list[GapChange]:
     """The gap's changes, oldest first."""
-    return list(session.scalars(
-        select(GapChange).where(GapChange.gap_id == gap_id).order_by(GapChange.changed_at, GapChange.id)
-    ))
+    return list(
+        session.scalars(
+            select(GapChange).where(GapChange.gap_id == gap_id).order_by(GapChange.changed_at, GapChange.id)
+        )
+    )

@@ -9,13 +9,19 @@ from __future__ import annotations
 from bot.language.norwegian import words
 
 MARKERS = {
-    "nn": set("eg ikkje kva korleis kvifor kven kor frå ein eit eitt dei dykk dykkar meir heile berre noko nokon "
-              "mykje gjere seier vere vore skule høyre sjå".split()),
-    "en": set("i the is are what how where can do does my you your with and to of for it this that which "
-              "please want need use using access help".split()),
+    "nn": set(
+        "eg ikkje kva korleis kvifor kven kor frå ein eit eitt dei dykk dykkar meir heile berre noko nokon "
+        "mykje gjere seier vere vore skule høyre sjå".split()
+    ),
+    "en": set(
+        "i the is are what how where can do does my you your with and to of for it this that which "
+        "please want need use using access help".split()
+    ),
     # Not "kan", "må", "vil": nynorsk uses them too.
-    "nb": set("jeg ikke hva hvordan hvorfor hvem hvor fra en et de dere mer hele bare noe noen mye gjøre sier "
-              "være vært skole høre se".split()),
+    "nb": set(
+        "jeg ikke hva hvordan hvorfor hvem hvor fra en et de dere mer hele bare noe noen mye gjøre sier "
+        "være vært skole høre se".split()
+    ),
 }
 
 

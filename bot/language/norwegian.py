@@ -58,6 +58,7 @@ def fold(text: str) -> str:
 
 # --- lexicon ---------------------------------------------------------------------------------
 
+
 def _build_lexicon(path: Path) -> None:
     import spacy_lookups_data
     import srsly
@@ -119,6 +120,7 @@ def stem(word: str) -> str:
 
 # --- synonyms --------------------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=1)
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
     """The groups of work words that mean the same (bot/language/synonyms.yml), as written."""
@@ -143,6 +145,7 @@ def synonyms_of(term: str) -> tuple[str, ...]:
 
 
 # --- terms for search ------------------------------------------------------------------------
+
 
 def words(text: str) -> list[str]:
     """Folded word tokens, hyphenated compounds split into their parts ('Teams-møtet' → teams, møtet)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import threading
-from typing import Any, List
+from typing import Any
 
 import numpy as np
 
@@ -46,15 +46,15 @@ def encoder() -> Any:
         return _encoder
 
 
-def embed(texts: List[str]) -> np.ndarray:
+def embed(texts: list[str]) -> np.ndarray:
     """L2-normalised e5 "query" embeddings, one row per text (float32, 384 columns)."""
     model = encoder()
     if not texts:
         return np.zeros((0, model.dim), dtype=np.float32)
-    return np.vstack([model.query(texts[i:i + BATCH]).reshape(-1, model.dim) for i in range(0, len(texts), BATCH)])
+    return np.vstack([model.query(texts[i : i + BATCH]).reshape(-1, model.dim) for i in range(0, len(texts), BATCH)])
 
 
-def embed_cached(texts: List[str]) -> np.ndarray:
+def embed_cached(texts: list[str]) -> np.ndarray:
     """`embed(texts)`, remembering every text's vector for the life of the process: for catalogue
     texts, which are embedded again whenever the catalogue changes but rarely change themselves."""
     with _memo_lock:

@@ -11,7 +11,7 @@ is recognised without retraining.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,11 +33,11 @@ TOKENS = TOKENS_NAMES[TEXT]  # "text_tokens"
 PLACEHOLDERS = {"tool": "arbeidsverktøy", "private_tool": "privatverktøy"}
 
 
-def mask_tokens(tokens: List[Token], spans: List[tuple[int, int, str]]) -> List[Token]:
+def mask_tokens(tokens: list[Token], spans: list[tuple[int, int, str]]) -> list[Token]:
     """Replace the tokens that overlap each (start, end, kind) span by one placeholder token."""
     if not spans:
         return tokens
-    result: List[Token] = []
+    result: list[Token] = []
     used = set()
     for token in tokens:
         span = next((s for s in spans if token.start < s[1] and token.end > s[0]), None)
@@ -58,17 +58,20 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Catalogue tools, sectors and categories as entities; tool names masked for the classifier."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CatalogueEntityExtractor":
+    ) -> CatalogueEntityExtractor:
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -77,12 +80,14 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
             if not tokens:
                 continue
             spans = [
-                (e["start"], e["end"], e["entity"]) for e in example.get(ENTITIES, []) if e.get("entity") in PLACEHOLDERS
+                (e["start"], e["end"], e["entity"])
+                for e in example.get(ENTITIES, [])
+                if e.get("entity") in PLACEHOLDERS
             ]
             example.set(TOKENS, mask_tokens(tokens, spans))
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not text:
@@ -96,14 +101,15 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages
 
-    def _find(self, text: str) -> Optional[List[Dict[Text, Any]]]:
+    def _find(self, text: str) -> list[dict[str, Any]] | None:
         try:
             with session_scope() as session:
                 mentions = recognition.recognise(session, text)
                 sectors = topics.sectors_in(session, text)
                 # A word that names both a sector and a category ("barnehage") counts as the sector.
                 categories = [
-                    c for c in topics.categories_in(session, text)
+                    c
+                    for c in topics.categories_in(session, text)
                     if not any(c.start < s.end and c.end > s.start for s in sectors)
                 ]
         except Exception:  # the conversation goes on without catalogue entities
@@ -112,8 +118,13 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
         name = self.__class__.__name__
         entities = [
             {
-                "entity": m.kind, "value": m.id, "start": m.start, "end": m.end,
-                "confidence_entity": m.score, "extractor": name, "text": m.text,
+                "entity": m.kind,
+                "value": m.id,
+                "start": m.start,
+                "end": m.end,
+                "confidence_entity": m.score,
+                "extractor": name,
+                "text": m.text,
             }
             for m in mentions
         ]

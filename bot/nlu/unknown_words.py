@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -33,7 +33,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 VOCABULARY_FILE = "vocabulary.json"
 
 
-def message_words(message: Message) -> List[str]:
+def message_words(message: Message) -> list[str]:
     """The message's tokens that contain a letter, lower-cased."""
     return [t.text.lower() for t in message.get(TOKENS) or [] if _LETTER.search(t.text)]
 
@@ -54,7 +54,7 @@ class UnknownWordsFallback(GraphComponent, IntentClassifier):
     """Zero intent confidence when none of a message's words is known (see the module docstring)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {}
 
     def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: frozenset[str]) -> None:
@@ -64,26 +64,33 @@ class UnknownWordsFallback(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "UnknownWordsFallback":
+    ) -> UnknownWordsFallback:
         return cls(model_storage, resource, frozenset())
 
     def train(self, training_data: TrainingData) -> Resource:
         self.vocabulary = frozenset(
-            word for example in training_data.training_examples if example.get(TEXT)
-            for word in message_words(example)
+            word for example in training_data.training_examples if example.get(TEXT) for word in message_words(example)
         )
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary), ensure_ascii=False),
-                                                     encoding="utf-8")
+            (directory / VOCABULARY_FILE).write_text(
+                json.dumps(sorted(self.vocabulary), ensure_ascii=False), encoding="utf-8"
+            )
         return self._resource
 
     @classmethod
     def load(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
-    ) -> "UnknownWordsFallback":
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> UnknownWordsFallback:
         try:
             with model_storage.read_from(resource) as directory:
                 words = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
@@ -94,7 +101,7 @@ class UnknownWordsFallback(GraphComponent, IntentClassifier):
     def is_known(self, word: str) -> bool:
         return word in self.vocabulary or word in STOP_WORDS or lexicon().is_word(word) or is_compound(word)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT)
             words = message_words(message)

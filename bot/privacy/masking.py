@@ -75,12 +75,13 @@ _PHONE = re.compile(
     rf"(?:\(\+\d{{1,3}}\){_SEP}?|\+\d{{1,3}}{_SEP}?\(0\){_SEP}?|\+)\d(?:{_SEP}?\d){{6,13}}"
     rf"|(?:(?<![\w+])0047{_SEP}?|{_NOT_DIGIT_BEFORE}(?=[2-79])(?!{_DATE_8_DIGITS}(?!\d)))"  # 8 digits
     rf"(?:\d{{8}}|\d{{3}}(?P<a>{_SEP})\d\d(?P=a)\d{{3}}|\d{{3}}(?P<b>{_SEP})\d{{3}}(?P=b)\d\d"
-    rf"|\d\d(?P<c>{_SEP})\d\d(?P=c)\d\d(?P=c)\d\d|\d{{4}}[{_SPACE}]\d{{4}}))"
-    + _NOT_DIGIT_AFTER
+    rf"|\d\d(?P<c>{_SEP})\d\d(?P=c)\d\d(?P=c)\d\d|\d{{4}}[{_SPACE}]\d{{4}}))" + _NOT_DIGIT_AFTER
 )
 _LONG_NUMBER = re.compile(
     r"(?:(?P<org>(?i:(?<!\w)(?:org(?:anisasjons|\.)?\s?(?:nr|nummer)|foretaksnummer))[\s.:]*))?"
-    + _NOT_DIGIT_BEFORE + r"\d{9,}" + _NOT_DIGIT_AFTER
+    + _NOT_DIGIT_BEFORE
+    + r"\d{9,}"
+    + _NOT_DIGIT_AFTER
 )
 
 
@@ -92,8 +93,9 @@ def _control_digit(digits: str, weights: tuple[int, ...]) -> int:
 
 def _national_id_checks(digits: str) -> bool:
     """The two control digits of a fødselsnummer or D-number."""
-    return (_control_digit(digits, (3, 7, 6, 1, 8, 9, 4, 5, 2)) == int(digits[9])
-            and _control_digit(digits, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)) == int(digits[10]))
+    return _control_digit(digits, (3, 7, 6, 1, 8, 9, 4, 5, 2)) == int(digits[9]) and _control_digit(
+        digits, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    ) == int(digits[10])
 
 
 def _national_id(match: re.Match) -> str:
@@ -126,7 +128,7 @@ def _iban(match: re.Match) -> str:
 def _long_number(match: re.Match) -> str:
     """[tall], unless an organisation number with a right control digit follows its name."""
     org = match.group("org")
-    digits = match.group()[len(org or ""):]
+    digits = match.group()[len(org or "") :]
     if org and len(digits) == 9 and _control_digit(digits, (3, 2, 7, 6, 5, 4, 3, 2)) == int(digits[8]):
         return match.group()
     return (org or "") + MASKS["number"]

@@ -25,7 +25,9 @@ def purge_conversations(tracker_store_url: str, before: datetime) -> int:
     if not inspect(engine).has_table("events"):
         return 0
     with engine.begin() as connection:
-        result = connection.execute(text("DELETE FROM events WHERE timestamp < :before"), {"before": before.timestamp()})
+        result = connection.execute(
+            text("DELETE FROM events WHERE timestamp < :before"), {"before": before.timestamp()}
+        )
     return result.rowcount or 0
 
 

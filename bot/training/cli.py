@@ -44,6 +44,7 @@ def _say(progress: ProgressLine):
     def say(text: str) -> None:
         progress.done()
         print(text, flush=True)
+
     return say
 
 
@@ -111,10 +112,20 @@ def cmd_model_history(args) -> int:
     for model in registry.models(models_dir) if models_dir.is_dir() else []:
         record = registry.read_record(model)
         scores = record.get("scores") or {}
-        failed = f"{len(scores['failed_stories'])} / {scores.get('stories', '?')}" if "failed_stories" in scores else "-"
-        rows.append(("*" if model == current else "", model.name.removesuffix(".tar.gz"),
-                     (record.get("trained_at") or "?").replace("T", " ").removesuffix("+00:00"),
-                     _score(record, "accuracy"), _score(record, "macro_f1"), failed, record.get("status", "unknown")))
+        failed = (
+            f"{len(scores['failed_stories'])} / {scores.get('stories', '?')}" if "failed_stories" in scores else "-"
+        )
+        rows.append(
+            (
+                "*" if model == current else "",
+                model.name.removesuffix(".tar.gz"),
+                (record.get("trained_at") or "?").replace("T", " ").removesuffix("+00:00"),
+                _score(record, "accuracy"),
+                _score(record, "macro_f1"),
+                failed,
+                record.get("status", "unknown"),
+            )
+        )
     if len(rows) == 1:
         print(f"No models in {models_dir}. Train one with: bot train")
         return 0
@@ -162,7 +173,11 @@ def cmd_trainer_inbox(args) -> int:
         if not items:
             print("The inbox is empty.")
         for item in items:
-            guess = f"{item.intent} {item.confidence:.2f}" if item.intent and item.confidence is not None else (item.intent or "-")
+            guess = (
+                f"{item.intent} {item.confidence:.2f}"
+                if item.intent and item.confidence is not None
+                else (item.intent or "-")
+            )
             print(f"{item.id:>6}  {item.created_at:%Y-%m-%d}  {item.kind:<13} {guess:<28} {item.text}")
     return 0
 
@@ -174,12 +189,15 @@ def cmd_trainer_assign(args) -> int:
 
     try:
         with session_scope() as session:
-            result = assign(session, args.ids, args.intent, extra_examples=tuple(args.example),
-                            new_response=args.new_response)
+            result = assign(
+                session, args.ids, args.intent, extra_examples=tuple(args.example), new_response=args.new_response
+            )
     except ExampleError as error:
         raise _usage_error(str(error)) from None
     if result.created:
-        print(f"Created the intent {result.intent} with its answer (domain.yml, data/rules.yml, data/nlu/{result.intent}.yml).")
+        print(
+            f"Created the intent {result.intent} with its answer (domain.yml, data/rules.yml, data/nlu/{result.intent}.yml)."
+        )
     for outcome in result.outcomes:
         print(f"  {outcome.status:<8} {outcome.text}" + (f"  ({outcome.reason})" if outcome.reason else ""))
     for item_id, reason in result.left.items():
@@ -206,8 +224,10 @@ def cmd_trainer_attach(args) -> int:
     added = result.added
     what = "a task of the tool" if added.entry_kind == "tool" else "another name of the process"
     if added.added:
-        print(f"Added {added.phrase!r} as {what} {added.entry_name} ({added.entry_id}). "
-              "The assistant answers with it from the next message; no training needed.")
+        print(
+            f"Added {added.phrase!r} as {what} {added.entry_name} ({added.entry_id}). "
+            "The assistant answers with it from the next message; no training needed."
+        )
     else:
         print(f"{added.entry_name} ({added.entry_id}) has {added.phrase!r} already; the catalogue is unchanged.")
     print(f"Attached {len(result.attached)} message(s): {', '.join(map(str, result.attached))}.")
@@ -239,35 +259,55 @@ def cmd_trainer_export(args) -> int:
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("train", help="validate, train, evaluate against the model in service, promote if not worse")
-    p.add_argument("--tolerance", type=float, default=None, metavar="F1",
-                   help="how much lower macro-F1 may be and still be promoted (default BOT_PROMOTE_TOLERANCE or 0.01)")
+    p = commands.add_parser(
+        "train", help="validate, train, evaluate against the model in service, promote if not worse"
+    )
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        default=None,
+        metavar="F1",
+        help="how much lower macro-F1 may be and still be promoted (default BOT_PROMOTE_TOLERANCE or 0.01)",
+    )
     p.set_defaults(func=cmd_train)
 
-    model = commands.add_parser("model", help="trained Rasa models").add_subparsers(dest="action", required=True, metavar="ACTION")
-    model.add_parser("ensure", help="like `bot train`, but only when no model is in service or the data changed").set_defaults(
-        func=cmd_model_ensure)
+    model = commands.add_parser("model", help="trained Rasa models").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    model.add_parser(
+        "ensure", help="like `bot train`, but only when no model is in service or the data changed"
+    ).set_defaults(func=cmd_model_ensure)
     p = model.add_parser("history", help="every model with its scores and status; * marks the one in service")
-    p.add_argument("--reasons", dest="verbose_reasons", action="store_true", help="also print why each was promoted or rejected")
+    p.add_argument(
+        "--reasons", dest="verbose_reasons", action="store_true", help="also print why each was promoted or rejected"
+    )
     p.set_defaults(func=cmd_model_history)
     p = model.add_parser("rollback", help="put the previous promoted model (or NAME) back in service")
     p.add_argument("name", nargs="?", help="the model to put in service (see bot model history)")
     p.set_defaults(func=cmd_model_rollback)
     model.add_parser("switch", help="switch every running Rasa (BOT_RASA_URLS) to the model in service").set_defaults(
-        func=cmd_model_switch)
+        func=cmd_model_switch
+    )
 
-    trainer = commands.add_parser("trainer", help="the trainer inbox").add_subparsers(dest="action", required=True, metavar="ACTION")
+    trainer = commands.add_parser("trainer", help="the trainer inbox").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
     p = trainer.add_parser("inbox", help="list the messages waiting for a trainer, newest first")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_trainer_inbox)
-    p = trainer.add_parser("assign", help="add inbox messages as examples of an intent (or a new one with --new-response)")
+    p = trainer.add_parser(
+        "assign", help="add inbox messages as examples of an intent (or a new one with --new-response)"
+    )
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
     p.add_argument("--intent", required=True)
     p.add_argument("--example", action="append", default=[], metavar="TEXT", help="another example (repeatable)")
     p.add_argument("--new-response", metavar="TEXT", help="create INTENT with this answer")
     p.set_defaults(func=cmd_trainer_assign)
-    p = trainer.add_parser("attach", help="attach inbox messages to the tool (a task) or process (a name) that should have "
-                                          "answered them; the assistant uses it at once")
+    p = trainer.add_parser(
+        "attach",
+        help="attach inbox messages to the tool (a task) or process (a name) that should have "
+        "answered them; the assistant uses it at once",
+    )
     p.add_argument("ids", type=int, nargs="+", metavar="ITEM_ID")
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--tool", metavar="ID", help="the workplace tool's id (see bot catalogue list)")

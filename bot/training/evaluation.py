@@ -19,10 +19,10 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from bot.config import PROJECT_ROOT, settings
 from bot.training.model import TrainingError, rasa_environment
@@ -45,7 +45,7 @@ class Scores:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Scores":
+    def from_dict(cls, data: dict) -> Scores:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
@@ -69,9 +69,12 @@ def scores_from(result: dict) -> Scores:
     """Scores from an evaluation worker's raw result."""
     accuracy, macro, per_intent = nlu_scores(result["nlu"])
     return Scores(
-        accuracy=round(accuracy, 4), macro_f1=round(macro, 4),
-        per_intent_f1={k: round(v, 4) for k, v in per_intent.items()}, messages=len(result["nlu"]),
-        failed_stories=list(result["stories"]["failed"]), stories=result["stories"]["total"],
+        accuracy=round(accuracy, 4),
+        macro_f1=round(macro, 4),
+        per_intent_f1={k: round(v, 4) for k, v in per_intent.items()},
+        messages=len(result["nlu"]),
+        failed_stories=list(result["stories"]["failed"]),
+        stories=result["stories"]["total"],
     )
 
 
@@ -103,7 +106,9 @@ def catalogue_database(project: Project) -> Iterator[str]:
         url = f"sqlite:///{Path(directory) / 'catalogue.db'}"
         db.upgrade(url)
         with db.session_scope(url) as session:
-            store.load_and_import(session, project.catalogue_seed.read_text(encoding="utf-8"), str(project.catalogue_seed))
+            store.load_and_import(
+                session, project.catalogue_seed.read_text(encoding="utf-8"), str(project.catalogue_seed)
+            )
         try:
             yield url
         finally:
@@ -112,11 +117,22 @@ def catalogue_database(project: Project) -> Iterator[str]:
 
 def _start(model: Path, project: Project, db_url: str, out: Path) -> subprocess.Popen:
     out.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "bot.training.evaluation_worker", str(model), str(project.heldout),
-               str(project.test_stories), str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "bot.training.evaluation_worker",
+        str(model),
+        str(project.heldout),
+        str(project.test_stories),
+        str(out),
+    ]
     with (out / "worker.log").open("w") as log:  # the child keeps its own handle
         return subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=rasa_environment(BOT_DATABASE_URL=db_url), stdout=log, stderr=subprocess.STDOUT,
+            command,
+            cwd=PROJECT_ROOT,
+            env=rasa_environment(BOT_DATABASE_URL=db_url),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
 

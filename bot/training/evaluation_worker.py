@@ -41,17 +41,22 @@ async def _evaluate(model: str, heldout: str, stories: str, out: Path) -> dict:
     for example in load_data(heldout).intent_examples:
         parsed = await agent.parse_message(example.get("text"))
         intent = parsed.get("intent") or {}
-        nlu.append({
-            "text": example.get("text"), "gold": example.get("intent"),
-            "predicted": intent.get("name"), "confidence": intent.get("confidence"),
-        })
+        nlu.append(
+            {
+                "text": example.get("text"),
+                "gold": example.get("intent"),
+                "predicted": intent.get("name"),
+                "confidence": intent.get("confidence"),
+            }
+        )
     await test(stories, agent, out_directory=str(out), e2e=True, disable_plotting=True, warnings=False)
     failed_file = out / FAILED_STORIES_FILE
     failed = (read_yaml_file(str(failed_file)) or {}).get("stories") or [] if failed_file.exists() else []
     report = json.loads((out / "story_report.json").read_text(encoding="utf-8"))
     total = report.get("conversation_accuracy", {}).get("total", 0)
     return {
-        "nlu": nlu, "stories": {"total": total, "failed": [_story_name(s) for s in failed if isinstance(s, dict)]},
+        "nlu": nlu,
+        "stories": {"total": total, "failed": [_story_name(s) for s in failed if isinstance(s, dict)]},
         "load_seconds": round(load_seconds, 1),
     }
 

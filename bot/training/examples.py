@@ -76,7 +76,7 @@ def clean(text: str) -> str:
 
 
 def _plain(match: re.Match) -> str:
-    found, follows = match.group(), match.string[match.end():match.end() + 1]
+    found, follows = match.group(), match.string[match.end() : match.end() + 1]
     if found in "[]":
         return "(" if found == "[" else ")"
     return f"{found} " if follows and follows in "([{" else found
@@ -99,7 +99,7 @@ def annotate_tools(session, text: str) -> str:
     for mention in sorted(recognition.recognise(session, text), key=lambda m: m.start, reverse=True):
         inside_a_mask = any(start < mention.end and mention.start < end for start, end in masks)
         if mention.kind in ("tool", "private_tool") and not inside_a_mask:
-            text = f"{text[:mention.start]}[{text[mention.start:mention.end]}]({mention.kind}){text[mention.end:]}"
+            text = f"{text[: mention.start]}[{text[mention.start : mention.end]}]({mention.kind}){text[mention.end :]}"
     return text
 
 

@@ -80,8 +80,13 @@ def _new_items(session: Session, item_ids: list[int]) -> list[InboxItem]:
 
 
 def assign(
-    session: Session, item_ids: list[int], intent: str, *, extra_examples: tuple[str, ...] = (),
-    new_response: str | None = None, project: Project | None = None,
+    session: Session,
+    item_ids: list[int],
+    intent: str,
+    *,
+    extra_examples: tuple[str, ...] = (),
+    new_response: str | None = None,
+    project: Project | None = None,
 ) -> Assignment:
     """Add the items' messages (and any extra examples) as examples of `intent`; with
     `new_response`, create `intent` first, answered by that text. Tool names are marked up."""
@@ -110,7 +115,13 @@ class Attachment:
 
 
 def attach(
-    session: Session, item_ids: list[int], entry_kind: str, entry_id: str, *, phrase: str | None = None, by: str,
+    session: Session,
+    item_ids: list[int],
+    entry_kind: str,
+    entry_id: str,
+    *,
+    phrase: str | None = None,
+    by: str,
 ) -> Attachment:
     """Attach open items to the workplace tool or process (`entry_kind` "tool" or "process")
     that should have answered them: `phrase` (default: the first item's masked message) becomes
@@ -125,8 +136,9 @@ def attach(
         raise ExampleError("No inbox message given.")
     items = _new_items(session, item_ids)
     first = next(item for item in items if item.id == item_ids[0])
-    added = changes.add_phrase(session, entry_kind, entry_id, first.text if phrase is None else phrase,
-                               by=by, inbox_item_id=first.id)
+    added = changes.add_phrase(
+        session, entry_kind, entry_id, first.text if phrase is None else phrase, by=by, inbox_item_id=first.id
+    )
     for item in items:
         item.status, item.assigned_entry_kind, item.assigned_entry_id = ATTACHED, added.entry_kind, added.entry_id
     return Attachment(added, [item.id for item in items])
@@ -155,8 +167,11 @@ def export_patch(session: Session, since: date | None = None) -> str:
         text = examples.annotate_tools(session, " ".join(item.text.split()))
         if text not in by_intent[item.assigned_intent]:
             by_intent[item.assigned_intent].append(text)
-    lines = ['version: "3.1"', f"# Examples assigned in the trainer inbox{f' since {since}' if since else ''}.",
-             "nlu:" if by_intent else "nlu: []"]
+    lines = [
+        'version: "3.1"',
+        f"# Examples assigned in the trainer inbox{f' since {since}' if since else ''}.",
+        "nlu:" if by_intent else "nlu: []",
+    ]
     for intent in sorted(by_intent):
         lines += [f"  - intent: {intent}", "    examples: |", *(f"      - {text}" for text in by_intent[intent])]
     return "\n".join(lines) + "\n"

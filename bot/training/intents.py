@@ -17,8 +17,15 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from bot.training.examples import (
-    ExampleError, Outcome, block_end, check_intent_name, check_new, inserted, intents_with_examples,
-    new_intent_file, round_trip_yaml,
+    ExampleError,
+    Outcome,
+    block_end,
+    check_intent_name,
+    check_new,
+    inserted,
+    intents_with_examples,
+    new_intent_file,
+    round_trip_yaml,
 )
 from bot.training.project import Project
 
@@ -74,7 +81,11 @@ def create_intent(intent: str, response: str, texts: list[str], project: Project
     response = check_response(response)
     domain = round_trip_yaml().load(project.domain.read_text(encoding="utf-8")) or {}
     utterance = f"utter_{intent}"
-    if intent in RESERVED or intent in (domain.get("intents") or []) or intent in intents_with_examples(project.nlu_dir):
+    if (
+        intent in RESERVED
+        or intent in (domain.get("intents") or [])
+        or intent in intents_with_examples(project.nlu_dir)
+    ):
         raise ExampleError(f"The intent {intent!r} exists already; add the examples to it instead.")
     if utterance in (domain.get("responses") or {}) or utterance in (domain.get("actions") or []):
         raise ExampleError(f"The domain already has a response or action {utterance!r}.")
@@ -88,12 +99,15 @@ def create_intent(intent: str, response: str, texts: list[str], project: Project
         raise ExampleError(f"A new intent needs at least one new example ({reasons}).")
 
     response_yaml = _render(CommentedMap({utterance: [CommentedMap(text=DoubleQuotedScalarString(response))]}))
-    rule = CommentedMap(rule=f"{intent} (added by a trainer)",
-                        steps=[CommentedMap(intent=intent), CommentedMap(action=utterance)])
+    rule = CommentedMap(
+        rule=f"{intent} (added by a trainer)", steps=[CommentedMap(intent=intent), CommentedMap(action=utterance)]
+    )
     domain_text = project.domain.read_text(encoding="utf-8")
     domain_text = _append_to_section(domain_text, "intents", _render([intent]), project.domain.name)
     domain_text = _append_to_section(domain_text, "responses", response_yaml, project.domain.name)
-    rules_text = _append_to_section(project.rules.read_text(encoding="utf-8"), "rules", _render([rule]), project.rules.name)
+    rules_text = _append_to_section(
+        project.rules.read_text(encoding="utf-8"), "rules", _render([rule]), project.rules.name
+    )
     nlu_file.write_text(new_intent_file(intent, added), encoding="utf-8")
     project.domain.write_text(domain_text, encoding="utf-8")
     project.rules.write_text(rules_text, encoding="utf-8")

@@ -14,9 +14,9 @@ import subprocess
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 from bot.config import PROJECT_ROOT
 from bot.training import registry
@@ -66,7 +66,13 @@ def rasa_executable() -> str:
 
 def rasa_environment(**extra: str) -> dict[str, str]:
     """The environment for Rasa subprocesses: quiet TensorFlow, no telemetry to Rasa's servers."""
-    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1", **extra}
+    return {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
 def _log_message(line: str) -> str | None:
@@ -83,10 +89,18 @@ def run_rasa(args: list[str], log_file: Path, progress: Progress | None = None, 
     started = time.monotonic()
     tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("w", encoding="utf-8") as log, subprocess.Popen(
-        [rasa_executable(), *args], cwd=PROJECT_ROOT, env=env or rasa_environment(),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
-    ) as process:
+    with (
+        log_file.open("w", encoding="utf-8") as log,
+        subprocess.Popen(
+            [rasa_executable(), *args],
+            cwd=PROJECT_ROOT,
+            env=env or rasa_environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        ) as process,
+    ):
         for line in process.stdout or ():
             log.write(line)
             tail.append(line.rstrip())
@@ -98,7 +112,9 @@ def run_rasa(args: list[str], log_file: Path, progress: Progress | None = None, 
         raise TrainingError(f"`rasa {args[0]}` failed (exit {process.returncode}); see {log_file}:\n{shown}")
 
 
-def validate_data(project: Project | None = None, progress: Progress | None = None, log_file: Path | None = None) -> None:
+def validate_data(
+    project: Project | None = None, progress: Progress | None = None, log_file: Path | None = None
+) -> None:
     """`rasa data validate` on the project's domain and data; TrainingError says what is wrong."""
     project = project or Project()
     args = ["data", "validate", "--domain", str(project.domain), "--data", *map(str, project.training_data)]
@@ -125,17 +141,29 @@ def train(project: Project | None = None, progress: Progress | None = None, *, v
     stamp = fingerprint(project)
     started = time.monotonic()
     args = [
-        "train", "--config", str(project.config), "--domain", str(project.domain),
-        "--data", *map(str, project.training_data), "--out", str(project.models_dir), "--fixed-model-name", name,
+        "train",
+        "--config",
+        str(project.config),
+        "--domain",
+        str(project.domain),
+        "--data",
+        *map(str, project.training_data),
+        "--out",
+        str(project.models_dir),
+        "--fixed-model-name",
+        name,
         *(["--skip-validation"] if validated else []),
     ]
     run_rasa(args, project.models_dir / f"{name}.log", progress)
     model = project.models_dir / f"{name}.tar.gz"
-    registry.write_record(model, {
-        "model": model.name,
-        "fingerprint": stamp,
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "training_seconds": round(time.monotonic() - started, 1),
-        "status": registry.CANDIDATE,
-    })
+    registry.write_record(
+        model,
+        {
+            "model": model.name,
+            "fingerprint": stamp,
+            "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "training_seconds": round(time.monotonic() - started, 1),
+            "status": registry.CANDIDATE,
+        },
+    )
     return model

@@ -9,9 +9,9 @@ the command line and, later, the trainers' web page can show them.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from bot.config import settings
 from bot.training import evaluation, promotion, registry, serving
@@ -32,8 +32,13 @@ class Outcome:
 
 
 def train_and_promote(
-    project: Project | None = None, *, tolerance: float | None = None, say: Say = print,
-    progress: Progress | None = None, rasa_urls: Sequence[str] | None = None, secret: str | None = None,
+    project: Project | None = None,
+    *,
+    tolerance: float | None = None,
+    say: Say = print,
+    progress: Progress | None = None,
+    rasa_urls: Sequence[str] | None = None,
+    secret: str | None = None,
 ) -> Outcome:
     """The whole `bot train`; raises TrainingError when the data is invalid or training fails."""
     project = project or Project()
@@ -49,8 +54,11 @@ def train_and_promote(
 
     current = registry.in_service(project.models_dir)
     models = [candidate] + ([current] if current else [])
-    say("Evaluating " + (f"it and the model in service ({current.name})" if current else "it") +
-        " on the held-out messages and the test stories...")
+    say(
+        "Evaluating "
+        + (f"it and the model in service ({current.name})" if current else "it")
+        + " on the held-out messages and the test stories..."
+    )
     started = time.monotonic()
     scores = evaluation.evaluate(models, project)
     new, old = scores[0], (scores[1] if current else None)
@@ -58,24 +66,32 @@ def train_and_promote(
     decision = promotion.decide(new, old, tolerance)
     report = promotion.table(new, old)
     registry.update_record(
-        candidate, scores=new.to_dict(), evaluated_at=registry.now(), tolerance=tolerance,
+        candidate,
+        scores=new.to_dict(),
+        evaluated_at=registry.now(),
+        tolerance=tolerance,
         compared_with={"model": current.name, "scores": old.to_dict()} if current and old else None,
-        status=registry.PROMOTED if decision.promote else registry.REJECTED, reason=decision.reason,
+        status=registry.PROMOTED if decision.promote else registry.REJECTED,
+        reason=decision.reason,
     )
     switch = None
     if decision.promote:
         registry.put_in_service(candidate, decision.reason)
         switch = serving.switch_running(candidate, rasa_urls, secret)
-    return Outcome(candidate, decision.promote, decision.reason, report,
-                   registry.in_service(project.models_dir), switch)
+    return Outcome(
+        candidate, decision.promote, decision.reason, report, registry.in_service(project.models_dir), switch
+    )
 
 
 def turned_down_on_current_data(project: Project) -> Path | None:
     """The newest model trained on exactly the current inputs that was rejected or rolled back."""
     stamp = fingerprint(project)
-    turned_down = [m for m in registry.models(project.models_dir)
-                   if registry.read_record(m).get("status") in (registry.REJECTED, registry.WITHDRAWN)
-                   and registry.read_record(m).get("fingerprint") == stamp]
+    turned_down = [
+        m
+        for m in registry.models(project.models_dir)
+        if registry.read_record(m).get("status") in (registry.REJECTED, registry.WITHDRAWN)
+        and registry.read_record(m).get("fingerprint") == stamp
+    ]
     return turned_down[-1] if turned_down else None
 
 
@@ -92,26 +108,40 @@ def ensure(project: Project | None = None, *, say: Say = print, progress: Progre
     if current is not None and turned_down is not None:
         record = registry.read_record(turned_down)
         how = "rejected" if record.get("status") == registry.REJECTED else "rolled back"
-        say(f"The model in service ({current.name}) stays: {turned_down.name}, trained on the current data, was "
-            f"{how} ({record.get('reason')}). Change the data and run `bot train` to try again.")
+        say(
+            f"The model in service ({current.name}) stays: {turned_down.name}, trained on the current data, was "
+            f"{how} ({record.get('reason')}). Change the data and run `bot train` to try again."
+        )
         return None
-    say("No model is in service yet." if current is None else "The training data or config changed since the model in service was trained.")
+    say(
+        "No model is in service yet."
+        if current is None
+        else "The training data or config changed since the model in service was trained."
+    )
     return train_and_promote(project, say=say, progress=progress)
 
 
-def rollback(project: Project | None = None, name: str | None = None, *, rasa_urls: Sequence[str] | None = None,
-             secret: str | None = None) -> tuple[Path | None, Path, serving.Switch]:
+def rollback(
+    project: Project | None = None,
+    name: str | None = None,
+    *,
+    rasa_urls: Sequence[str] | None = None,
+    secret: str | None = None,
+) -> tuple[Path | None, Path, serving.Switch]:
     """Put the previous promoted model (or NAME) back in service and switch the running Rasa to it."""
     project = project or Project()
     old, new = registry.rollback(project.models_dir, name)
     return old, new, serving.switch_running(new, rasa_urls, secret)
 
 
-def switch(project: Project | None = None, *, rasa_urls: Sequence[str] | None = None,
-           secret: str | None = None) -> serving.Switch:
+def switch(
+    project: Project | None = None, *, rasa_urls: Sequence[str] | None = None, secret: str | None = None
+) -> serving.Switch:
     """Switch every running Rasa replica to the model in service (after a switch failed on one)."""
     project = project or Project()
     current = registry.in_service(project.models_dir)
     if current is None:
-        raise registry.RegistryError("No model is in service, so there is nothing to switch to. Train one with `bot train`.")
+        raise registry.RegistryError(
+            "No model is in service, so there is nothing to switch to. Train one with `bot train`."
+        )
     return serving.switch_running(current, rasa_urls, secret)

@@ -61,24 +61,40 @@ def _change(new: float, old: float | None, integer: bool = False) -> str:
 def table(new: Scores, old: Scores | None, old_label: str = "in service", new_label: str = "candidate") -> str:
     """Old | new | change for accuracy, macro-F1, failed test stories and the intents whose F1 changed."""
     rows: list[tuple[str, str, str, str]] = [
-        ("accuracy (held-out)", _number(old.accuracy if old else None), _number(new.accuracy),
-         _change(new.accuracy, old.accuracy if old else None)),
-        ("macro-F1 (held-out)", _number(old.macro_f1 if old else None), _number(new.macro_f1),
-         _change(new.macro_f1, old.macro_f1 if old else None)),
-        ("failed test stories", f"{len(old.failed_stories)} / {old.stories}" if old else "-",
-         f"{len(new.failed_stories)} / {new.stories}",
-         _change(len(new.failed_stories), len(old.failed_stories) if old else None, integer=True)),
+        (
+            "accuracy (held-out)",
+            _number(old.accuracy if old else None),
+            _number(new.accuracy),
+            _change(new.accuracy, old.accuracy if old else None),
+        ),
+        (
+            "macro-F1 (held-out)",
+            _number(old.macro_f1 if old else None),
+            _number(new.macro_f1),
+            _change(new.macro_f1, old.macro_f1 if old else None),
+        ),
+        (
+            "failed test stories",
+            f"{len(old.failed_stories)} / {old.stories}" if old else "-",
+            f"{len(new.failed_stories)} / {new.stories}",
+            _change(len(new.failed_stories), len(old.failed_stories) if old else None, integer=True),
+        ),
     ]
     intents = sorted(set(new.per_intent_f1) | set(old.per_intent_f1 if old else {}))
     changed = [
-        i for i in intents
+        i
+        for i in intents
         if old is None or abs(new.per_intent_f1.get(i, 0.0) - old.per_intent_f1.get(i, 0.0)) >= PER_INTENT_CHANGE
     ]
     if changed:
         rows.append(("F1 per intent" + ("" if old is None else " (changed)"), "", "", ""))
         rows += [
-            (f"  {i}", _number(old.per_intent_f1.get(i) if old else None), _number(new.per_intent_f1.get(i)),
-             _change(new.per_intent_f1.get(i, 0.0), old.per_intent_f1.get(i, 0.0) if old else None))
+            (
+                f"  {i}",
+                _number(old.per_intent_f1.get(i) if old else None),
+                _number(new.per_intent_f1.get(i)),
+                _change(new.per_intent_f1.get(i, 0.0), old.per_intent_f1.get(i, 0.0) if old else None),
+            )
             for i in changed
         ]
     header = ("", old_label, new_label, "change")
@@ -89,5 +105,7 @@ def table(new: Scores, old: Scores | None, old_label: str = "in service", new_la
     ]
     lines.insert(1, "-" * len(lines[0]))
     if old is not None and len(changed) < len(intents):
-        lines.append(f"(F1 of the other {len(intents) - len(changed)} intents changed by less than {PER_INTENT_CHANGE})")
+        lines.append(
+            f"(F1 of the other {len(intents) - len(changed)} intents changed by less than {PER_INTENT_CHANGE})"
+        )
     return "\n".join(lines)

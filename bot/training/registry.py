@@ -60,9 +60,11 @@ def update_record(model: Path, **changes) -> dict:
 
 def models(models_dir: Path) -> list[Path]:
     """Every model file, oldest first (by the training time in its record, else the file's time)."""
+
     def trained(model: Path) -> str:
         return read_record(model).get("trained_at") or datetime.fromtimestamp(
-            model.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+            model.stat().st_mtime, timezone.utc
+        ).isoformat(timespec="seconds")
 
     return sorted(models_dir.glob("*.tar.gz"), key=lambda m: (trained(m), m.name))
 
@@ -97,17 +99,21 @@ def rollback_target(models_dir: Path, name: str | None = None) -> Path:
     if name is not None:
         model = resolve(models_dir, name)
         if read_record(model).get("status") not in (PROMOTED, WITHDRAWN):
-            raise RegistryError(f"{model.name} has never been in service (status: "
-                                f"{read_record(model).get('status', 'unknown')}); only such models can be rolled back to.")
+            raise RegistryError(
+                f"{model.name} has never been in service (status: "
+                f"{read_record(model).get('status', 'unknown')}); only such models can be rolled back to."
+            )
         if model == current:
             raise RegistryError(f"{model.name} is already in service.")
         return model
     if current is None:
         raise RegistryError("No model is in service, so there is nothing to roll back from.")
     history = models(models_dir)
-    earlier = [m for m in history[:history.index(current)] if read_record(m).get("status") == PROMOTED]
+    earlier = [m for m in history[: history.index(current)] if read_record(m).get("status") == PROMOTED]
     if not earlier:
-        raise RegistryError(f"{current.name} is the oldest model that has been in service; there is none to roll back to.")
+        raise RegistryError(
+            f"{current.name} is the oldest model that has been in service; there is none to roll back to."
+        )
     return earlier[-1]
 
 

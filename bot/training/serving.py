@@ -19,10 +19,10 @@ failure the caller must show: until it is fixed, replicas answer with different 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from bot.config import settings
 from bot.service_secrets import jwt_secret
@@ -73,18 +73,24 @@ class Switch:
         name = self.model.name
         if len(self.replicas) == 1 and self.complete:
             replica = self.replicas[0]
-            return (f"The running Rasa at {replica.url} now serves {name}." if replica.switched
-                    else f"Rasa is not running at {replica.url}; the next `bot run` serves {name}.")
+            return (
+                f"The running Rasa at {replica.url} now serves {name}."
+                if replica.switched
+                else f"Rasa is not running at {replica.url}; the next `bot run` serves {name}."
+            )
         if self.complete and not self.switched:
             return f"No Rasa replica is running ({', '.join(r.url for r in self.replicas)}); the next `bot run` serves {name}."
         lines = [f"  {replica.url}: {replica.detail}" for replica in self.replicas]
         if self.switched:
             return "\n".join([f"Every Rasa replica now serves {name}:", *lines])
-        return "\n".join([
-            f"Switch FAILED: {name} is in service, but not every running Rasa serves it:", *lines,
-            "A replica that did not switch answers with the model it had. Fix it, then run `bot model switch` "
-            "to switch every replica to the model in service (or `bot model rollback` to go back).",
-        ])
+        return "\n".join(
+            [
+                f"Switch FAILED: {name} is in service, but not every running Rasa serves it:",
+                *lines,
+                "A replica that did not switch answers with the model it had. Fix it, then run `bot model switch` "
+                "to switch every replica to the model in service (or `bot model rollback` to go back).",
+            ]
+        )
 
 
 def _switch_one(url: str, model: Path, token: str) -> ReplicaSwitch:
@@ -92,7 +98,9 @@ def _switch_one(url: str, model: Path, token: str) -> ReplicaSwitch:
 
     try:
         response = requests.put(
-            f"{url}/model", json={"model_file": str(model.resolve())}, headers={"Authorization": f"Bearer {token}"},
+            f"{url}/model",
+            json={"model_file": str(model.resolve())},
+            headers={"Authorization": f"Bearer {token}"},
             timeout=(CONNECT_TIMEOUT_SECONDS, LOAD_TIMEOUT_SECONDS),
         )
     except requests.ConnectionError:  # refused, unknown host, or no connection within the timeout
@@ -102,10 +110,16 @@ def _switch_one(url: str, model: Path, token: str) -> ReplicaSwitch:
     if response.status_code == 204:
         return ReplicaSwitch(url, True, True, f"now serves {model.name}")
     if response.status_code in (401, 403):
-        return ReplicaSwitch(url, False, True, f"refused the switch (HTTP {response.status_code}): it was started "
-                                               "with another JWT secret or without `bot run`; restart it with `bot run`")
-    return ReplicaSwitch(url, False, True, f"could not load {model.name} (HTTP {response.status_code}): "
-                                           f"{response.text[:500]}")
+        return ReplicaSwitch(
+            url,
+            False,
+            True,
+            f"refused the switch (HTTP {response.status_code}): it was started "
+            "with another JWT secret or without `bot run`; restart it with `bot run`",
+        )
+    return ReplicaSwitch(
+        url, False, True, f"could not load {model.name} (HTTP {response.status_code}): {response.text[:500]}"
+    )
 
 
 def default_rasa_urls() -> tuple[str, ...]:

@@ -9,7 +9,7 @@ are as k-anonymous: days, and departments only above the threshold.
 from __future__ import annotations
 
 import functools
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -32,7 +32,11 @@ def bearer(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(request: web.Request) -> web.StreamResponse:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        role = await in_session(request, accounts.token_role, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        role = (
+            await in_session(request, accounts.token_role, token.strip())
+            if scheme.lower() == "bearer" and token.strip()
+            else None
+        )
         if role is None:
             return _problem(401, "Mangler gyldig API-nøkkel.", **{"WWW-Authenticate": 'Bearer realm="digihjelpen"'})
         if role not in API_ROLES:
@@ -54,10 +58,16 @@ async def list_gaps(request: web.Request) -> web.Response:
         page = await in_session(request, queries.record_page, gap_filter, threshold, page_no, per_page)
     except queries.Withheld as withheld:
         return _problem(403, str(withheld))
-    return web.json_response({
-        "filters": gap_filter.params(), "page": page.page, "per_page": page.per_page, "total": page.total,
-        "pages": page.pages, "items": page.items,
-    })
+    return web.json_response(
+        {
+            "filters": gap_filter.params(),
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "pages": page.pages,
+            "items": page.items,
+        }
+    )
 
 
 @bearer
@@ -79,94 +89,195 @@ def _string(description: str, **extra) -> dict:
 
 
 _FILTERS = [
-    {"name": "from", "in": "query", "schema": _string(
-        "First day (UTC), YYYY-MM-DD, 2000-01-01 to 2099-12-31; default 29 days before `to`", format="date")},
-    {"name": "to", "in": "query", "schema": _string(
-        "Last day (UTC), YYYY-MM-DD, included, 2000-01-01 to 2099-12-31; default today", format="date")},
+    {
+        "name": "from",
+        "in": "query",
+        "schema": _string(
+            "First day (UTC), YYYY-MM-DD, 2000-01-01 to 2099-12-31; default 29 days before `to`", format="date"
+        ),
+    },
+    {
+        "name": "to",
+        "in": "query",
+        "schema": _string(
+            "Last day (UTC), YYYY-MM-DD, included, 2000-01-01 to 2099-12-31; default today", format="date"
+        ),
+    },
     {"name": "kind", "in": "query", "schema": _string("Kind of gap", enum=list(KINDS))},
     {"name": "status", "in": "query", "schema": _string("Triage status", enum=list(STATUSES))},
     {"name": "need", "in": "query", "schema": _string("Part of the need (category or description), any case")},
     {"name": "tool", "in": "query", "schema": _string("Private tool (catalogue id), exact")},
-    {"name": "department", "in": "query", "schema": _string(
-        "Department, exact. The list answers 403 when fewer than the threshold of the matching records are from it")},
+    {
+        "name": "department",
+        "in": "query",
+        "schema": _string(
+            "Department, exact. The list answers 403 when fewer than the threshold of the matching records are from it"
+        ),
+    },
 ]
 _COUNT_OR_HIDDEN = {"type": ["integer", "null"], "description": "null when fewer records than `threshold` back it"}
-_DEPARTMENTS = {"type": "array", "items": {"type": "object", "properties": {
-    "department": {"type": ["string", "null"]}, "count": _COUNT_OR_HIDDEN}}}
-_PERIOD = {"type": "object", "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}}}
+_DEPARTMENTS = {
+    "type": "array",
+    "items": {"type": "object", "properties": {"department": {"type": ["string", "null"]}, "count": _COUNT_OR_HIDDEN}},
+}
+_PERIOD = {
+    "type": "object",
+    "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}},
+}
 _ERRORS = {
-    "400": {"description": "A filter or paging value cannot be used", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "400": {
+        "description": "A filter or paging value cannot be used",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    },
     "401": {"description": "No valid, unrevoked token"},
     "403": {"description": "The token's role may not read the gap log"},
 }
 
 OPENAPI = {
     "openapi": "3.1.0",
-    "info": {"title": "Digihjelpen gap log API", "version": "1.0.0", "description": (
-        "Read-only access to the anonymous gap log: what employees needed that workplace tools did not cover. "
-        "Create a token with `bot tokens create --role it`.")},
+    "info": {
+        "title": "Digihjelpen gap log API",
+        "version": "1.0.0",
+        "description": (
+            "Read-only access to the anonymous gap log: what employees needed that workplace tools did not cover. "
+            "Create a token with `bot tokens create --role it`."
+        ),
+    },
     "servers": [{"url": "/"}],
     "security": [{"bearer": []}],
     "paths": {
-        "/api/v1/gaps": {"get": {
-            "summary": "Gap records, filtered, newest first, one page at a time",
-            "operationId": "listGaps",
-            "parameters": _FILTERS + [
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": queries.MAX_PER_PAGE,
-                                                               "default": queries.DEFAULT_PER_PAGE}},
-            ],
-            "responses": {"200": {"description": "One page of gaps", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/GapPage"}}}}, **_ERRORS, "403": {
-                "description": "The token's role may not read the gap log, or `department` names a department that fewer "
-                               "than the threshold of the matching records are from (they are not listed one by one)",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
-        }},
-        "/api/v1/gaps/summary": {"get": {
-            "summary": "Counts for the period: totals, top private tools with trend, uncovered needs, weeks, departments",
-            "operationId": "gapSummary",
-            "parameters": _FILTERS,
-            "responses": {"200": {"description": "The summary", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/Summary"}}}}, **_ERRORS},
-        }},
+        "/api/v1/gaps": {
+            "get": {
+                "summary": "Gap records, filtered, newest first, one page at a time",
+                "operationId": "listGaps",
+                "parameters": _FILTERS
+                + [
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": queries.MAX_PER_PAGE,
+                            "default": queries.DEFAULT_PER_PAGE,
+                        },
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "One page of gaps",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GapPage"}}},
+                    },
+                    **_ERRORS,
+                    "403": {
+                        "description": "The token's role may not read the gap log, or `department` names a department that fewer "
+                        "than the threshold of the matching records are from (they are not listed one by one)",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                },
+            }
+        },
+        "/api/v1/gaps/summary": {
+            "get": {
+                "summary": "Counts for the period: totals, top private tools with trend, uncovered needs, weeks, departments",
+                "operationId": "gapSummary",
+                "parameters": _FILTERS,
+                "responses": {
+                    "200": {
+                        "description": "The summary",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}},
+                    },
+                    **_ERRORS,
+                },
+            }
+        },
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
             "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
-            "Gap": {"type": "object", "properties": {
-                "id": {"type": "integer"},
-                "created_at": {"type": "string", "format": "date", "description": "The UTC day it was recorded (no time)"},
-                "kind": {"type": "string", "enum": list(KINDS)}, "private_tool": {"type": ["string", "null"]},
-                "need": {"type": ["string", "null"]}, "alternatives": {"type": "array", "items": {"type": "string"}},
-                "department": {"type": ["string", "null"], "description": (
-                    "null when not given, or when fewer than the threshold (BOT_DEPARTMENT_THRESHOLD) of the matching "
-                    "records are from it")},
-                "channel": {"type": "string"},
-                "text": {"type": "string", "description": "The employee's message with personal data masked"},
-                "language": {"type": "string"}, "status": {"type": "string", "enum": list(STATUSES)},
-                "note": {"type": ["string", "null"]},
-            }},
-            "GapPage": {"type": "object", "properties": {
-                "filters": {"type": "object", "additionalProperties": {"type": "string"}},
-                "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},
-                "pages": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Gap"}},
-            }},
-            "Summary": {"type": "object", "properties": {
-                "period": _PERIOD, "previous_period": _PERIOD,
-                "threshold": {"type": "integer", "description": "Department counts below this are hidden (null)"},
-                "total": {"type": "integer"}, "previous_total": {"type": "integer"},
-                "by_kind": {"type": "object", "properties": {k: {"type": "integer"} for k in KINDS}},
-                "top_private_tools": {"type": "array", "items": {"type": "object", "properties": {
-                    "private_tool": {"type": "string"}, "count": {"type": "integer"}, "previous": {"type": "integer"},
-                    "change": {"type": "integer"}, "departments": _DEPARTMENTS}}},
-                "uncovered_needs": {"type": "array", "items": {"type": "object", "properties": {
-                    "need": {"type": ["string", "null"]}, "count": {"type": "integer"}}}},
-                "weeks": {"type": "array", "items": {"type": "object", "properties": {
-                    "week": {"type": "string", "example": "2024-W10"}, "start": {"type": "string", "format": "date"},
-                    "count": {"type": "integer"}}}},
-                "departments": _DEPARTMENTS,
-            }},
+            "Gap": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "created_at": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "The UTC day it was recorded (no time)",
+                    },
+                    "kind": {"type": "string", "enum": list(KINDS)},
+                    "private_tool": {"type": ["string", "null"]},
+                    "need": {"type": ["string", "null"]},
+                    "alternatives": {"type": "array", "items": {"type": "string"}},
+                    "department": {
+                        "type": ["string", "null"],
+                        "description": (
+                            "null when not given, or when fewer than the threshold (BOT_DEPARTMENT_THRESHOLD) of the matching "
+                            "records are from it"
+                        ),
+                    },
+                    "channel": {"type": "string"},
+                    "text": {"type": "string", "description": "The employee's message with personal data masked"},
+                    "language": {"type": "string"},
+                    "status": {"type": "string", "enum": list(STATUSES)},
+                    "note": {"type": ["string", "null"]},
+                },
+            },
+            "GapPage": {
+                "type": "object",
+                "properties": {
+                    "filters": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "page": {"type": "integer"},
+                    "per_page": {"type": "integer"},
+                    "total": {"type": "integer"},
+                    "pages": {"type": "integer"},
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Gap"}},
+                },
+            },
+            "Summary": {
+                "type": "object",
+                "properties": {
+                    "period": _PERIOD,
+                    "previous_period": _PERIOD,
+                    "threshold": {"type": "integer", "description": "Department counts below this are hidden (null)"},
+                    "total": {"type": "integer"},
+                    "previous_total": {"type": "integer"},
+                    "by_kind": {"type": "object", "properties": {k: {"type": "integer"} for k in KINDS}},
+                    "top_private_tools": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "private_tool": {"type": "string"},
+                                "count": {"type": "integer"},
+                                "previous": {"type": "integer"},
+                                "change": {"type": "integer"},
+                                "departments": _DEPARTMENTS,
+                            },
+                        },
+                    },
+                    "uncovered_needs": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"need": {"type": ["string", "null"]}, "count": {"type": "integer"}},
+                        },
+                    },
+                    "weeks": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "week": {"type": "string", "example": "2024-W10"},
+                                "start": {"type": "string", "format": "date"},
+                                "count": {"type": "integer"},
+                            },
+                        },
+                    },
+                    "departments": _DEPARTMENTS,
+                },
+            },
         },
     },
 }

@@ -12,8 +12,8 @@ only when the direct peer is a trusted proxy (BOT_TRUSTED_PROXIES): `behind_trus
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_address
-from typing import Iterable, Sequence
 
 import aiohttp
 from aiohttp import web
@@ -115,9 +115,16 @@ async def _http_session(app: web.Application):
 
 
 def create_app(config: Settings | None = None) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, handler_args=NO_DECOMPRESSION, middlewares=[
-        refuse_compressed_bodies, behind_trusted_proxies, refuse_large_bodies, refuse_cross_site_writes,
-    ])
+    app = web.Application(
+        client_max_size=MAX_BODY,
+        handler_args=NO_DECOMPRESSION,
+        middlewares=[
+            refuse_compressed_bodies,
+            behind_trusted_proxies,
+            refuse_large_bodies,
+            refuse_cross_site_writes,
+        ],
+    )
     app["settings"] = config or settings()
     app.cleanup_ctx.append(_http_session)
     app.router.add_get("/health", health)

@@ -97,8 +97,11 @@ async def send_message(request: web.Request) -> web.Response:
     text = mask(text)  # personal data stops here; Rasa's channel masks again for its other clients
     try:
         replies = await request.app["rasa"].post_json(
-            request.app["http"], "/webhooks/rest/webhook", conversation,
-            {"sender": conversation, "message": text, "metadata": {"channel": "web"}}, RASA_TIMEOUT,
+            request.app["http"],
+            "/webhooks/rest/webhook",
+            conversation,
+            {"sender": conversation, "message": text, "metadata": {"channel": "web"}},
+            RASA_TIMEOUT,
         )
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
         log.warning("Rasa did not answer", exc_info=log.isEnabledFor(logging.DEBUG))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
-from typing import Callable, Hashable
+from collections.abc import Callable, Hashable
 
 MAX_KEYS = 10_000  # past this many keys, forget the ones whose events have all expired
 
@@ -22,7 +22,7 @@ class RateLimit:
         events = self._events.get(key)
         if events is None:
             return []
-        del events[:bisect_right(events, now - self.window)]
+        del events[: bisect_right(events, now - self.window)]
         if not events:
             del self._events[key]
         return events

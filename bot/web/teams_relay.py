@@ -39,14 +39,24 @@ def sender(body: bytes) -> str:
 
 async def webhook(request: web.Request) -> web.Response:
     body = await request.read()
-    headers = {name: request.headers[name] for name in (hdrs.AUTHORIZATION, hdrs.CONTENT_TYPE) if name in request.headers}
+    headers = {
+        name: request.headers[name] for name in (hdrs.AUTHORIZATION, hdrs.CONTENT_TYPE) if name in request.headers
+    }
     try:
         async with request.app["rasa"].post(
-            request.app["http"], PATH, sender(body), data=body, headers=headers, timeout=RASA_TIMEOUT,
+            request.app["http"],
+            PATH,
+            sender(body),
+            data=body,
+            headers=headers,
+            timeout=RASA_TIMEOUT,
         ) as answer:
             content = await answer.read()
-            return web.Response(status=answer.status, body=content,
-                                headers={hdrs.CONTENT_TYPE: answer.headers.get(hdrs.CONTENT_TYPE, "text/plain")})
+            return web.Response(
+                status=answer.status,
+                body=content,
+                headers={hdrs.CONTENT_TYPE: answer.headers.get(hdrs.CONTENT_TYPE, "text/plain")},
+            )
     except (aiohttp.ClientError, asyncio.TimeoutError):
         log.warning("Rasa did not answer a Teams activity", exc_info=log.isEnabledFor(logging.DEBUG))
         return web.Response(status=502, text="Rasa did not answer.")

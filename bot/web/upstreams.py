@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Sequence
+from typing import Any
 
 import aiohttp
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 def score(upstream: str, key: str) -> int:
     """The rendezvous weight of `upstream` for `key`: stable across processes and restarts."""
-    digest = hashlib.blake2b(f"{upstream}\x00{key}".encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(f"{upstream}\x00{key}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
 
@@ -41,8 +42,9 @@ class Upstreams:
         return sorted(self.urls, key=lambda url: (score(url, key), url), reverse=True)
 
     @asynccontextmanager
-    async def post(self, session: aiohttp.ClientSession, path: str, key: str, **request: Any
-                   ) -> AsyncIterator[aiohttp.ClientResponse]:
+    async def post(
+        self, session: aiohttp.ClientSession, path: str, key: str, **request: Any
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
         """POST to `path` on `key`'s replica, failing over past replicas that refuse the connection,
         and yield the response (released afterwards). `request` goes to aiohttp as it is (json or
         data, headers, timeout). Raises aiohttp.ClientError or asyncio.TimeoutError when no replica
@@ -62,7 +64,12 @@ class Upstreams:
         raise refused
 
     async def post_json(
-        self, session: aiohttp.ClientSession, path: str, key: str, payload: Any, timeout: aiohttp.ClientTimeout,
+        self,
+        session: aiohttp.ClientSession,
+        path: str,
+        key: str,
+        payload: Any,
+        timeout: aiohttp.ClientTimeout,
     ) -> Any:
         """POST `payload` to `path` on `key`'s replica and return the parsed JSON answer. Raises
         aiohttp.ClientError, asyncio.TimeoutError or ValueError (not JSON) when no replica answers

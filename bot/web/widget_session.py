@@ -13,7 +13,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-from typing import Optional
 
 from aiohttp import web
 
@@ -28,7 +27,11 @@ class Conversations:
     """Issues conversation ids and checks the signed cookies that carry them."""
 
     def __init__(self, secret: str = ""):
-        self._key = hashlib.sha256(b"digihjelpen widget conversation\0" + secret.encode()).digest() if secret else secrets.token_bytes(32)
+        self._key = (
+            hashlib.sha256(b"digihjelpen widget conversation\0" + secret.encode()).digest()
+            if secret
+            else secrets.token_bytes(32)
+        )
 
     def _signature(self, conversation: str) -> str:
         return _b64(hmac.new(self._key, conversation.encode("ascii"), hashlib.sha256).digest()[:18])
@@ -39,7 +42,7 @@ class Conversations:
     def cookie_value(self, conversation: str) -> str:
         return f"{conversation}.{self._signature(conversation)}"
 
-    def from_request(self, request: web.Request) -> Optional[str]:
+    def from_request(self, request: web.Request) -> str | None:
         """The conversation id of the request's cookie, if this server signed it."""
         conversation, _, signature = (request.cookies.get(COOKIE) or "").partition(".")
         if not conversation or not conversation.isascii():

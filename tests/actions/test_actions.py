@@ -19,7 +19,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.base import DATABASE_DOWN, TurnAction
-from bot.assistant.turn import ASK_FEEDBACK
 from actions.catalogue import (
     ActionFindTool,
     ActionListTools,
@@ -39,12 +38,13 @@ from actions.onboarding import ActionOnboarding, ActionOnboardingNext
 from actions.security import ActionAskAllowed, ActionInformationClass
 from bot import db
 from bot.assistant.answers import ASK_WHICH_TOOL, EMPTY_CATALOGUE
+from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED
 from bot.assistant.onboarding import OVERVIEW_SHOWN, starter_pack
+from bot.assistant.turn import ASK_FEEDBACK
 from bot.catalogue import snapshot, store
 from bot.config import PROJECT_ROOT
 from bot.feedback.models import Feedback, InboxItem
 from bot.gaps.models import Gap
-from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 SEED_CATALOGUE = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
@@ -127,6 +127,7 @@ def fresh(monkeypatch, db_url) -> str:
 
 # --- the executor registers exactly the domain's actions ---------------------------------------------
 
+
 def test_the_executor_registers_exactly_the_domain_actions():
     executor = ActionExecutor()
     executor.register_package("actions")
@@ -135,6 +136,7 @@ def test_the_executor_registers_exactly_the_domain_actions():
 
 
 # --- catalogue answers ---------------------------------------------------------------------------------
+
 
 async def test_find_tool_answers_a_need_and_remembers_the_tool(seed_catalogue):
     messages, events = await run(ActionFindTool(), tracker("hvordan bytter jeg vakt?", "find_tool"))
@@ -191,8 +193,10 @@ async def test_find_tool_outside_work_gets_the_out_of_scope_response_and_no_gap(
 async def test_find_tool_for_a_need_at_work_that_nothing_fits_notes_a_gap(seeded_fresh):
     text = "trenger et program for å tegne rømningsplaner til skolen"
     messages, events = await run(ActionFindTool(), tracker(text, "find_tool"))
-    assert texts(messages) == ["Jeg fant ikke noe verktøy i katalogen som passer til det. "
-                               "Prøv gjerne å si det på en annen måte, eller spør lederen din eller IT-servicesenteret."]
+    assert texts(messages) == [
+        "Jeg fant ikke noe verktøy i katalogen som passer til det. "
+        "Prøv gjerne å si det på en annen måte, eller spør lederen din eller IT-servicesenteret."
+    ]
     assert [m["text"] for m in messages][1:] == [NOTED, ASK_DEPARTMENT]
     assert SlotSet("gaps_logged", [f"missing_tool:{text}"]) in events
     # The trainers see it too, so they can attach it to an entry if one should have answered.
@@ -271,6 +275,7 @@ async def test_list_tools_by_sector(seed_catalogue):
 
 # --- private tools and information classes ---------------------------------------------------------------
 
+
 async def test_ask_allowed_for_a_private_tool(seed_catalogue, seed):
     text = "jeg bruker WhatsApp med kollegaene"
     messages, events = await run(
@@ -296,7 +301,9 @@ async def test_ask_allowed_for_a_private_tool_without_alternative(seed_catalogue
 
 
 async def test_ask_allowed_about_the_tool_in_the_slot(seed_catalogue):
-    messages, events = await run(ActionAskAllowed(), tracker("kan jeg bruke det?", "ask_allowed", slots={"tool": "gerica"}))
+    messages, events = await run(
+        ActionAskAllowed(), tracker("kan jeg bruke det?", "ask_allowed", slots={"tool": "gerica"})
+    )
     assert texts(messages)[0].startswith("Ja, Gerica er godkjent for jobb. Det kan brukes til strengt fortrolig")
     assert answer_slots(events) == {"tool": "gerica"}
 
@@ -327,6 +334,7 @@ async def test_information_class_yes_for_the_tool_in_the_slot(seed_catalogue):
 
 # --- onboarding -------------------------------------------------------------------------------------------
 
+
 async def test_onboarding_with_a_sector_shows_the_overview_first(seed_catalogue, seed):
     text = "jeg er ny i hjemmetjenesten"
     messages, events = await run(
@@ -351,7 +359,9 @@ async def test_onboarding_takes_the_narrowest_of_several_sectors(seed_catalogue)
 
 
 async def test_onboarding_uses_the_sector_slot_when_none_is_named(seed_catalogue):
-    messages, events = await run(ActionOnboarding(), tracker("jeg er ny", "onboarding", slots={"onboarding_sector": "skole"}))
+    messages, events = await run(
+        ActionOnboarding(), tracker("jeg er ny", "onboarding", slots={"onboarding_sector": "skole"})
+    )
     assert texts(messages)[0].startswith("Velkommen! Startpakken din for skole har ")
     assert answer_slots(events)["onboarding_step"] == OVERVIEW_SHOWN
 
@@ -384,7 +394,9 @@ async def test_onboarding_next_after_the_last_tool_ends(seed_catalogue, seed):
     messages, events = await run(
         ActionOnboardingNext(), tracker("neste", "onboarding_next", slots={"onboarding_step": float(last)})
     )
-    assert texts(messages) == ["Det var alle verktøyene i startpakken. Lykke til i ny jobb! Spør meg gjerne om noe annet."]
+    assert texts(messages) == [
+        "Det var alle verktøyene i startpakken. Lykke til i ny jobb! Spør meg gjerne om noe annet."
+    ]
     # The step stays past the end, so another "neste" ends again instead of starting over.
     assert answer_slots(events) == {"onboarding_sector": None, "onboarding_step": last + 1}
     messages, _ = await run(

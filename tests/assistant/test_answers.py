@@ -29,6 +29,7 @@ def follow_ups(tool_id: str, *aspects: str) -> list[str]:
 
 # --- Mentioned ---------------------------------------------------------------------------------
 
+
 def test_mentioned_groups_tools_by_place_in_the_text():
     entities = [
         {"entity": "tool", "value": "visma-hrm", "start": 10, "end": 15},
@@ -45,6 +46,7 @@ def test_mentioned_groups_tools_by_place_in_the_text():
 
 
 # --- need: which tool or process -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text, tool_id, says",
@@ -136,6 +138,7 @@ def test_need_with_a_private_tool_gives_the_approved_alternative(seed):
 
 # --- questions about one tool --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "aspect, starts, field, buttons",
     [
@@ -187,7 +190,9 @@ def test_without_a_tool_the_question_is_which_tool(seed):
 
 def test_a_tool_question_about_a_private_tool_gives_the_advice(seed):
     answer = answers.tool_question(seed, "access", Mentioned(private_tools=["whatsapp"]), context_tool="gerica")
-    assert texts(answer) == [f"{store.get_private_tool(seed, 'whatsapp').guidance}\nGodkjent alternativ: Microsoft Teams."]
+    assert texts(answer) == [
+        f"{store.get_private_tool(seed, 'whatsapp').guidance}\nGodkjent alternativ: Microsoft Teams."
+    ]
     assert answer.slots == {"private_tool": "whatsapp", "tool": "teams"}
 
 
@@ -203,6 +208,7 @@ def test_a_tool_without_training_or_support_gets_a_helpful_default(small):
 
 
 # --- may I use it? ---------------------------------------------------------------------------------
+
 
 def test_a_private_tool_gets_guidance_alternatives_and_access_buttons(seed):
     dropbox = store.get_private_tool(seed, "dropbox")
@@ -240,7 +246,9 @@ def test_two_private_tools_get_an_answer_each(seed):
 def test_a_workplace_tool_is_approved_with_its_information_class(seed, tool_id, level):
     tool = store.get_tool(seed, tool_id)
     answer = answers.allowed(seed, named(tool_id), context_tool=None)
-    assert texts(answer) == [f"Ja, {tool.name} er godkjent for jobb. Det kan brukes til {classification.EXPLAINED[level]}."]
+    assert texts(answer) == [
+        f"Ja, {tool.name} er godkjent for jobb. Det kan brukes til {classification.EXPLAINED[level]}."
+    ]
     assert payloads(answer) == follow_ups(tool_id, "access", "training", "support")
     assert answer.slots == {"tool": tool_id, "aspect": "allowed"}
 
@@ -274,9 +282,11 @@ def test_a_tool_without_classification_is_approved_without_a_class(small):
 
 # --- information classes ---------------------------------------------------------------------------
 
+
 def approved_for(session, level: str) -> set[str]:
     return {
-        t.id for t in store.read_catalogue(session).tools
+        t.id
+        for t in store.read_catalogue(session).tools
         if t.data_classification and classification.allows(t.data_classification, level)
     }
 
@@ -296,7 +306,11 @@ def test_personal_data_in_an_internal_tool_is_no_with_tools_that_fit(seed):
     assert "teams" not in fitting
     assert all(p in {f'/tool_info{{"tool": "{t}"}}' for t in fitting} for p in suggested)
     # Tools for the same job (sharing, meetings, chat), not any tool with the class.
-    assert not {'/tool_info{"tool": "bitwarden"}', '/tool_info{"tool": "altinn"}', '/tool_info{"tool": "citrix"}'} & set(suggested)
+    assert not {
+        '/tool_info{"tool": "bitwarden"}',
+        '/tool_info{"tool": "altinn"}',
+        '/tool_info{"tool": "citrix"}',
+    } & set(suggested)
     assert answer.slots == {"tool": "teams", "aspect": "classification", "information_level": "fortrolig"}
 
 
@@ -361,12 +375,15 @@ def test_information_in_a_private_tool_is_no_with_the_advice(seed):
 def test_information_class_with_an_ambiguous_name_asks_which(seed):
     answer = answers.information_class(seed, "personopplysninger i Visma?", named("visma-hrm", "visma-reise"), None)
     assert payloads(answer) == [
-        '/ask_classification{"tool": "visma-hrm"}', '/ask_classification{"tool": "visma-reise"}'
+        '/ask_classification{"tool": "visma-hrm"}',
+        '/ask_classification{"tool": "visma-reise"}',
     ]
 
 
 def test_a_tool_without_classification_is_not_guessed(small):
-    answer = answers.information_class(small, "kan jeg lagre personopplysninger i Notatappen?", named("notatappen"), None)
+    answer = answers.information_class(
+        small, "kan jeg lagre personopplysninger i Notatappen?", named("notatappen"), None
+    )
     assert texts(answer) == [
         "Det er ikke registrert hva slags informasjon Notatappen er godkjent for. "
         "Spør IT-servicesenteret før du lagrer noe som ikke er åpent."
@@ -381,6 +398,7 @@ def test_no_tool_approved_for_the_class_is_said(small):
 
 # --- lists -------------------------------------------------------------------------------------------
 
+
 def test_tool_list_by_category(seed):
     answer = answers.tool_list(seed, Mentioned(categories=["Samhandling"]))
     assert texts(answer) == [
@@ -390,7 +408,9 @@ def test_tool_list_by_category(seed):
         "- Microsoft Teams: Chat, videomøter og samarbeid i team"
     ]
     assert payloads(answer) == [
-        '/tool_info{"tool": "outlook"}', '/tool_info{"tool": "planner"}', '/tool_info{"tool": "teams"}'
+        '/tool_info{"tool": "outlook"}',
+        '/tool_info{"tool": "planner"}',
+        '/tool_info{"tool": "teams"}',
     ]
 
 
@@ -403,7 +423,9 @@ def test_tool_list_by_sector(seed):
     answer = answers.tool_list(seed, Mentioned(sectors=["skole"]))
     assert texts(answer)[0].splitlines()[0] == "Verktøy for skole:"
     assert payloads(answer) == [
-        '/tool_info{"tool": "itslearning"}', '/tool_info{"tool": "vigilo"}', '/tool_info{"tool": "visma-flyt-skole"}'
+        '/tool_info{"tool": "itslearning"}',
+        '/tool_info{"tool": "vigilo"}',
+        '/tool_info{"tool": "visma-flyt-skole"}',
     ]
 
 
@@ -421,6 +443,7 @@ def test_tool_list_without_a_known_topic_offers_the_categories(seed, mentioned):
 
 # --- an empty catalogue --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "ask",
     [
@@ -429,10 +452,13 @@ def test_tool_list_without_a_known_topic_offers_the_categories(seed, mentioned):
         pytest.param(lambda s: answers.tool_question(s, "access", named("teams"), "gat"), id="tool_question-named"),
         pytest.param(lambda s: answers.allowed(s, named("teams"), None), id="allowed"),
         pytest.param(lambda s: answers.allowed(s, Mentioned(private_tools=["dropbox"]), None), id="allowed-private"),
-        pytest.param(lambda s: answers.information_class(s, "hvor kan jeg lagre helseopplysninger?", Mentioned(), None),
-                     id="information_class-kind"),
-        pytest.param(lambda s: answers.information_class(s, "hva kan jeg lagre?", Mentioned(), "teams"),
-                     id="information_class"),
+        pytest.param(
+            lambda s: answers.information_class(s, "hvor kan jeg lagre helseopplysninger?", Mentioned(), None),
+            id="information_class-kind",
+        ),
+        pytest.param(
+            lambda s: answers.information_class(s, "hva kan jeg lagre?", Mentioned(), "teams"), id="information_class"
+        ),
         pytest.param(lambda s: answers.tool_list(s, Mentioned(categories=["Samhandling"])), id="tool_list"),
     ],
 )

@@ -60,6 +60,7 @@ def line_for(session, tool_id: str) -> str:
 
 # --- the overview: the first answer ----------------------------------------------------------------
 
+
 def test_without_a_sector_the_overview_names_the_new_employee_process_and_asks_where(seed):
     answer = onboarding(seed, None)
     overview, offer = answer.replies
@@ -116,7 +117,10 @@ def test_many_own_tools_get_the_room_the_few_basics_leave(db_url):
         assert len(tool_lines(text)) == MAX_OVERVIEW_LINES
         assert more_counts(text) == [12 - (MAX_OVERVIEW_LINES - 2)]  # only the sector's own are cut
         assert tool_lines(text)[0] == "- Verktøy 2: Lederen bestiller tilgang."
-        assert tool_lines(text)[-2:] == ["- Verktøy 0: Lederen bestiller tilgang.", "- Verktøy 1: Lederen bestiller tilgang."]
+        assert tool_lines(text)[-2:] == [
+            "- Verktøy 0: Lederen bestiller tilgang.",
+            "- Verktøy 1: Lederen bestiller tilgang.",
+        ]
         assert len(pack_of(session, "teknisk")) == 14  # stepping through shows every one
 
 
@@ -135,6 +139,7 @@ def test_a_pack_of_one_tool_is_offered_in_the_singular(small):
 
 # --- one tool at a time ------------------------------------------------------------------------
 
+
 def test_without_a_sector_the_step_through_is_the_new_employee_process(seed):
     assert pack_of(seed, None) == basics(seed)
 
@@ -142,7 +147,7 @@ def test_without_a_sector_the_step_through_is_the_new_employee_process(seed):
 def test_a_sector_gets_its_own_then_the_wider_sectors_tools_then_the_basics(seed):
     pack = pack_of(seed, "hjemmetjenesten")
     first = basics(seed)
-    assert pack[-len(first):] == first
+    assert pack[-len(first) :] == first
     own = pack[: -len(first)]
     assert {"mobil-omsorg", "gerica", "gat"} <= set(own)  # hjemmetjenesten's own tools
     assert "cosdoc" in own  # only for "helse og omsorg", the wider sector
@@ -218,22 +223,29 @@ def test_an_empty_catalogue_is_said_politely(empty, sector, step):
 
 # --- helpers -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, first", [
-    ("Alle ansatte har Teams. Du logger inn med kommunebrukeren.", "Alle ansatte har Teams."),
-    ("Ring servicesenteret kl. 8 eller senere. Så får du hjelp.", "Ring servicesenteret kl. 8 eller senere."),
-    ("Lederen bestiller, f.eks. i portalen. «Kurs» først.", "Lederen bestiller, f.eks. i portalen."),
-    ("Lederen din gir deg tilgang", "Lederen din gir deg tilgang"),
-    ("  Åpen for alle!  ", "Åpen for alle!"),
-])
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("Alle ansatte har Teams. Du logger inn med kommunebrukeren.", "Alle ansatte har Teams."),
+        ("Ring servicesenteret kl. 8 eller senere. Så får du hjelp.", "Ring servicesenteret kl. 8 eller senere."),
+        ("Lederen bestiller, f.eks. i portalen. «Kurs» først.", "Lederen bestiller, f.eks. i portalen."),
+        ("Lederen din gir deg tilgang", "Lederen din gir deg tilgang"),
+        ("  Åpen for alle!  ", "Åpen for alle!"),
+    ],
+)
 def test_first_sentence(text, first):
     assert first_sentence(text) == first
 
 
-@pytest.mark.parametrize("sectors, sector", [
-    ([], None),
-    (["skole"], "skole"),
-    (["helse og omsorg", "hjemmetjenesten"], "hjemmetjenesten"),  # "ny sykepleier i hjemmesykepleien"
-    (["NAV", "administrasjon"], "NAV"),
-])
+@pytest.mark.parametrize(
+    "sectors, sector",
+    [
+        ([], None),
+        (["skole"], "skole"),
+        (["helse og omsorg", "hjemmetjenesten"], "hjemmetjenesten"),  # "ny sykepleier i hjemmesykepleien"
+        (["NAV", "administrasjon"], "NAV"),
+    ],
+)
 def test_narrowest_sector(sectors, sector):
     assert narrowest_sector(sectors) == sector

@@ -34,7 +34,9 @@ def test_a_plain_list_request_still_lists_the_categories(seed):
 
 
 def test_access_for_a_task_answers_access_to_the_tool_for_it(seed):
-    answer = answers.tool_question(seed, "access", Mentioned(), None, "Må jeg søke om tilgang for å levere reiseregning?")
+    answer = answers.tool_question(
+        seed, "access", Mentioned(), None, "Må jeg søke om tilgang for å levere reiseregning?"
+    )
     assert texts(answer)[0] == "Til det bruker du Visma Reise."
     assert texts(answer)[1].startswith("Slik får du tilgang til Visma Reise:")
     assert answer.slots == {"tool": "visma-reise", "aspect": "access"}
@@ -61,8 +63,11 @@ def test_information_class_follow_up_keeps_the_aspect_for_the_new_tool(seed):
 
 
 def test_follow_ups_keep_access_training_and_support_too(seed):
-    for aspect, start in [("access", "Slik får du tilgang til OneDrive"), ("training", "Opplæring i OneDrive"),
-                          ("support", "Hjelp med OneDrive")]:
+    for aspect, start in [
+        ("access", "Slik får du tilgang til OneDrive"),
+        ("training", "Opplæring i OneDrive"),
+        ("support", "Hjelp med OneDrive"),
+    ]:
         kept = answers.follow_up_aspect("og OneDrive?", named("onedrive"), aspect)
         assert kept == aspect
         assert texts(answers.about_tool(seed, kept, "og OneDrive?", named("onedrive"), "teams"))[0].startswith(start)

@@ -19,7 +19,7 @@ def subclasses(cls) -> set:
 
 
 def test_every_action_of_the_domain_has_one_handler_and_one_thin_adapter():
-    import actions.catalogue, actions.conversation, actions.onboarding, actions.security  # noqa: E401, F401
+    import actions.catalogue  # noqa: E401, F401
 
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
     adapters = {cls.action for cls in subclasses(TurnAction)}
@@ -37,8 +37,15 @@ def test_a_need_at_work_nothing_fits_gives_a_gap_and_an_inbox_item_as_records(se
 
 def test_the_records_of_a_turn_wait_as_one_spool_entry(seed, spool_dir):
     # BOT_DATABASE_URL names a database that cannot be opened (spool_dir): the write is spooled.
-    answer = respond(seed, "action_small_talk", Turn("kan jeg bruke whatsapp til oppskrifter?", intent="out_of_scope",
-                                                     entities=({"entity": "private_tool", "value": "whatsapp"},)))
+    answer = respond(
+        seed,
+        "action_small_talk",
+        Turn(
+            "kan jeg bruke whatsapp til oppskrifter?",
+            intent="out_of_scope",
+            entities=({"entity": "private_tool", "value": "whatsapp"},),
+        ),
+    )
     assert answer.out_of_scope and len(answer.records) == 2
     assert spool.write_all(answer.records) is False
     [line] = (spool_dir / "pending.jsonl").read_text(encoding="utf-8").splitlines()
@@ -52,11 +59,23 @@ def test_small_talk_answers_with_the_domain_response(seed):
 
 
 def test_not_helpful_stores_the_feedback_and_the_question_written_before(seed):
-    turn = Turn("/feedback_not_helpful", intent="feedback_not_helpful", slots={"tool": "teams"},
-                answered=Said('/tool_info{"tool": "teams"}', "tool_info", 1.0),
-                question=Said("hvordan deler jeg skjermen", "find_tool", 0.7))
+    turn = Turn(
+        "/feedback_not_helpful",
+        intent="feedback_not_helpful",
+        slots={"tool": "teams"},
+        answered=Said('/tool_info{"tool": "teams"}', "tool_info", 1.0),
+        question=Said("hvordan deler jeg skjermen", "find_tool", 0.7),
+    )
     answer = respond(seed, "action_feedback_not_helpful", turn)
     feedback, inbox = answer.records
     assert (feedback.kind, feedback.payload["helpful"], feedback.payload["intent"], feedback.payload["tool"]) == (
-        "feedback", False, "tool_info", "teams")
-    assert (inbox.kind, inbox.payload["kind"], inbox.payload["text"]) == ("inbox", "not_helpful", "hvordan deler jeg skjermen")
+        "feedback",
+        False,
+        "tool_info",
+        "teams",
+    )
+    assert (inbox.kind, inbox.payload["kind"], inbox.payload["text"]) == (
+        "inbox",
+        "not_helpful",
+        "hvordan deler jeg skjermen",
+    )

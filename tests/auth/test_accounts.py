@@ -28,7 +28,9 @@ def cli(capsys, monkeypatch, db_url):
 
 def test_users_are_added_listed_and_removed(cli, db_url):
     assert cli("users", "add", "Kari.Nordmann", "--role", "it", stdin="et langt passord\n")[:2] == (
-        0, "Added user kari.nordmann with role it.\n")
+        0,
+        "Added user kari.nordmann with role it.\n",
+    )
     code, _, err = cli("users", "add", "kari.nordmann", "--role", "admin", stdin="et langt passord\n")
     assert code == 2 and "already exists" in err
     code, _, err = cli("users", "add", "ola", "--role", "it", stdin="kort\n")

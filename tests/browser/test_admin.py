@@ -25,14 +25,24 @@ PASSWORD = "et-langt-passord-til-test"
 
 def _seed(url: str) -> None:
     now = datetime.now(timezone.utc)
-    rows = [("private_tool", "whatsapp", "Samhandling", "NAV")] * 6 + [("private_tool", "dropbox", "Lagring", "Oppvekst")] * 3
+    rows = [("private_tool", "whatsapp", "Samhandling", "NAV")] * 6 + [
+        ("private_tool", "dropbox", "Lagring", "Oppvekst")
+    ] * 3
     rows += [("missing_tool", None, "lage skjema", "NAV"), ("missing_tool", None, "Lager skjemaer", "Kultur")]
     with db.session_scope(url) as session:
         for i, (kind, tool, need, department) in enumerate(rows):
-            session.add(Gap(
-                record_id=str(uuid.uuid4()), created_at=now - timedelta(days=i), kind=kind, private_tool=tool, need=need,
-                alternatives=["teams"] if tool else [], department=department, text=f"Melding {i} om {need} fra <e-post>",
-            ))
+            session.add(
+                Gap(
+                    record_id=str(uuid.uuid4()),
+                    created_at=now - timedelta(days=i),
+                    kind=kind,
+                    private_tool=tool,
+                    need=need,
+                    alternatives=["teams"] if tool else [],
+                    department=department,
+                    text=f"Melding {i} om {need} fra <e-post>",
+                )
+            )
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +53,27 @@ def admin_site(tmp_path_factory):
     db.upgrade(url)
     _seed(url)
     port = free_port()
-    env = {**os.environ, "BOT_DATABASE_URL": url, "BOT_WEB_PORT": str(port), "BOT_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "BOT_DATABASE_URL": url,
+        "BOT_WEB_PORT": str(port),
+        "BOT_HOST": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
     added = subprocess.run(
         [sys.executable, "-m", "bot.cli", "users", "add", "it-kari", "--role", "it"],
-        input=PASSWORD + "\n", env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+        input=PASSWORD + "\n",
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert added.returncode == 0, added.stderr
     log = workdir / "web.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])
         yield f"http://127.0.0.1:{port}"
@@ -92,7 +115,11 @@ def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, ar
         page.get_by_role("link", name="Last ned som CSV").click()
     download = download_info.value
     rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read()), delimiter=";"))
-    assert len(rows) == 6 and {r["department"] for r in rows} == {"NAV"} and {r["private_tool"] for r in rows} == {"whatsapp"}
+    assert (
+        len(rows) == 6
+        and {r["department"] for r in rows} == {"NAV"}
+        and {r["private_tool"] for r in rows} == {"whatsapp"}
+    )
     download.save_as(artifacts / "admin-gaps.csv")
 
     page.locator("table.gaps a").first.click()

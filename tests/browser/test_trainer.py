@@ -30,13 +30,24 @@ PASSWORD = "et-langt-passord-til-test"
 
 def _seed(url: str) -> None:
     now = datetime.now(timezone.utc)
-    rows = [("Slipper jeg inn i Teams som vikar?", "tool_access", 0.41), ("slipper jeg inn i teams som vikar", None, None),
-            ("hva er passordet til gjestenettet", "out_of_scope", 0.62)]
+    rows = [
+        ("Slipper jeg inn i Teams som vikar?", "tool_access", 0.41),
+        ("slipper jeg inn i teams som vikar", None, None),
+        ("hva er passordet til gjestenettet", "out_of_scope", 0.62),
+    ]
     with db.session_scope(url) as session:
         accounts.add_user(session, "trener-ola", "trainer", PASSWORD)
         for minutes, (text, intent, confidence) in enumerate(rows):
-            session.add(InboxItem(record_id=str(uuid.uuid4()), created_at=now - timedelta(minutes=minutes), kind="fallback",
-                                  text=text, intent=intent, confidence=confidence))
+            session.add(
+                InboxItem(
+                    record_id=str(uuid.uuid4()),
+                    created_at=now - timedelta(minutes=minutes),
+                    kind="fallback",
+                    text=text,
+                    intent=intent,
+                    confidence=confidence,
+                )
+            )
 
 
 @pytest.fixture
@@ -90,7 +101,9 @@ def test_a_trainer_assigns_a_group_of_messages_to_an_intent(trainer_site, page, 
 
     page.get_by_text("2 meldinger er lagt til som eksempel på temaet tool_access.").wait_for()
     assert page.get_by_text("1 melding venter, i 1 gruppe.").is_visible()
-    assert "Slipper jeg inn i Teams som vikar?" in [e.text for e in read_examples(project.nlu_dir) if e.intent == "tool_access"]
+    assert "Slipper jeg inn i Teams som vikar?" in [
+        e.text for e in read_examples(project.nlu_dir) if e.intent == "tool_access"
+    ]
     violations = accessibility_violations(page)
     assert not violations, "\n".join(violations)
     page.screenshot(path=str(artifacts / "trainer-inbox-assigned.png"), full_page=True)

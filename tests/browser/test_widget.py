@@ -31,7 +31,9 @@ def chat(page: Page, web_service) -> Page:
 
 def open_intranet(page: Page, web_service) -> Page:
     """An intranet page on the service's origin (as behind the intranet's proxy) that embeds the widget."""
-    page.route(web_service.url + "/intranett", lambda route: route.fulfill(body=INTRANET_PAGE, content_type="text/html"))
+    page.route(
+        web_service.url + "/intranett", lambda route: route.fulfill(body=INTRANET_PAGE, content_type="text/html")
+    )
     page.goto(web_service.url + "/intranett")
     expect(page.get_by_role("button", name="Spør Digihjelpen")).to_be_visible()
     return page
@@ -170,7 +172,9 @@ def focused_outline(page: Page) -> str:
 def test_keyboard_only_on_the_standalone_page(chat):
     for _ in range(10):
         chat.keyboard.press("Tab")
-        if chat.get_by_role("textbox", name="Skriv spørsmålet ditt").evaluate("e => e.getRootNode().activeElement === e"):
+        if chat.get_by_role("textbox", name="Skriv spørsmålet ditt").evaluate(
+            "e => e.getRootNode().activeElement === e"
+        ):
             break
     else:
         pytest.fail("Tab never reached the message box")
@@ -193,7 +197,12 @@ def test_keyboard_only_on_an_intranet_page(intranet):
     expect(launcher).to_have_attribute("aria-expanded", "false")
     for _ in range(10):
         intranet.keyboard.press("Tab")
-        if intranet.evaluate("() => document.getElementById('digihjelpen-widget').shadowRoot.activeElement?.textContent") == "Spør Digihjelpen":
+        if (
+            intranet.evaluate(
+                "() => document.getElementById('digihjelpen-widget').shadowRoot.activeElement?.textContent"
+            )
+            == "Spør Digihjelpen"
+        ):
             break
     else:
         pytest.fail("Tab never reached the launcher")
@@ -222,7 +231,9 @@ def no_horizontal_scrolling(page: Page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_accessibility_desktop_phone_and_zoom_with_screenshots(chat, second_page, web_service, artifacts, accessibility_violations):
+def test_accessibility_desktop_phone_and_zoom_with_screenshots(
+    chat, second_page, web_service, artifacts, accessibility_violations
+):
     ask(chat, "hvordan bytter jeg vakt med en kollega?")
     assert accessibility_violations(chat) == []
     chat.screenshot(path=artifacts / "widget-desktop.png", full_page=True)

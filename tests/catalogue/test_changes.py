@@ -46,15 +46,26 @@ def test_a_phrase_becomes_the_last_task_of_the_tool_with_an_audit_record(url):
     before = stamp(url)
     started = datetime.now(timezone.utc)
     result = add(url, "tool", "visma-reise", "  Bestille   flybillett til kurs?! ", inbox_item_id=17)
-    assert (result.added, result.phrase, result.field, result.entry_name) == (True, "Bestille flybillett til kurs", "tasks", "Visma Reise")
+    assert (result.added, result.phrase, result.field, result.entry_name) == (
+        True,
+        "Bestille flybillett til kurs",
+        "tasks",
+        "Visma Reise",
+    )
     with db.session_scope(url) as session:
         tool = store.get_tool(session, "visma-reise")
         updated = session.get(m.Tool, "visma-reise").updated_at
     old_tasks = ["levere reiseregning", "få refusjon for utlegg", "registrere kjøring med egen bil"]
     assert list(tool.tasks) == [*old_tasks, "Bestille flybillett til kurs"]
     [change] = audit(url)
-    assert (change.changed_by, change.entry_kind, change.entry_id, change.action, change.field, change.inbox_item_id) == (
-        "trener-ola", "tool", "visma-reise", "task_added", "tasks", 17)
+    assert (
+        change.changed_by,
+        change.entry_kind,
+        change.entry_id,
+        change.action,
+        change.field,
+        change.inbox_item_id,
+    ) == ("trener-ola", "tool", "visma-reise", "task_added", "tasks", 17)
     assert json.loads(change.before_json) == old_tasks
     assert json.loads(change.after_json) == [*old_tasks, "Bestille flybillett til kurs"]
     assert "flybillett" in change.after_json  # readable JSON text, not \u escapes
@@ -70,15 +81,23 @@ def test_a_phrase_for_a_process_becomes_an_alias(url):
     with db.session_scope(url) as session:
         assert store.get_process(session, "reiseregning").aliases == ("Reiseregning", "få dekket reise til kurs")
     [change] = audit(url)
-    assert (change.action, change.field, change.changed_by, change.inbox_item_id) == ("alias_added", "aliases", "cli", None)
+    assert (change.action, change.field, change.changed_by, change.inbox_item_id) == (
+        "alias_added",
+        "aliases",
+        "cli",
+        None,
+    )
     assert json.loads(change.before_json) == ["Reiseregning"]
 
 
-@pytest.mark.parametrize("kind, entry_id, phrase", [
-    ("tool", "visma-reise", "Levere   REISEREGNING ?"),  # a task it has
-    ("process", "reiseregning", "reiseregning"),  # an alias it has
-    ("process", "reiseregning", "levere reiseregning!"),  # its name
-])
+@pytest.mark.parametrize(
+    "kind, entry_id, phrase",
+    [
+        ("tool", "visma-reise", "Levere   REISEREGNING ?"),  # a task it has
+        ("process", "reiseregning", "reiseregning"),  # an alias it has
+        ("process", "reiseregning", "levere reiseregning!"),  # its name
+    ],
+)
 def test_a_phrase_the_entry_has_already_changes_nothing(url, kind, entry_id, phrase):
     before, catalogue = stamp(url), export_of(url)
     result = add(url, kind, entry_id, phrase)
@@ -86,18 +105,31 @@ def test_a_phrase_the_entry_has_already_changes_nothing(url, kind, entry_id, phr
     assert audit(url) == [] and stamp(url) == before and export_of(url) == catalogue
 
 
-@pytest.mark.parametrize("kind, entry_id, phrase, field, message", [
-    ("tool", "visma-reise", " ?! ", "phrase", "The phrase is empty."),
-    ("tool", "visma-reise", "x" * 201, "phrase", "The phrase is 201 characters long; at most 200 are allowed."),
-    ("tool", "visma-reise", "reise med [telefon] og [e-post]", "phrase",
-     "The phrase contains personal data or the mask that replaced it ([e-post], [telefon]); write it without."),
-    ("tool", "visma-reise", "ring 98765432 om reise", "phrase", "([telefon])"),
-    ("process", "reiseregning", "kontonummer 1234.56.78903", "phrase", "([kontonummer])"),
-    ("tool", "no-such-tool", "levere reise", "entry", "There is no workplace tool with the id 'no-such-tool'."),
-    ("process", "visma-reise", "levere reise", "entry", "There is no process with the id 'visma-reise'."),
-    ("private_tool", "whatsapp", "chatte", "entry",
-     "A phrase can be added to a workplace tool or a process, not to a private tool."),
-])
+@pytest.mark.parametrize(
+    "kind, entry_id, phrase, field, message",
+    [
+        ("tool", "visma-reise", " ?! ", "phrase", "The phrase is empty."),
+        ("tool", "visma-reise", "x" * 201, "phrase", "The phrase is 201 characters long; at most 200 are allowed."),
+        (
+            "tool",
+            "visma-reise",
+            "reise med [telefon] og [e-post]",
+            "phrase",
+            "The phrase contains personal data or the mask that replaced it ([e-post], [telefon]); write it without.",
+        ),
+        ("tool", "visma-reise", "ring 98765432 om reise", "phrase", "([telefon])"),
+        ("process", "reiseregning", "kontonummer 1234.56.78903", "phrase", "([kontonummer])"),
+        ("tool", "no-such-tool", "levere reise", "entry", "There is no workplace tool with the id 'no-such-tool'."),
+        ("process", "visma-reise", "levere reise", "entry", "There is no process with the id 'visma-reise'."),
+        (
+            "private_tool",
+            "whatsapp",
+            "chatte",
+            "entry",
+            "A phrase can be added to a workplace tool or a process, not to a private tool.",
+        ),
+    ],
+)
 def test_refused_phrases_change_nothing(url, kind, entry_id, phrase, field, message):
     before, catalogue = stamp(url), export_of(url)
     with pytest.raises(changes.ChangeError) as error:
@@ -141,10 +173,22 @@ def test_every_process_sees_the_phrase_from_its_next_session(url):
 def test_record_is_general_enough_for_whole_entries(url):
     """What a catalogue editor would write: a created entry (no before) and a deleted one (no after)."""
     with db.session_scope(url) as session:
-        changes.record(session, by="admin-per", entry_kind="private_tool", entry_id="signal", action="created",
-                       after={"id": "signal", "name": "Signal", "alternatives": ["teams"]})
-        changes.record(session, by="admin-per", entry_kind="process", entry_id="bytte-vakt", action="deleted",
-                       before={"id": "bytte-vakt", "name": "Bytte vakt"})
+        changes.record(
+            session,
+            by="admin-per",
+            entry_kind="private_tool",
+            entry_id="signal",
+            action="created",
+            after={"id": "signal", "name": "Signal", "alternatives": ["teams"]},
+        )
+        changes.record(
+            session,
+            by="admin-per",
+            entry_kind="process",
+            entry_id="bytte-vakt",
+            action="deleted",
+            before={"id": "bytte-vakt", "name": "Bytte vakt"},
+        )
         with pytest.raises(ValueError):
             changes.record(session, by="x", entry_kind="tools", entry_id="teams", action="updated")
     with db.session_scope(url) as session:

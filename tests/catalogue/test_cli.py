@@ -69,8 +69,11 @@ def test_import_again_updates_and_replace_removes(cli, db_url, tmp_path):
     assert code == 0 and "tools: 0 created, 15 updated, 0 removed" in out
 
     small = tmp_path / "liten.yml"
-    small.write_text("version: 1\ntools:\n  - id: teams\n    name: Teams\n    category: Samhandling\n"
-                     "    summary: Chat.\n    tasks: [chatte]\n    access: Alle.\n", encoding="utf-8")
+    small.write_text(
+        "version: 1\ntools:\n  - id: teams\n    name: Teams\n    category: Samhandling\n"
+        "    summary: Chat.\n    tasks: [chatte]\n    access: Alle.\n",
+        encoding="utf-8",
+    )
     code, out, _ = cli("catalogue", "import", str(small), "--replace")
     assert code == 0
     assert "tools: 0 created, 1 updated, 14 removed; private_tools: 0 created, 0 updated, 8 removed" in out
@@ -122,8 +125,11 @@ def test_validate_of_a_good_file_changes_nothing(cli, db_url):
 def test_validate_with_replace_checks_references_against_the_file_only(cli, tmp_path):
     cli("catalogue", "import", str(CATALOGUE))
     private = tmp_path / "privat.yml"
-    private.write_text("version: 1\nprivate_tools:\n  - id: signal\n    name: Signal\n    category: Meldinger\n"
-                       "    alternatives: [teams]\n    guidance: Bruk Teams.\n", encoding="utf-8")
+    private.write_text(
+        "version: 1\nprivate_tools:\n  - id: signal\n    name: Signal\n    category: Meldinger\n"
+        "    alternatives: [teams]\n    guidance: Bruk Teams.\n",
+        encoding="utf-8",
+    )
     assert cli("catalogue", "validate", str(private))[0] == 0
     code, _, err = cli("catalogue", "validate", str(private), "--replace")
     assert code == 1 and "points at unknown workplace tool 'teams'" in err

@@ -16,13 +16,17 @@ def ask(loaded_db_url):
     def run(text: str, **kwargs) -> search.SearchResult:
         with db.session_scope(loaded_db_url) as session:
             return search.search(session, text, **kwargs)
+
     return run
 
 
-@pytest.mark.parametrize("need, expected", [
-    ("hvor ser jeg lønnsslippen", "visma-hrm"),
-    ("husker ikke passordet mitt", "selvbetjening"),
-])
+@pytest.mark.parametrize(
+    "need, expected",
+    [
+        ("hvor ser jeg lønnsslippen", "visma-hrm"),
+        ("husker ikke passordet mitt", "selvbetjening"),
+    ],
+)
 def test_a_clear_need_is_answered(ask, need, expected):
     result = ask(need)
     assert result.decision == search.ANSWER, result
@@ -31,12 +35,15 @@ def test_a_clear_need_is_answered(ask, need, expected):
 
 # Needs nothing in the test catalogue covers, among them those where one ordinary word the
 # catalogue uses ("lage", "jobb") made the lexical search alone fit.
-@pytest.mark.parametrize("need", [
-    "hvordan lager jeg lasagne",
-    "kan jeg ta med hunden på jobb",
-    "hva blir været i morgen",
-    "hvem vant fotballkampen i går",
-])
+@pytest.mark.parametrize(
+    "need",
+    [
+        "hvordan lager jeg lasagne",
+        "kan jeg ta med hunden på jobb",
+        "hva blir været i morgen",
+        "hvem vant fotballkampen i går",
+    ],
+)
 def test_a_need_nothing_covers_gets_no_tool(ask, need):
     result = ask(need)
     assert result.decision == search.NOTHING, result
@@ -86,8 +93,10 @@ def test_a_large_catalogue_compares_passages_of_a_shortlist_only(test_catalogue,
 
 def test_a_long_message_is_also_searched_sentence_by_sentence(test_catalogue):
     index = search.LexicalIndex(test_catalogue)
-    text = ("Hei! Jeg har hatt en travel uke med mange møter, mye papirarbeid og en syk kollega på kontoret. "
-            "Hvor ser jeg lønnsslippen?")
+    text = (
+        "Hei! Jeg har hatt en travel uke med mange møter, mye papirarbeid og en syk kollega på kontoret. "
+        "Hvor ser jeg lønnsslippen?"
+    )
     whole, _ = index.scores(text)
     by_sentence, _ = index.scores(text, by_sentence=True)
     best = int(np.argmax(by_sentence))

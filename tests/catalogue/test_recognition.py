@@ -21,7 +21,7 @@ def found(index: RecognitionIndex, message: str) -> list[tuple[str, str]]:
     """(id, text as written) of each mention, checking that the offsets point at that text."""
     mentions = index.find(message)
     for mention in mentions:
-        assert message[mention.start:mention.end] == mention.text, mention
+        assert message[mention.start : mention.end] == mention.text, mention
         assert 0 < mention.score <= 1
     return [(m.id, m.text) for m in mentions]
 
@@ -195,7 +195,9 @@ def test_mentions(index, message, expected):
 def test_alias_shared_by_two_tools_returns_both(index, message, text):
     mentions = index.find(message)
     assert sorted(m.id for m in mentions) == ["visma-flyt-skole", "visma-hrm"]
-    assert {(m.start, m.end, m.text) for m in mentions} == {(message.index(text), message.index(text) + len(text), text)}
+    assert {(m.start, m.end, m.text) for m in mentions} == {
+        (message.index(text), message.index(text) + len(text), text)
+    }
     assert mentions[0].score == mentions[1].score
 
 
@@ -229,7 +231,9 @@ def test_guards_hold_for_swapped_letters_and_split_names():
     """A swap is a typo like any other: a name that is itself a Norwegian word ("tidvis") matches
     only as written, while a name that is no word ("Tidbank") matches with two letters swapped. A
     split name does not start with a function word ("på loggen" is not Påloggen)."""
-    catalogue = CatalogueFile(tools=(tool("tidvis", "Tidvis"), tool("tidbank", "Tidbank"), tool("paloggen", "Påloggen")))
+    catalogue = CatalogueFile(
+        tools=(tool("tidvis", "Tidvis"), tool("tidbank", "Tidbank"), tool("paloggen", "Påloggen"))
+    )
     names = RecognitionIndex(catalogue)
     assert [m.id for m in names.find("Tidvis er nede")] == ["tidvis"]
     assert names.find("tidvsi er nede") == []
@@ -326,7 +330,8 @@ def test_recognise_through_the_database(loaded_db_url):
     with db.session_scope(loaded_db_url) as session:
         mentions = recognition.recognise(session, "Kan jeg dele Teams-opptaket på Dropbox?")
     assert [(m.kind, m.id, m.text) for m in mentions] == [
-        ("tool", "teams", "Teams"), ("private_tool", "dropbox", "Dropbox"),
+        ("tool", "teams", "Teams"),
+        ("private_tool", "dropbox", "Dropbox"),
     ]
 
 

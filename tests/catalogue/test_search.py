@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot import db
-from bot.catalogue import search
 from bot.catalogue.schema import CatalogueFile
 from bot.catalogue.search import CANDIDATE_FLOOR, FIT_THRESHOLD, LexicalIndex
 
@@ -69,6 +67,7 @@ NO_FIT = [
     # never uses count against it (coverage).
     "kan jeg få et program for å lage musikk med elevene",
 ]
+
 
 @pytest.mark.parametrize("need, expected, rank", NEEDS, ids=[f"{n}->{e}" for n, e, _ in NEEDS])
 def test_need_finds_its_tool(index, need, expected, rank):

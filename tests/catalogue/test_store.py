@@ -11,6 +11,7 @@ import pytest
 from bot import db
 from bot.catalogue import store
 from bot.catalogue.schema import CatalogueError, CatalogueFile, parse
+
 SOURCE = (Path(__file__).parent / "data" / "catalogue.yml").read_text(encoding="utf-8")
 
 
@@ -35,8 +36,9 @@ def stamp(url: str) -> tuple:
 
 
 def by_id(catalogue: CatalogueFile) -> CatalogueFile:
-    return CatalogueFile(*(tuple(sorted(getattr(catalogue, s), key=lambda e: e.id))
-                           for s in ("tools", "private_tools", "processes")))
+    return CatalogueFile(
+        *(tuple(sorted(getattr(catalogue, s), key=lambda e: e.id)) for s in ("tools", "private_tools", "processes"))
+    )
 
 
 def test_import_stores_every_field_as_in_the_file(db_url):

@@ -33,75 +33,102 @@ CSV_HEADER = "kind,id,name,aliases,category,summary,tasks,access,training,suppor
 # (case id, file name, text, [(message substring, line or None)], number of problems)
 BROKEN = [
     (
-        "invalid-yaml", "x.yml",
+        "invalid-yaml",
+        "x.yml",
         VALID.replace("    category: Test", "    category: Test: igjen"),
-        [("invalid YAML: mapping values are not allowed here", 5)], 1,
+        [("invalid YAML: mapping values are not allowed here", 5)],
+        1,
     ),
     (
-        "invalid-yaml-unclosed-list", "x.yml",
+        "invalid-yaml-unclosed-list",
+        "x.yml",
         VALID.replace("    tasks: [teste ting]", "    tasks: [teste ting"),
-        [("invalid YAML", 8)], 1,
+        [("invalid YAML", 8)],
+        1,
     ),
     ("empty-file", "x.yml", "", [("the file is empty; it needs at least 'version: 1'", None)], 1),
     ("only-comments", "x.yml", "# bare en kommentar\n", [("the file is empty", None)], 1),
     ("top-level-list", "x.yml", "- id: ny\n- id: to\n", [("the file must be a mapping with 'version'", 1)], 1),
     (
-        "missing-version", "x.yml",
+        "missing-version",
+        "x.yml",
         VALID.replace("version: 1\n", "# versjon mangler\n"),
-        [("version: 'version: 1' is required at the top", 1)], 1,
+        [("version: 'version: 1' is required at the top", 1)],
+        1,
     ),
     (
-        "wrong-version", "x.yml",
+        "wrong-version",
+        "x.yml",
         VALID.replace("version: 1", "version: 2"),
-        [("version: 'version: 1' is required (found 2)", 1)], 1,
+        [("version: 'version: 1' is required (found 2)", 1)],
+        1,
     ),
     (
-        "missing-required-fields", "x.yml",
+        "missing-required-fields",
+        "x.yml",
         VALID.replace("    summary: Et verktøy for testing.\n", "").replace("    access: Alle ansatte.\n", ""),
-        [("tools › id ny › summary: is required", 3), ("tools › id ny › access: is required", 3)], 2,
+        [("tools › id ny › summary: is required", 3), ("tools › id ny › access: is required", 3)],
+        2,
     ),
     (
-        "missing-id", "x.yml",
+        "missing-id",
+        "x.yml",
         VALID.replace("  - id: ny\n    name: Nytt verktøy", "  - name: Nytt verktøy"),
-        [("tools › entry at line 3 › id: is required", 3)], 1,
+        [("tools › entry at line 3 › id: is required", 3)],
+        1,
     ),
     (
-        "number-for-name", "x.yml",
+        "number-for-name",
+        "x.yml",
         VALID.replace("name: Nytt verktøy", "name: 365"),
-        [("id ny › name: must be text, not a number (put it in quotes)", 4)], 1,
+        [("id ny › name: must be text, not a number (put it in quotes)", 4)],
+        1,
     ),
     (
-        "string-for-tasks", "x.yml",
+        "string-for-tasks",
+        "x.yml",
         VALID.replace("tasks: [teste ting]", "tasks: teste ting"),
-        [("id ny › tasks: must be a list like [a, b], not a str", 7)], 1,
+        [("id ny › tasks: must be a list like [a, b], not a str", 7)],
+        1,
     ),
     (
-        "mapping-for-aliases", "x.yml",
+        "mapping-for-aliases",
+        "x.yml",
         VALID + "    aliases: {kort: NV}\n",
-        [("id ny › aliases: must be a list like [a, b], not a mapping", 9)], 1,
+        [("id ny › aliases: must be a list like [a, b], not a mapping", 9)],
+        1,
     ),
     (
-        "empty-tasks", "x.yml",
+        "empty-tasks",
+        "x.yml",
         VALID.replace("tasks: [teste ting]", "tasks: []"),
-        [("id ny › tasks: must list at least one item", 7)], 1,
+        [("id ny › tasks: must list at least one item", 7)],
+        1,
     ),
     (
-        "empty-item-in-list", "x.yml",
+        "empty-item-in-list",
+        "x.yml",
         VALID.replace("tasks: [teste ting]", "tasks: [teste ting, '']"),
-        [("id ny › tasks: item 2 must be non-empty text", 7)], 1,
+        [("id ny › tasks: item 2 must be non-empty text", 7)],
+        1,
     ),
     (
-        "bad-id-pattern", "x.yml",
+        "bad-id-pattern",
+        "x.yml",
         VALID.replace("id: ny", "id: Nytt Verktøy"),
-        [("id Nytt Verktøy › id: must be 1-64 characters of a-z, 0-9, _ and -", 3)], 1,
+        [("id Nytt Verktøy › id: must be 1-64 characters of a-z, 0-9, _ and -", 3)],
+        1,
     ),
     (
-        "duplicate-ids", "x.yml",
+        "duplicate-ids",
+        "x.yml",
         VALID + VALID.split("tools:\n", 1)[1],
-        [("tools › id ny › id: duplicate id (first used at line 3)", 9)], 1,
+        [("tools › id ny › id: duplicate id (first used at line 3)", 9)],
+        1,
     ),
     (
-        "duplicate-ids-in-private-tools", "x.yml",
+        "duplicate-ids-in-private-tools",
+        "x.yml",
         doc("""
             version: 1
             private_tools:
@@ -116,50 +143,73 @@ BROKEN = [
                 alternatives: [teams]
                 guidance: Bruk Teams.
         """),
-        [("private_tools › id signal › id: duplicate id (first used at line 3)", 8)], 1,
+        [("private_tools › id signal › id: duplicate id (first used at line 3)", 8)],
+        1,
     ),
     (
-        "duplicate-keys", "x.yml",
+        "duplicate-keys",
+        "x.yml",
         VALID.replace("    category: Test\n", "    category: Test\n    name: Et annet navn\n"),
-        [("id ny › name: field appears twice", 6)], 1,
+        [("id ny › name: field appears twice", 6)],
+        1,
     ),
     (
-        "unknown-field-with-suggestion", "x.yml",
+        "unknown-field-with-suggestion",
+        "x.yml",
         VALID.replace("summary:", "sumary:"),
-        [("id ny › sumary: unknown field (did you mean 'summary'?)", 6), ("id ny › summary: is required", 3)], 2,
+        [("id ny › sumary: unknown field (did you mean 'summary'?)", 6), ("id ny › summary: is required", 3)],
+        2,
     ),
     (
-        "unknown-section", "x.yml",
+        "unknown-section",
+        "x.yml",
         VALID.replace("tools:", "tool:"),
-        [("tool: unknown section (did you mean 'tools'?)", 2)], 1,
+        [("tool: unknown section (did you mean 'tools'?)", 2)],
+        1,
     ),
     (
-        "section-not-a-list", "x.yml",
+        "section-not-a-list",
+        "x.yml",
         "version: 1\ntools:\n  id: ny\n",
-        [("tools: must be a list of entries, not a mapping", 2)], 1,
+        [("tools: must be a list of entries, not a mapping", 2)],
+        1,
     ),
     (
-        "entry-not-a-mapping", "x.yml",
+        "entry-not-a-mapping",
+        "x.yml",
         "version: 1\ntools:\n  - teams\n",
-        [("tools: each entry must be a mapping of fields, not a str", 3)], 1,
+        [("tools: each entry must be a mapping of fields, not a str", 3)],
+        1,
     ),
     (
-        "unknown-classification", "x.yml",
+        "unknown-classification",
+        "x.yml",
         VALID + "    data_classification: hemmelig\n",
-        [("data_classification: unknown classification 'hemmelig'; use one of: åpen, intern, fortrolig, strengt fortrolig", 9)], 1,
+        [
+            (
+                "data_classification: unknown classification 'hemmelig'; use one of: åpen, intern, fortrolig, strengt fortrolig",
+                9,
+            )
+        ],
+        1,
     ),
     (
-        "bad-url", "x.yml",
+        "bad-url",
+        "x.yml",
         VALID + "    url: www.kommune.no/verktøy\n",
-        [("id ny › url: must be a web address starting with http:// or https://", 9)], 1,
+        [("id ny › url: must be a web address starting with http:// or https://", 9)],
+        1,
     ),
     (
-        "name-too-long", "x.yml",
+        "name-too-long",
+        "x.yml",
         VALID.replace("name: Nytt verktøy", "name: " + "x" * 201),
-        [("id ny › name: is longer than 200 characters", 4)], 1,
+        [("id ny › name: is longer than 200 characters", 4)],
+        1,
     ),
     (
-        "alternative-points-at-unknown-tool", "x.yml",
+        "alternative-points-at-unknown-tool",
+        "x.yml",
         doc("""
             version: 1
             private_tools:
@@ -169,10 +219,12 @@ BROKEN = [
                 alternatives: [teams, slack]
                 guidance: Bruk Teams.
         """),
-        [("private_tools › id signal › alternatives: points at unknown workplace tool 'slack'", 3)], 1,
+        [("private_tools › id signal › alternatives: points at unknown workplace tool 'slack'", 3)],
+        1,
     ),
     (
-        "process-tool-unknown-with-suggestion", "x.yml",
+        "process-tool-unknown-with-suggestion",
+        "x.yml",
         doc("""
             version: 1
             processes:
@@ -181,33 +233,45 @@ BROKEN = [
                 tools: [selvbetjening, tems]
                 steps: [Bestill i portalen.]
         """),
-        [("processes › id bestille-mobil › tools: points at unknown workplace tool 'tems' (did you mean 'teams'?)", 3)], 1,
+        [("processes › id bestille-mobil › tools: points at unknown workplace tool 'tems' (did you mean 'teams'?)", 3)],
+        1,
     ),
     (
-        "process-without-steps", "x.yml",
+        "process-without-steps",
+        "x.yml",
         "version: 1\nprocesses:\n  - id: p\n    name: P\n",
-        [("processes › id p › steps: is required and must list at least one item", 3)], 1,
+        [("processes › id p › steps: is required and must list at least one item", 3)],
+        1,
     ),
     (
-        "csv-unknown-kind", "x.csv",
-        CSV_HEADER + "tool,ny,Nytt,,Test,Et verktøy.,teste,Alle.,,,,,,,,,\n"
+        "csv-unknown-kind",
+        "x.csv",
+        CSV_HEADER
+        + "tool,ny,Nytt,,Test,Et verktøy.,teste,Alle.,,,,,,,,,\n"
         + "verktøy,annet,Annet,,Test,Et verktøy.,teste,Alle.,,,,,,,,,\n",
-        [("unknown kind 'verktøy' (use tool, private_tool, process)", 3)], 1,
+        [("unknown kind 'verktøy' (use tool, private_tool, process)", 3)],
+        1,
     ),
     (
-        "csv-header-lacks-kind", "x.csv",
+        "csv-header-lacks-kind",
+        "x.csv",
         "id,name\nny,Nytt\n",
-        [("CSV header lacks column(s): kind", 1)], 1,
+        [("CSV header lacks column(s): kind", 1)],
+        1,
     ),
     (
-        "csv-missing-required", "x.csv",
+        "csv-missing-required",
+        "x.csv",
         CSV_HEADER + "tool,ny,Nytt,,Test,Et verktøy.,,Alle.,,,,,,,,,\n",
-        [("tools › id ny › tasks: must list at least one item", 2)], 1,
+        [("tools › id ny › tasks: must list at least one item", 2)],
+        1,
     ),
     (
-        "csv-bad-classification", "x.csv",
+        "csv-bad-classification",
+        "x.csv",
         CSV_HEADER + 'tool,ny,Nytt,,Test,Et verktøy.,"teste\nprøve",Alle.,,,,topp hemmelig,,,,,\n',
-        [("unknown classification 'topp hemmelig'", 3)], 1,
+        [("unknown classification 'topp hemmelig'", 3)],
+        1,
     ),
 ]
 
@@ -217,9 +281,7 @@ def _export_all(url: str) -> tuple[str, tuple]:
         return store.export(session, "yaml"), store.stamp(session)
 
 
-@pytest.mark.parametrize(
-    "path, text, expected, count", [pytest.param(*case[1:], id=case[0]) for case in BROKEN]
-)
+@pytest.mark.parametrize("path, text, expected, count", [pytest.param(*case[1:], id=case[0]) for case in BROKEN])
 def test_broken_file_is_rejected_with_its_problem_and_changes_nothing(loaded_db_url, path, text, expected, count):
     before = _export_all(loaded_db_url)
     with pytest.raises(CatalogueError) as caught:
@@ -287,8 +349,10 @@ def test_problem_renders_its_place():
 
 
 def test_valid_file_normalises_values():
-    catalogue = parse(VALID.replace("summary: Et verktøy for testing.", "summary: '  Mellomrom.  '")
-                      + "    data_classification: Strengt Fortrolig\n    aliases: [' NV ']\n")
+    catalogue = parse(
+        VALID.replace("summary: Et verktøy for testing.", "summary: '  Mellomrom.  '")
+        + "    data_classification: Strengt Fortrolig\n    aliases: [' NV ']\n"
+    )
     (tool,) = catalogue.tools
     assert tool.summary == "Mellomrom."
     assert tool.data_classification == "strengt fortrolig"

@@ -17,7 +17,6 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-
 APP_ID = "00000000-1111-2222-3333-444444444444"
 APP_PASSWORD = "test-password"
 ISSUER = "https://api.botframework.com"
@@ -48,9 +47,13 @@ class FakeBotFramework:
         return f"{self.url}/connector/"
 
     async def _openid(self, request: web.Request) -> web.Response:
-        return web.json_response({
-            "issuer": ISSUER, "jwks_uri": f"{self.url}/keys", "id_token_signing_alg_values_supported": ["RS256"],
-        })
+        return web.json_response(
+            {
+                "issuer": ISSUER,
+                "jwks_uri": f"{self.url}/keys",
+                "id_token_signing_alg_values_supported": ["RS256"],
+            }
+        )
 
     async def _keys(self, request: web.Request) -> web.Response:
         self.key_requests += 1
@@ -62,11 +65,13 @@ class FakeBotFramework:
         return web.json_response({"token_type": "Bearer", "expires_in": 3600, "access_token": "bot-token"})
 
     async def _activities(self, request: web.Request) -> web.Response:
-        self.replies.append({
-            "conversation": request.match_info["conversation"],
-            "authorization": request.headers.get("Authorization"),
-            "activity": await request.json(),
-        })
+        self.replies.append(
+            {
+                "conversation": request.match_info["conversation"],
+                "authorization": request.headers.get("Authorization"),
+                "activity": await request.json(),
+            }
+        )
         return web.json_response({"id": uuid.uuid4().hex})
 
     async def _start(self) -> None:
@@ -81,7 +86,7 @@ class FakeBotFramework:
         await site.start()
         self.port = self._runner.addresses[0][1]
 
-    def start(self) -> "FakeBotFramework":
+    def start(self) -> FakeBotFramework:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
         return self
@@ -94,8 +99,10 @@ class FakeBotFramework:
     def environment(self) -> dict[str, str]:
         """The channel's BOT_TEAMS_* settings pointing at this fake."""
         return {
-            "BOT_TEAMS_APP_ID": APP_ID, "BOT_TEAMS_APP_PASSWORD": APP_PASSWORD,
-            "BOT_TEAMS_OPENID_URL": f"{self.url}/openid", "BOT_TEAMS_TOKEN_URL": f"{self.url}/token",
+            "BOT_TEAMS_APP_ID": APP_ID,
+            "BOT_TEAMS_APP_PASSWORD": APP_PASSWORD,
+            "BOT_TEAMS_OPENID_URL": f"{self.url}/openid",
+            "BOT_TEAMS_TOKEN_URL": f"{self.url}/token",
             "BOT_TEAMS_TENANT_ID": TENANT_ID,
         }
 
@@ -114,7 +121,10 @@ class FakeBotFramework:
     def activity(self, text: str | None = None, *, conversation: str | None = None, **fields: Any) -> dict[str, Any]:
         """A Teams message activity from our tenant in a new (or the given) personal conversation."""
         activity = {
-            "type": "message", "id": uuid.uuid4().hex, "channelId": "msteams", "serviceUrl": self.service_url,
+            "type": "message",
+            "id": uuid.uuid4().hex,
+            "channelId": "msteams",
+            "serviceUrl": self.service_url,
             "from": {"id": f"29:user-{uuid.uuid4().hex[:8]}", "name": "Kari"},
             "conversation": {"id": conversation or f"a:conv-{uuid.uuid4().hex}", "conversationType": "personal"},
             "recipient": {"id": f"28:{APP_ID}", "name": "Digihjelpen"},

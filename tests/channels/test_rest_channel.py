@@ -14,7 +14,9 @@ async def post(rest_channel, message: str) -> tuple[int, str]:
         return response.status, await response.text()
 
 
-@pytest.mark.parametrize("message", ["", "  \n", "\u200b" * 50, "\ufeff", "\u202e\u202c\u200f", "\x00\x1b", "\ud800", "\u0301"])
+@pytest.mark.parametrize(
+    "message", ["", "  \n", "\u200b" * 50, "\ufeff", "\u202e\u202c\u200f", "\x00\x1b", "\ud800", "\u0301"]
+)
 async def test_a_message_with_nothing_visible_gets_400_and_never_reaches_rasa(rest_channel, message):
     status, text = await post(rest_channel, message)
     assert status == 400 and "visible character" in text

@@ -62,8 +62,10 @@ def action_server(tmp_path_factory):
     """The action server as `bot run` starts it (`python -m bot.action_server`, its environment)."""
     port, workdir = free_port(), tmp_path_factory.mktemp("actions")
     log = workdir / "actions.log"
-    env = {**service_environment(action_port=port, database_url=f"sqlite:///{workdir / 'bot.db'}"),
-           "BOT_SPOOL_DIR": str(workdir / "spool")}
+    env = {
+        **service_environment(action_port=port, database_url=f"sqlite:///{workdir / 'bot.db'}"),
+        "BOT_SPOOL_DIR": str(workdir / "spool"),
+    }
     process = start(runner.actions_service("actions", port), env, log)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])
@@ -95,7 +97,9 @@ def test_the_assistant_refuses_strangers_and_answers_through_its_action_server(a
     for headers, status in (({}, 401), (WRONG, 403), (ACTIONS, 403)):  # the action server's secret is not the channel's
         assert requests.post(webhook, json=message, headers=headers, timeout=60).status_code == status
     for headers, status in (({}, 401), (WRONG, 403), (CHANNEL, 403)):
-        assert requests.post(f"{assistant.action_url}/webhook", json={}, headers=headers, timeout=60).status_code == status
+        assert (
+            requests.post(f"{assistant.action_url}/webhook", json={}, headers=headers, timeout=60).status_code == status
+        )
     # Rasa calls the action server with its secret from endpoints.yml: the tool answer comes from an action.
     assert "Teams" in assistant.texts("friend", "hva er teams?")
 
@@ -104,8 +108,9 @@ def test_the_assistant_refuses_strangers_and_answers_through_its_action_server(a
 def test_rasa_and_the_action_server_grant_no_other_origin(assistant):
     for url in (f"{assistant.rasa_url}/webhooks/rest/webhook", f"{assistant.action_url}/webhook"):
         preflight = requests.options(url, headers=FOREIGN_ORIGIN, timeout=30)
-        answer = requests.post(url, json={"sender": "s", "message": "hei"}, headers={**CHANNEL, **FOREIGN_ORIGIN},
-                               timeout=60)
+        answer = requests.post(
+            url, json={"sender": "s", "message": "hei"}, headers={**CHANNEL, **FOREIGN_ORIGIN}, timeout=60
+        )
         for response in (preflight, answer):
             assert not any(name in response.headers for name in CORS_HEADERS), (url, dict(response.headers))
 

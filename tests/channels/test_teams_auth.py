@@ -8,14 +8,22 @@ from dataclasses import replace
 
 import aiohttp
 import pytest
+from fake_botframework import APP_ID, TENANT_ID, new_rsa_key
 
 from bot.channels import teams
 from bot.channels.teams import (
-    Connector, ForeignTenant, InvalidRequest, KeysUnavailable, SigningKeys, TeamsInput, bearer_token, check_activity,
-    hero_card, message_text, validated_token,
+    Connector,
+    ForeignTenant,
+    InvalidRequest,
+    KeysUnavailable,
+    SigningKeys,
+    TeamsInput,
+    bearer_token,
+    check_activity,
+    hero_card,
+    message_text,
+    validated_token,
 )
-
-from fake_botframework import APP_ID, TENANT_ID, new_rsa_key
 
 
 @pytest.fixture
@@ -147,15 +155,27 @@ def test_card_submissions_reach_the_nlu_as_text():
 
 
 def test_buttons_become_a_hero_card_with_message_back_actions():
-    card = hero_card("Fikk du svar?", [
-        {"title": "👍 Ja", "payload": "/feedback_helpful"}, {"title": "broken"},
-    ])
+    card = hero_card(
+        "Fikk du svar?",
+        [
+            {"title": "👍 Ja", "payload": "/feedback_helpful"},
+            {"title": "broken"},
+        ],
+    )
     assert card == {
         "contentType": "application/vnd.microsoft.card.hero",
-        "content": {"text": "Fikk du svar?", "buttons": [{
-            "type": "messageBack", "title": "👍 Ja", "text": "/feedback_helpful", "displayText": "👍 Ja",
-            "value": {"payload": "/feedback_helpful"},
-        }]},
+        "content": {
+            "text": "Fikk du svar?",
+            "buttons": [
+                {
+                    "type": "messageBack",
+                    "title": "👍 Ja",
+                    "text": "/feedback_helpful",
+                    "displayText": "👍 Ja",
+                    "value": {"payload": "/feedback_helpful"},
+                }
+            ],
+        },
     }
 
 
@@ -167,7 +187,9 @@ async def test_replies_are_posted_with_one_cached_token_from_the_configured_url(
     await connector.post(url, {"type": "message", "text": "to"})
     assert len(botframework.token_requests) == before + 1
     assert botframework.token_requests[-1] == {
-        "grant_type": "client_credentials", "client_id": APP_ID, "client_secret": "test-password",
+        "grant_type": "client_credentials",
+        "client_id": APP_ID,
+        "client_secret": "test-password",
         "scope": "https://api.botframework.com/.default",
     }
     replies = botframework.replies_to("connector-test")

@@ -39,8 +39,11 @@ def post(assistant, activity: dict, token: str | None) -> requests.Response:
 
 
 def tracker(assistant, sender: str) -> dict:
-    response = requests.get(f"{assistant.rasa_url}/conversations/{urllib.parse.quote(sender, safe=':')}/tracker",
-                            headers={"Authorization": f"Bearer {admin_token(SECRETS['BOT_RASA_JWT_SECRET'])}"}, timeout=30)
+    response = requests.get(
+        f"{assistant.rasa_url}/conversations/{urllib.parse.quote(sender, safe=':')}/tracker",
+        headers={"Authorization": f"Bearer {admin_token(SECRETS['BOT_RASA_JWT_SECRET'])}"},
+        timeout=30,
+    )
     response.raise_for_status()
     return response.json()
 
@@ -48,8 +51,10 @@ def tracker(assistant, sender: str) -> dict:
 def texts(replies: list[dict]) -> str:
     """The replies' texts, also those on cards."""
     return "\n".join(
-        part for r in replies
-        for part in [r["activity"].get("text", "")] + [a["content"].get("text", "") for a in r["activity"].get("attachments", [])]
+        part
+        for r in replies
+        for part in [r["activity"].get("text", "")]
+        + [a["content"].get("text", "") for a in r["activity"].get("attachments", [])]
     )
 
 
@@ -70,7 +75,9 @@ def test_buttons_arrive_as_cards_whose_clicks_and_submits_reach_the_nlu(teams_as
     conversation, user = activity["conversation"]["id"], activity["from"]
     assert post(teams_assistant, activity, botframework.token()).status_code == 200
     cards = [
-        a for r in botframework.replies_to(conversation) for a in r["activity"].get("attachments", [])
+        a
+        for r in botframework.replies_to(conversation)
+        for a in r["activity"].get("attachments", [])
         if a["contentType"] == "application/vnd.microsoft.card.hero"
     ]
     assert cards, "no card with buttons"
@@ -104,7 +111,11 @@ def test_mentions_are_stripped_personal_data_masked_and_gaps_logged_as_teams(tea
     assert latest["metadata"] == {"channel": "teams"}
     with db.session_scope(teams_assistant.db_url) as session:
         gap = session.scalars(select(Gap).order_by(Gap.id.desc())).first()
-        assert (gap.private_tool, gap.channel, gap.text) == ("dropbox", "teams", "kan jeg bruke dropbox til jobbfiler? ring [telefon]")
+        assert (gap.private_tool, gap.channel, gap.text) == (
+            "dropbox",
+            "teams",
+            "kan jeg bruke dropbox til jobbfiler? ring [telefon]",
+        )
 
 
 def expired(fake):
@@ -138,7 +149,9 @@ def test_badly_authenticated_activities_get_401_and_are_not_processed(teams_assi
 def test_rasa_starts_with_the_teams_channel_off_when_it_is_not_configured(assistant):
     # The shared assistant runs without BOT_TEAMS_* settings.
     assert requests.get(f"{assistant.rasa_url}/webhooks/teams/", timeout=10).json() == {"status": "off"}
-    response = requests.post(f"{assistant.rasa_url}/webhooks/teams/webhook", json={"type": "message", "text": "hei"}, timeout=10)
+    response = requests.post(
+        f"{assistant.rasa_url}/webhooks/teams/webhook", json={"type": "message", "text": "hei"}, timeout=10
+    )
     assert response.status_code == 503
 
 
@@ -150,14 +163,22 @@ def test_a_wrong_token_cannot_redirect_replies(teams_assistant, botframework):
 
 
 async def test_activities_relayed_by_our_web_service_are_validated_and_answered_by_rasa(
-    teams_assistant, botframework, aiohttp_client,
+    teams_assistant,
+    botframework,
+    aiohttp_client,
 ):
     """The production path: the Bot Connector posts to the web service, which relays the request
     unchanged to the sender's Rasa replica (bot/web/teams_relay.py); the token still passes Rasa's
     checks, serviceUrl claim included, and a bad one is still refused."""
-    web = await aiohttp_client(create_app(replace(
-        settings(), rasa_replicas=(teams_assistant.rasa_url,), tracker_store_url=teams_assistant.tracker_store_url,
-    )))
+    web = await aiohttp_client(
+        create_app(
+            replace(
+                settings(),
+                rasa_replicas=(teams_assistant.rasa_url,),
+                tracker_store_url=teams_assistant.tracker_store_url,
+            )
+        )
+    )
     activity = botframework.activity("hei")
     response = await web.post(PATH, json=activity, headers={"Authorization": f"Bearer {botframework.token()}"})
     assert response.status == 200

@@ -10,8 +10,9 @@ from bot.channels.rest import MAX_MESSAGE_LENGTH
 
 
 async def post(channel, botframework, activity: dict) -> int:
-    async with channel.session.post("/webhooks/teams/webhook", json=activity,
-                                    headers={"Authorization": f"Bearer {botframework.token()}"}) as answer:
+    async with channel.session.post(
+        "/webhooks/teams/webhook", json=activity, headers={"Authorization": f"Bearer {botframework.token()}"}
+    ) as answer:
         return answer.status
 
 
@@ -38,7 +39,9 @@ async def test_a_message_longer_than_the_rest_channel_allows_is_answered_but_not
     activity = botframework.activity("<at>Digihjelpen</at> " + "ring meg på 98765432 " * 250)
     assert await post(teams_channel, botframework, activity) == 200
     assert teams_channel.agent.handled == []
-    assert replies(botframework, activity) == [f"Meldingen er for lang. Skriv kortere, høyst {MAX_MESSAGE_LENGTH} tegn."]
+    assert replies(botframework, activity) == [
+        f"Meldingen er for lang. Skriv kortere, høyst {MAX_MESSAGE_LENGTH} tegn."
+    ]
 
     longest = botframework.activity("<at>Digihjelpen</at> " + "x" * MAX_MESSAGE_LENGTH)
     assert await post(teams_channel, botframework, longest) == 200

@@ -16,9 +16,12 @@ def cluster(trained_model, tmp_path_factory):
     admin_url, redis_url = os.environ.get("BOT_TEST_POSTGRES_URL"), os.environ.get("BOT_TEST_REDIS_URL")
     if not (admin_url and redis_url):
         pytest.skip("BOT_TEST_POSTGRES_URL and BOT_TEST_REDIS_URL are needed for the cluster test")
-    with fresh_postgres_database(admin_url, "digihjelpen_cluster") as db_url, \
-            fresh_postgres_database(admin_url, "digihjelpen_cluster_tracker") as tracker_url, \
-            flushed_redis_db(redis_url, REDIS_DB_INDEX) as lock_url, \
-            running_stack(trained_model, db_url, tracker_url, tmp_path_factory.mktemp("cluster"),
-                          lock_store_url=lock_url) as stack:
+    with (
+        fresh_postgres_database(admin_url, "digihjelpen_cluster") as db_url,
+        fresh_postgres_database(admin_url, "digihjelpen_cluster_tracker") as tracker_url,
+        flushed_redis_db(redis_url, REDIS_DB_INDEX) as lock_url,
+        running_stack(
+            trained_model, db_url, tracker_url, tmp_path_factory.mktemp("cluster"), lock_store_url=lock_url
+        ) as stack,
+    ):
         yield stack

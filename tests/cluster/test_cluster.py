@@ -24,8 +24,12 @@ def texts(replies: list[dict]) -> str:
 
 
 def ask(rasa_url: str, sender: str, message: str) -> str:
-    response = requests.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                             headers=CHANNEL_HEADERS, timeout=60)
+    response = requests.post(
+        f"{rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        headers=CHANNEL_HEADERS,
+        timeout=60,
+    )
     response.raise_for_status()
     return texts(response.json())
 
@@ -35,9 +39,9 @@ def turns(tracker_store_url: str, sender: str) -> list[tuple[str, list[str], str
     engine = create_engine(tracker_store_url, future=True)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT type_name, action_name, data FROM events WHERE sender_id = :s ORDER BY id"
-            ), {"s": sender}).all()
+            rows = connection.execute(
+                text("SELECT type_name, action_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+            ).all()
     finally:
         engine.dispose()
     import json
@@ -75,6 +79,7 @@ def test_a_conversation_alternating_between_the_rasa_servers_keeps_its_context(c
 
 async def _concurrently(urls: list[str], sender: str, questions: list[str]) -> None:
     async with aiohttp.ClientSession(headers=CHANNEL_HEADERS, timeout=aiohttp.ClientTimeout(total=120)) as session:
+
         async def post(url: str, question: str) -> None:
             async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": question}) as r:
                 assert r.status == 200
@@ -96,6 +101,7 @@ async def test_the_lock_store_serialises_concurrent_messages_of_one_conversation
 async def test_the_web_relay_keeps_a_conversation_in_order_and_in_context(cluster):
     jar = aiohttp.CookieJar(unsafe=True)  # keep the conversation cookie of 127.0.0.1
     async with aiohttp.ClientSession(cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=120)) as session:
+
         async def say(message: str) -> str:
             async with session.post(f"{cluster.web_url}/api/messages", json={"message": message}) as response:
                 assert response.status == 200

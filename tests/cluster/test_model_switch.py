@@ -59,8 +59,9 @@ def command_lines(root: int) -> list[list[str]]:
 
 def test_no_command_line_shows_the_jwt_secret_and_another_secret_is_refused(cluster, trained_model):
     commands = command_lines(cluster.pid)
-    rasa_ports = [command[command.index("--port") + 1] for command in commands
-                  if command[1:3] == ["-m", "bot.rasa_server"]]
+    rasa_ports = [
+        command[command.index("--port") + 1] for command in commands if command[1:3] == ["-m", "bot.rasa_server"]
+    ]
     assert sorted(rasa_ports) == sorted(url.rsplit(":", 1)[1] for url in cluster.rasa_urls)
     for command in commands:
         assert not any(SECRET in argument or argument == "--jwt-secret" for argument in command), command

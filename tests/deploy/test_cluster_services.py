@@ -22,8 +22,15 @@ def jwt_secret(monkeypatch):
 
 
 def cluster_settings(**changes):
-    return replace(settings(), database_url=PG + "digihjelpen", tracker_store_url=PG + "digihjelpen_tracker",
-                   rasa_port=6005, action_port=6055, rasa_jwt_secret=JWT_SECRET, **changes)
+    return replace(
+        settings(),
+        database_url=PG + "digihjelpen",
+        tracker_store_url=PG + "digihjelpen_tracker",
+        rasa_port=6005,
+        action_port=6055,
+        rasa_jwt_secret=JWT_SECRET,
+        **changes,
+    )
 
 
 def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_both():
@@ -34,10 +41,15 @@ def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_bot
         assert rasa.command[rasa.command.index("--port") + 1] == str(rasa_port)
         assert rasa.command[rasa.command.index("--endpoints") + 1] == CLUSTER_ENDPOINTS
         assert rasa.command[1:3] == ["-m", "bot.rasa_server"]  # which gives Rasa its JWT secret in-process
-        assert not any(JWT_SECRET in argument or argument in ("--jwt-secret", "--auth-token") for argument in rasa.command)
+        assert not any(
+            JWT_SECRET in argument or argument in ("--jwt-secret", "--auth-token") for argument in rasa.command
+        )
         assert rasa.env == {
-            "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook", "BOT_REDIS_HOST": "cache",
-            "BOT_REDIS_PORT": "6380", "BOT_REDIS_PASSWORD": "pw", "BOT_REDIS_DB": "3",
+            "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "BOT_REDIS_HOST": "cache",
+            "BOT_REDIS_PORT": "6380",
+            "BOT_REDIS_PASSWORD": "pw",
+            "BOT_REDIS_DB": "3",
         }
         actions = started[f"actions-{number}"].command
         assert actions[1:3] == ["-m", "bot.action_server"] and actions[actions.index("--port") + 1] == str(action_port)
@@ -45,27 +57,45 @@ def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_bot
 
 
 def test_plain_bot_run_is_unchanged():
-    assert [(s.name, s.env) for s in services(cluster_settings(), MODEL)] == [("actions", {}), ("rasa", {}), ("web", {})]
+    assert [(s.name, s.env) for s in services(cluster_settings(), MODEL)] == [
+        ("actions", {}),
+        ("rasa", {}),
+        ("web", {}),
+    ]
 
 
 def test_the_cluster_needs_postgresql_and_a_redis_url():
     assert cluster_problems(cluster_settings()) == []
-    problems = cluster_problems(replace(cluster_settings(), tracker_store_url="sqlite:///t.db", lock_store_url="http://x"))
+    problems = cluster_problems(
+        replace(cluster_settings(), tracker_store_url="sqlite:///t.db", lock_store_url="http://x")
+    )
     assert len(problems) == 2 and "BOT_TRACKER_STORE_URL" in problems[0] and "redis://" in problems[1]
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("redis://127.0.0.1", ("127.0.0.1", "6379", "", "0")),
-    ("redis://:secret@redis:6390/5", ("redis", "6390", "secret", "5")),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("redis://127.0.0.1", ("127.0.0.1", "6379", "", "0")),
+        ("redis://:secret@redis:6390/5", ("redis", "6390", "secret", "5")),
+    ],
+)
 def test_the_lock_store_url_becomes_the_production_endpoints_variables(url, expected):
     values = lock_store_environment(url)
-    assert tuple(values[k] for k in ("BOT_REDIS_HOST", "BOT_REDIS_PORT", "BOT_REDIS_PASSWORD", "BOT_REDIS_DB")) == expected
+    assert (
+        tuple(values[k] for k in ("BOT_REDIS_HOST", "BOT_REDIS_PORT", "BOT_REDIS_PASSWORD", "BOT_REDIS_DB")) == expected
+    )
 
 
 def test_the_rasa_deploy_endpoints_read_every_variable_the_cluster_sets():
     text = (Path(__file__).resolve().parents[2] / CLUSTER_ENDPOINTS).read_text()
-    for name in ("BOT_ACTION_URL", "BOT_REDIS_HOST", "BOT_REDIS_PORT", "BOT_REDIS_PASSWORD", "BOT_REDIS_DB", "BOT_TRACKER_STORE_URL"):
+    for name in (
+        "BOT_ACTION_URL",
+        "BOT_REDIS_HOST",
+        "BOT_REDIS_PORT",
+        "BOT_REDIS_PASSWORD",
+        "BOT_REDIS_DB",
+        "BOT_TRACKER_STORE_URL",
+    ):
         assert "${" + name + "}" in text
 
 

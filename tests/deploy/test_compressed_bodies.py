@@ -67,7 +67,8 @@ def nginx(tmp_path, upstream):
     listener.listen(16)
     listener.set_inheritable(True)
     port = listener.getsockname()[1]
-    (tmp_path / "nginx.conf").write_text(f"""
+    (tmp_path / "nginx.conf").write_text(
+        f"""
         pid {tmp_path}/nginx.pid;
         error_log {tmp_path}/error.log;
         events {{}}
@@ -84,10 +85,13 @@ def nginx(tmp_path, upstream):
                 }}
             }}
         }}
-    """, encoding="utf-8")
+    """,
+        encoding="utf-8",
+    )
     process = subprocess.Popen(
         [binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
-        env={**os.environ, "NGINX": f"{listener.fileno()};"}, pass_fds=[listener.fileno()],
+        env={**os.environ, "NGINX": f"{listener.fileno()};"},
+        pass_fds=[listener.fileno()],
     )
     yield f"http://127.0.0.1:{port}"
     process.terminate()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 import yaml
@@ -26,7 +25,11 @@ THIRD_PARTY = {"PYTHONUNBUFFERED", "RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEV
 REQUIRED = {
     "web": {"BOT_DATABASE_URL", "BOT_TRACKER_STORE_URL", "BOT_SESSION_SECRET", "BOT_HOST", "BOT_CHANNEL_SECRET"},
     "rasa": {
-        "BOT_TRACKER_STORE_URL", "BOT_RASA_JWT_SECRET", "BOT_DATABASE_URL", "BOT_CHANNEL_SECRET", "BOT_ACTION_SECRET",
+        "BOT_TRACKER_STORE_URL",
+        "BOT_RASA_JWT_SECRET",
+        "BOT_DATABASE_URL",
+        "BOT_CHANNEL_SECRET",
+        "BOT_ACTION_SECRET",
     },
     "actions": {"BOT_DATABASE_URL", "BOT_ACTION_SECRET"},
 }
@@ -56,8 +59,11 @@ def manifests() -> list[dict]:
 
 def workloads() -> dict[str, dict]:
     """The Deployments and StatefulSets by short name (rasa, actions, web)."""
-    return {d["metadata"]["name"].removeprefix("digihjelpen-"): d for d in manifests()
-            if d["kind"] in ("Deployment", "StatefulSet")}
+    return {
+        d["metadata"]["name"].removeprefix("digihjelpen-"): d
+        for d in manifests()
+        if d["kind"] in ("Deployment", "StatefulSet")
+    }
 
 
 def containers(workload: dict) -> list[dict]:
@@ -156,8 +162,10 @@ def rasa_pod_urls(documents: list[dict]) -> list[str]:
     """The URL of each pod of the Rasa StatefulSet: pod name, headless Service, container port."""
     rasa = next(d for d in documents if d["kind"] == "StatefulSet" and d["metadata"]["name"] == "digihjelpen-rasa")
     port = rasa["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"]
-    return [f"http://{rasa['metadata']['name']}-{n}.{rasa['spec']['serviceName']}:{port}"
-            for n in range(rasa["spec"]["replicas"])]
+    return [
+        f"http://{rasa['metadata']['name']}-{n}.{rasa['spec']['serviceName']}:{port}"
+        for n in range(rasa["spec"]["replicas"])
+    ]
 
 
 def web_rasa_urls(documents: list[dict]) -> list[str]:
@@ -174,7 +182,8 @@ def test_the_web_service_addresses_every_rasa_pod_by_name():
     configured, pods = web_rasa_urls(manifests()), rasa_pod_urls(manifests())
     assert len(set(configured)) == len(configured)
     assert sorted(configured) == sorted(pods), (
-        f"the Rasa StatefulSet has {len(pods)} replicas, so BOT_RASA_URLS in web.yaml must be {','.join(pods)}")
+        f"the Rasa StatefulSet has {len(pods)} replicas, so BOT_RASA_URLS in web.yaml must be {','.join(pods)}"
+    )
 
 
 def test_the_action_servers_keep_their_spool_on_a_volume_of_their_own():
@@ -195,9 +204,13 @@ def test_the_action_servers_keep_their_spool_on_a_volume_of_their_own():
 
 def test_only_the_web_service_is_exposed_the_teams_webhook_included():
     ingress = next(d for d in manifests() if d["kind"] == "Ingress")
-    backends = [(path["path"], path["backend"]["service"]["name"])
-                for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]]
+    backends = [
+        (path["path"], path["backend"]["service"]["name"])
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    ]
     assert backends == [("/", "digihjelpen-web")]
+
 
 def test_no_secret_values_are_committed():
     for name, value in secret()["stringData"].items():
@@ -223,8 +236,11 @@ def command_lines() -> dict[str, list[str]]:
     Kubernetes: command and args, exec probes), by where it is written."""
     found = {}
     for name, service in compose()["services"].items():
-        for key, value in (("command", service.get("command")), ("entrypoint", service.get("entrypoint")),
-                           ("healthcheck", service.get("healthcheck", {}).get("test"))):
+        for key, value in (
+            ("command", service.get("command")),
+            ("entrypoint", service.get("entrypoint")),
+            ("healthcheck", service.get("healthcheck", {}).get("test")),
+        ):
             if value:
                 found[f"compose {name} {key}"] = [value] if isinstance(value, str) else value
     for name, workload in workloads().items():
@@ -285,8 +301,12 @@ def redis_env(monkeypatch):
 
     parts = urlsplit(url)
     values = {
-        "BOT_REDIS_HOST": parts.hostname, "BOT_REDIS_PORT": str(parts.port or 6379), "BOT_REDIS_PASSWORD": parts.password or "",
-        "BOT_REDIS_DB": "1", "BOT_ACTION_URL": "http://actions:5055/webhook", "BOT_TRACKER_STORE_URL": "sqlite://",
+        "BOT_REDIS_HOST": parts.hostname,
+        "BOT_REDIS_PORT": str(parts.port or 6379),
+        "BOT_REDIS_PASSWORD": parts.password or "",
+        "BOT_REDIS_DB": "1",
+        "BOT_ACTION_URL": "http://actions:5055/webhook",
+        "BOT_TRACKER_STORE_URL": "sqlite://",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

@@ -32,8 +32,10 @@ validate_action_responses_with_a_built_validator()
 print(json.dumps({"before": before, "after": verdicts(), "patched": RemoteAction._validate_action_result.__module__}))
 """
 RESPONSES = [
-    {"events": [{"event": "slot", "name": "tool", "value": "teams"}],
-     "responses": [{"text": "Microsoft Teams …", "buttons": [{"title": "Tilgang", "payload": "/tool_access"}]}]},
+    {
+        "events": [{"event": "slot", "name": "tool", "value": "teams"}],
+        "responses": [{"text": "Microsoft Teams …", "buttons": [{"title": "Tilgang", "payload": "/tool_access"}]}],
+    },
     {"events": "not a list"},
     {"events": [{"no_event_key": 1}]},
     {"events": [{"event": "slot"}], "responses": "not a list"},
@@ -41,8 +43,14 @@ RESPONSES = [
 
 
 def test_action_responses_get_the_same_verdicts_and_rasas_own_error_from_the_built_validator():
-    run = subprocess.run([sys.executable, "-c", CHECK, json.dumps(RESPONSES)], cwd=PROJECT_ROOT,
-                         capture_output=True, text=True, timeout=300, check=True)
+    run = subprocess.run(
+        [sys.executable, "-c", CHECK, json.dumps(RESPONSES)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["patched"] == "bot.rasa_server"
     assert result["after"] == result["before"]

@@ -32,14 +32,19 @@ def rasa(*args: str, db_url: str | None = None) -> subprocess.CompletedProcess:
         env["BOT_DATABASE_URL"] = db_url
     return subprocess.run(
         [str(Path(sys.executable).with_name("rasa")), *args],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
     )
 
 
 def log_tail(stderr: str, lines: int = 40) -> str:
     """The last lines of Rasa's log without progress bars and (deprecation) warnings with their source line."""
     kept = [
-        line for line in stderr.splitlines()
+        line
+        for line in stderr.splitlines()
         if line.strip() and "it/s" not in line and "Warning" not in line and not line.startswith("  ")
     ]
     return "\n".join(kept[-lines:])
@@ -77,7 +82,14 @@ def test_stories_pass_end_to_end(trained_model, seeded_db_url, tmp_path):
 
 def test_training_data_is_valid():
     result = rasa(
-        "data", "validate", "--fail-on-warnings", "--domain", "domain.yml",
-        "--data", "data/nlu", "data/rules.yml", "data/stories.yml",
+        "data",
+        "validate",
+        "--fail-on-warnings",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data/nlu",
+        "data/rules.yml",
+        "data/stories.yml",
     )
     assert result.returncode == 0, f"rasa data validate failed:\n{result.stdout[-4000:]}\n{log_tail(result.stderr)}"

@@ -8,14 +8,25 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import inspect, select
+from storing import write_record
 
 from bot import db, spool
 from bot.feedback import recorder
 from bot.feedback.models import Feedback, InboxItem
-from storing import write_record
 
-INBOX_COLUMNS = {"id", "record_id", "created_at", "kind", "text", "intent", "confidence", "status", "assigned_intent",
-                 "assigned_entry_kind", "assigned_entry_id"}
+INBOX_COLUMNS = {
+    "id",
+    "record_id",
+    "created_at",
+    "kind",
+    "text",
+    "intent",
+    "confidence",
+    "status",
+    "assigned_intent",
+    "assigned_entry_kind",
+    "assigned_entry_id",
+}
 FEEDBACK_COLUMNS = {"id", "record_id", "created_at", "helpful", "intent", "tool"}
 
 
@@ -35,7 +46,11 @@ def test_the_tables_have_no_person_linked_column(database):
     [
         ("fallback", "hæ? ring meg på 98765432", "hæ? ring meg på [telefon]"),
         ("out_of_scope", "hva blir været? svar til kari@kommune.no", "hva blir været? svar til [e-post]"),
-        ("not_helpful", "kollegaen min (98 76 54 32) får ikke logget inn", "kollegaen min ([telefon]) får ikke logget inn"),
+        (
+            "not_helpful",
+            "kollegaen min (98 76 54 32) får ikke logget inn",
+            "kollegaen min ([telefon]) får ikke logget inn",
+        ),
         ("fallback", "konto 1234.56.78903 og tlf +47 987 65 432", "konto [kontonummer] og tlf [telefon]"),
         ("fallback", "møte 12.03.2024 kl. 14:30 i rom 214", "møte 12.03.2024 kl. 14:30 i rom 214"),
         ("fallback", "", ""),
@@ -90,9 +105,15 @@ def test_without_a_database_the_records_wait_masked_in_the_spool(spool_dir):
 
 
 def test_a_need_nothing_fits_goes_to_the_inbox_and_an_unknown_kind_is_refused(database):
-    write_record(recorder.inbox_record("no_fit", "hvordan bestiller jeg tolk til et møte, ring 98765432", "find_tool", 0.88))
+    write_record(
+        recorder.inbox_record("no_fit", "hvordan bestiller jeg tolk til et møte, ring 98765432", "find_tool", 0.88)
+    )
     [item] = rows(database, InboxItem)
-    assert (item.kind, item.text, item.status) == ("no_fit", "hvordan bestiller jeg tolk til et møte, ring [telefon]", "ny")
+    assert (item.kind, item.text, item.status) == (
+        "no_fit",
+        "hvordan bestiller jeg tolk til et møte, ring [telefon]",
+        "ny",
+    )
     with pytest.raises(ValueError, match="unknown inbox kind 'no_tool'"):
         write_record(recorder.inbox_record("no_tool", "x", None, None))
     assert len(rows(database, InboxItem)) == 1

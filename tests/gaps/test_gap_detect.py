@@ -3,7 +3,7 @@ names as written, needs no tool covers, and when two notes are the same gap."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session

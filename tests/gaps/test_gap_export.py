@@ -8,9 +8,9 @@ import io
 import json
 import logging
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator
 
 import pytest
 
@@ -19,18 +19,43 @@ from bot.gaps import report
 from bot.gaps.models import Gap
 
 COLUMNS = [
-    "id", "created_at", "kind", "private_tool", "need", "alternatives", "department", "channel",
-    "text", "language", "status", "note",
+    "id",
+    "created_at",
+    "kind",
+    "private_tool",
+    "need",
+    "alternatives",
+    "department",
+    "channel",
+    "text",
+    "language",
+    "status",
+    "note",
 ]
 TRICKY_TEXT = 'Kan jeg dele "filer", bilder og lister i Dropbox?\nDet haster; æøå'
 
 # created_at (UTC), kind, private_tool, need, alternatives, department, text, language
 GAPS = [
     (datetime(2024, 3, 4, 10, 0), "private_tool", "whatsapp", "Samhandling", ["teams"], "NAV", "WhatsApp?", "nb"),
-    (datetime(2024, 3, 5, 9, 30), "private_tool", "whatsapp", "Samhandling", ["teams"], None, "whatsapp til vakter", "nb"),
     (
-        datetime(2024, 3, 11, 0, 0), "private_tool", "dropbox", "Lagring", ["onedrive", "sikker-filoverforing"],
-        "Oppvekst", TRICKY_TEXT, "nb",
+        datetime(2024, 3, 5, 9, 30),
+        "private_tool",
+        "whatsapp",
+        "Samhandling",
+        ["teams"],
+        None,
+        "whatsapp til vakter",
+        "nb",
+    ),
+    (
+        datetime(2024, 3, 11, 0, 0),
+        "private_tool",
+        "dropbox",
+        "Lagring",
+        ["onedrive", "sikker-filoverforing"],
+        "Oppvekst",
+        TRICKY_TEXT,
+        "nb",
     ),
     (datetime(2024, 3, 13, 14, 0), "missing_tool", None, "lage skjema", [], "Helse og omsorg", "lage skjema", "nn"),
     (datetime(2024, 3, 14, 23, 59), "missing_tool", None, "Lage Skjema", [], "NAV", "Lage Skjema", "en"),
@@ -41,11 +66,20 @@ GAPS = [
 def gap_log(database) -> str:
     with db.session_scope(database) as session:
         for created, kind, tool, need, alternatives, department, text, language in GAPS:
-            session.add(Gap(
-                record_id=str(uuid.uuid4()), created_at=created.replace(tzinfo=timezone.utc), kind=kind,
-                private_tool=tool, need=need, alternatives=alternatives, department=department, channel="rest",
-                text=text, language=language,
-            ))
+            session.add(
+                Gap(
+                    record_id=str(uuid.uuid4()),
+                    created_at=created.replace(tzinfo=timezone.utc),
+                    kind=kind,
+                    private_tool=tool,
+                    need=need,
+                    alternatives=alternatives,
+                    department=department,
+                    channel="rest",
+                    text=text,
+                    language=language,
+                )
+            )
     return database
 
 
@@ -102,7 +136,17 @@ def test_export_csv_has_the_same_columns_and_rows(gap_log, cli):
     assert [r["alternatives"] for r in rows] == [", ".join(r["alternatives"]) for r in as_json]
     assert rows[2]["text"] == TRICKY_TEXT  # quotes, commas and a line break survive
     for csv_row, json_row in zip(rows, as_json):
-        for column in ("created_at", "kind", "private_tool", "need", "department", "channel", "text", "language", "status"):
+        for column in (
+            "created_at",
+            "kind",
+            "private_tool",
+            "need",
+            "department",
+            "channel",
+            "text",
+            "language",
+            "status",
+        ):
             assert csv_row[column] == (json_row[column] or "")
 
 
@@ -165,7 +209,10 @@ def test_report_sections(gap_log, cli):
     assert code == 0, err
     found = sections(out)
     assert list(found) == [
-        "Gaps: 5 (3 private tool, 2 missing tool)", "Top private tools", "Needs no tool covers", "By department",
+        "Gaps: 5 (3 private tool, 2 missing tool)",
+        "Top private tools",
+        "Needs no tool covers",
+        "By department",
         "By week",
     ]
     assert found["Top private tools"] == [["whatsapp", "2"], ["dropbox", "1"]]

@@ -42,10 +42,16 @@ def test_the_threshold_comes_from_the_environment(monkeypatch, db_url):
     threshold = settings().department_threshold
     with db.session_scope(db_url) as session:
         for department in ("NAV", "NAV", "NAV", "Kultur"):
-            session.add(Gap(
-                record_id=str(uuid.uuid4()), created_at=datetime(2024, 3, 5, tzinfo=timezone.utc), kind="private_tool",
-                private_tool="dropbox", department=department, text="",
-            ))
+            session.add(
+                Gap(
+                    record_id=str(uuid.uuid4()),
+                    created_at=datetime(2024, 3, 5, tzinfo=timezone.utc),
+                    kind="private_tool",
+                    private_tool="dropbox",
+                    department=department,
+                    text="",
+                )
+            )
     with db.session_scope(db_url) as session:
         result = queries.summary(session, queries.parse_filter({}, date(2024, 3, 31)), threshold)
     assert result["departments"] == [{"department": "NAV", "count": 3}, {"department": "Kultur", "count": None}]
@@ -54,10 +60,16 @@ def test_the_threshold_comes_from_the_environment(monkeypatch, db_url):
         settings()
 
 
-@pytest.mark.parametrize("params", [
-    {"to": "9999-12-31"}, {"from": "0001-01-01"}, {"from": "0001-01-01", "to": "9999-12-31"},
-    {"from": "1999-12-31", "to": "2000-01-01"}, {"from": "2099-12-31", "to": "2100-01-01"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"to": "9999-12-31"},
+        {"from": "0001-01-01"},
+        {"from": "0001-01-01", "to": "9999-12-31"},
+        {"from": "1999-12-31", "to": "2000-01-01"},
+        {"from": "2099-12-31", "to": "2100-01-01"},
+    ],
+)
 def test_dates_outside_2000_to_2099_are_refused_with_a_clear_message(params):
     with pytest.raises(queries.FilterError, match=r"^Datoene må ligge mellom 01\.01\.2000 og 31\.12\.2099\.$"):
         queries.parse_filter(params, date(2024, 3, 31))

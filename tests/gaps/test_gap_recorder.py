@@ -10,31 +10,43 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import inspect, select
-
-from bot import db
-from bot.config import DEFAULT_DEPARTMENTS
-from bot.gaps import recorder
-from bot.assistant.conversation_gaps import ASK_DEPARTMENT, DECLINED, NOTED, ConversationGaps, department_given, notice
-from bot.gaps.detect import GapNote, missing_tool_gap, unknown_private_tool_gap
-from bot.gaps.models import Gap
 from storing import write_record, written
 
+from bot import db
+from bot.assistant.conversation_gaps import ASK_DEPARTMENT, DECLINED, NOTED, ConversationGaps, department_given, notice
+from bot.config import DEFAULT_DEPARTMENTS
+from bot.gaps import recorder
+from bot.gaps.detect import GapNote, missing_tool_gap, unknown_private_tool_gap
+from bot.gaps.models import Gap
+
 WHATSAPP = GapNote("private_tool", private_tool="whatsapp", need="Samhandling", alternatives=("teams",))
-DROPBOX = GapNote("private_tool", private_tool="dropbox", need="Lagring", alternatives=("onedrive", "sikker-filoverforing"))
+DROPBOX = GapNote(
+    "private_tool", private_tool="dropbox", need="Lagring", alternatives=("onedrive", "sikker-filoverforing")
+)
 GMAIL = GapNote("private_tool", private_tool="gmail", need="E-post", alternatives=("outlook",))
 
 # The documented columns of the gaps table: nothing that links a record to a person.
 GAP_COLUMNS = {
-    "id", "record_id", "created_at", "kind", "private_tool", "need", "alternatives", "department", "channel",
-    "text", "language", "status", "note", "updated_at",
+    "id",
+    "record_id",
+    "created_at",
+    "kind",
+    "private_tool",
+    "need",
+    "alternatives",
+    "department",
+    "channel",
+    "text",
+    "language",
+    "status",
+    "note",
+    "updated_at",
 }
 
 
 def stored(url: str) -> list[Gap]:
     with db.session_scope(url) as session:
         return list(session.scalars(select(Gap).order_by(Gap.id)))
-
-
 
 
 def department_payload(value: str) -> str:
@@ -50,7 +62,14 @@ def test_the_gaps_table_has_exactly_the_documented_columns(database):
 def test_notice_records_each_gap_once_per_conversation_and_asks_the_department_once(database):
     text = "Kan jeg bruke WhatsApp eller Dropbox?"
     state = ConversationGaps()
-    first = written(notice([WHATSAPP, DROPBOX, GapNote("private_tool", private_tool="WhatsApp")], text=text, channel="rest", state=state))
+    first = written(
+        notice(
+            [WHATSAPP, DROPBOX, GapNote("private_tool", private_tool="WhatsApp")],
+            text=text,
+            channel="rest",
+            state=state,
+        )
+    )
 
     rows = stored(database)
     assert [(r.kind, r.private_tool) for r in rows] == [("private_tool", "whatsapp"), ("private_tool", "dropbox")]
@@ -110,8 +129,12 @@ def test_the_department_buttons_come_from_the_settings(database, monkeypatch, se
 
 
 def test_the_department_goes_to_this_conversations_records_only(database):
-    mine = ConversationGaps().updated(written(notice([WHATSAPP, DROPBOX], text="WhatsApp og Dropbox", channel="rest", state=ConversationGaps())).slots)
-    other = ConversationGaps().updated(written(notice([GMAIL], text="Gmail", channel="rest", state=ConversationGaps())).slots)
+    mine = ConversationGaps().updated(
+        written(notice([WHATSAPP, DROPBOX], text="WhatsApp og Dropbox", channel="rest", state=ConversationGaps())).slots
+    )
+    other = ConversationGaps().updated(
+        written(notice([GMAIL], text="Gmail", channel="rest", state=ConversationGaps())).slots
+    )
 
     answer = written(department_given("nav", mine))  # as typed: the settings' spelling is stored
     assert answer.slots == {"department": "NAV", "department_asked": True}
@@ -128,7 +151,9 @@ def test_the_department_goes_to_this_conversations_records_only(database):
 
 @pytest.mark.parametrize("answer_given", [DECLINED, "Vil ikke oppgi", "VIL IKKE OPPGI", None, ""])
 def test_declining_changes_nothing(database, answer_given):
-    state = ConversationGaps().updated(written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())).slots)
+    state = ConversationGaps().updated(
+        written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())).slots
+    )
     answer = written(department_given(answer_given, state))
     assert answer.slots == {"department": None, "department_asked": True}
     assert [r.text for r in answer.replies] == ["Helt greit. Takk likevel!"]
@@ -136,7 +161,9 @@ def test_declining_changes_nothing(database, answer_given):
 
 
 def test_a_department_not_in_the_list_changes_nothing(database):
-    state = ConversationGaps().updated(written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())).slots)
+    state = ConversationGaps().updated(
+        written(notice([WHATSAPP], text="WhatsApp?", channel="rest", state=ConversationGaps())).slots
+    )
     answer = written(department_given("Månebasen", state))
     assert answer.slots == {"department_asked": True}
     assert "fant ikke det området" in answer.replies[0].text
@@ -150,7 +177,12 @@ def test_the_stored_record_is_masked_and_anonymous(database):
     [row] = stored(database)
     assert row.record_id == answer.slots["gap_records"][0]
     uuid.UUID(row.record_id)  # a random id, not derived from the person or the conversation
-    assert (row.kind, row.private_tool, row.need, row.alternatives) == ("private_tool", "Mentimeter", "ukjent verktøy", [])
+    assert (row.kind, row.private_tool, row.need, row.alternatives) == (
+        "private_tool",
+        "Mentimeter",
+        "ukjent verktøy",
+        [],
+    )
     assert row.text == "Kan eg bruke Mentimeter, eller er det ikkje lov? Ring meg på [telefon] eller skriv til [e-post]"
     assert (row.language, row.channel, row.department, row.status, row.note) == ("nn", "teams", None, "ny", None)
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
@@ -162,7 +194,9 @@ def test_a_missing_tool_record_has_the_need_masked(database):
     text = "Jeg trenger et verktøy som sender SMS til 98765432 automatisk"
     write_record(recorder.gap_record(missing_tool_gap(text), text=text, channel="rest"))
     # A note built elsewhere is masked again before it is stored.
-    write_record(recorder.gap_record(GapNote("missing_tool", need="ring 98765432"), text="ring 98765432", channel="rest"))
+    write_record(
+        recorder.gap_record(GapNote("missing_tool", need="ring 98765432"), text="ring 98765432", channel="rest")
+    )
     rows = stored(database)
     assert [(r.kind, r.need, r.text, r.alternatives) for r in rows] == [
         (

@@ -23,10 +23,14 @@ TODAY = date(2024, 6, 12)
 def _gap(created_at: datetime, rng: random.Random) -> Gap:
     kind = rng.choice(["private_tool", "missing_tool"])
     return Gap(
-        record_id=str(uuid.uuid4()), created_at=created_at, kind=kind,
+        record_id=str(uuid.uuid4()),
+        created_at=created_at,
+        kind=kind,
         private_tool=rng.choice(TOOLS) if kind == "private_tool" else None,
-        need=rng.choice(NEEDS), department=rng.choice(DEPARTMENTS),
-        status=rng.choice(["ny", "ny", "løst", "avvist"]), text="",
+        need=rng.choice(NEEDS),
+        department=rng.choice(DEPARTMENTS),
+        status=rng.choice(["ny", "ny", "løst", "avvist"]),
+        text="",
     )
 
 
@@ -35,11 +39,17 @@ def _filters() -> list[queries.GapFilter]:
         return queries.parse_filter({"from": start.isoformat(), "to": end.isoformat(), **params}, TODAY)
 
     return [
-        f(TODAY - timedelta(days=29)), f(TODAY - timedelta(days=89)), f(TODAY - timedelta(days=364)),
-        f(date(2024, 3, 1), date(2024, 5, 31)), f(date(2024, 2, 29), date(2024, 2, 29)),
-        f(date(2023, 12, 31), date(2024, 4, 1)), f(date(2024, 1, 1), date(2024, 1, 7)),
-        f(TODAY - timedelta(days=364), status="ny"), f(TODAY - timedelta(days=200), kind="missing_tool"),
-        f(TODAY - timedelta(days=364), need="skjema"), f(TODAY - timedelta(days=364), tool="dropbox", department="NAV"),
+        f(TODAY - timedelta(days=29)),
+        f(TODAY - timedelta(days=89)),
+        f(TODAY - timedelta(days=364)),
+        f(date(2024, 3, 1), date(2024, 5, 31)),
+        f(date(2024, 2, 29), date(2024, 2, 29)),
+        f(date(2023, 12, 31), date(2024, 4, 1)),
+        f(date(2024, 1, 1), date(2024, 1, 7)),
+        f(TODAY - timedelta(days=364), status="ny"),
+        f(TODAY - timedelta(days=200), kind="missing_tool"),
+        f(TODAY - timedelta(days=364), need="skjema"),
+        f(TODAY - timedelta(days=364), tool="dropbox", department="NAV"),
         f(TODAY - timedelta(days=364), department="Kultur", status="løst"),
     ]
 
@@ -51,8 +61,19 @@ def _random_filters(rng: random.Random, count: int) -> list[queries.GapFilter]:
     for _ in range(count):
         start = date(2023, 4, 20) + timedelta(days=rng.randrange(420))
         params = {"from": start.isoformat(), "to": (start + timedelta(days=rng.randrange(400))).isoformat()}
-        params.update(rng.choice([{}, {}, {"status": "ny"}, {"need": "skjema"}, {"need": "lagring", "department": "NAV"},
-                                  {"kind": "private_tool"}, {"tool": "miro"}]))
+        params.update(
+            rng.choice(
+                [
+                    {},
+                    {},
+                    {"status": "ny"},
+                    {"need": "skjema"},
+                    {"need": "lagring", "department": "NAV"},
+                    {"kind": "private_tool"},
+                    {"tool": "miro"},
+                ]
+            )
+        )
         found.append(queries.parse_filter(params, TODAY))
     return found
 
@@ -113,8 +134,17 @@ def test_a_status_change_moves_the_count_and_the_threshold_still_hides_small_gro
     when = datetime(2024, 6, 3, 9, 30, tzinfo=timezone.utc)
     with db.session_scope(db_url) as session:
         for department in ["NAV"] * 5 + ["Kultur"] * 4:
-            session.add(Gap(record_id=str(uuid.uuid4()), created_at=when, kind="private_tool",
-                            private_tool="dropbox", need="Lagring", department=department, text=""))
+            session.add(
+                Gap(
+                    record_id=str(uuid.uuid4()),
+                    created_at=when,
+                    kind="private_tool",
+                    private_tool="dropbox",
+                    need="Lagring",
+                    department=department,
+                    text="",
+                )
+            )
     new = queries.parse_filter({"from": "2024-05-01", "to": "2024-06-30", "status": "ny"}, TODAY)
     with db.session_scope(db_url) as session:
         result = queries.summary(session, new, 5)
@@ -137,9 +167,16 @@ def test_a_status_change_moves_the_count_and_the_threshold_still_hides_small_gro
 def test_the_recorder_and_spool_replay_count_each_record_once(db_url, monkeypatch):
     monkeypatch.setenv("BOT_DATABASE_URL", db_url)
     payload = {
-        "record_id": str(uuid.uuid4()), "created_at": "2024-06-10T23:59:59+00:00", "kind": "missing_tool",
-        "private_tool": None, "need": "lage skjema", "alternatives": [], "department": None, "channel": "rest",
-        "text": "", "language": "nb",
+        "record_id": str(uuid.uuid4()),
+        "created_at": "2024-06-10T23:59:59+00:00",
+        "kind": "missing_tool",
+        "private_tool": None,
+        "need": "lage skjema",
+        "alternatives": [],
+        "department": None,
+        "channel": "rest",
+        "text": "",
+        "language": "nb",
     }
     for _ in range(2):  # a replayed record is written once
         with db.session_scope(db_url) as session:
@@ -156,10 +193,17 @@ def _unit_length(grain: str, first: date) -> int:
 
 def test_spans_cover_each_day_once_with_whole_units_and_the_coarsest_first():
     rng = random.Random(7)
-    periods = [(date(2023, 12, 30), date(2024, 3, 2)), (date(2024, 2, 1), date(2024, 2, 29)), (date(2024, 1, 3), date(2024, 1, 4)),
-               (date(2023, 11, 29), date(2024, 11, 28)), (date(2024, 1, 1), date(2024, 12, 31))]
-    periods += [(start, start + timedelta(days=rng.randrange(800)))
-                for start in (date(2022, 1, 1) + timedelta(days=rng.randrange(1500)) for _ in range(300))]
+    periods = [
+        (date(2023, 12, 30), date(2024, 3, 2)),
+        (date(2024, 2, 1), date(2024, 2, 29)),
+        (date(2024, 1, 3), date(2024, 1, 4)),
+        (date(2023, 11, 29), date(2024, 11, 28)),
+        (date(2024, 1, 1), date(2024, 12, 31)),
+    ]
+    periods += [
+        (start, start + timedelta(days=rng.randrange(800)))
+        for start in (date(2022, 1, 1) + timedelta(days=rng.randrange(1500)) for _ in range(300))
+    ]
     for start, end in periods:
         for grains in (("quarter", "month", "week"), ("week",), ()):
             covered = []
@@ -172,8 +216,12 @@ def test_spans_cover_each_day_once_with_whole_units_and_the_coarsest_first():
                     unit = rollup.after(grain, unit)
             assert covered == [start + timedelta(days=i) for i in range((end - start).days + 1)]
     assert rollup.spans(date(2023, 11, 29), date(2024, 11, 28)) == [
-        ("day", date(2023, 11, 29), date(2023, 11, 30)), ("month", date(2023, 12, 1), date(2023, 12, 1)),
-        ("quarter", date(2024, 1, 1), date(2024, 7, 1)), ("month", date(2024, 10, 1), date(2024, 10, 1)),
-        ("day", date(2024, 11, 1), date(2024, 11, 3)), ("week", date(2024, 11, 4), date(2024, 11, 18)), ("day", date(2024, 11, 25), date(2024, 11, 28)),
+        ("day", date(2023, 11, 29), date(2023, 11, 30)),
+        ("month", date(2023, 12, 1), date(2023, 12, 1)),
+        ("quarter", date(2024, 1, 1), date(2024, 7, 1)),
+        ("month", date(2024, 10, 1), date(2024, 10, 1)),
+        ("day", date(2024, 11, 1), date(2024, 11, 3)),
+        ("week", date(2024, 11, 4), date(2024, 11, 18)),
+        ("day", date(2024, 11, 25), date(2024, 11, 28)),
     ]
     assert rollup.spans(date(2024, 11, 1), date(2024, 11, 3)) == [("day", date(2024, 11, 1), date(2024, 11, 3))]

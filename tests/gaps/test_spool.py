@@ -17,25 +17,25 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from storing import write_record, written
 
 from bot import db, spool
-from bot.config import PROJECT_ROOT
+from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED, ConversationGaps, department_given, notice
 from bot.cli import main
+from bot.config import PROJECT_ROOT
 from bot.feedback import recorder as feedback
 from bot.feedback.models import InboxItem
 from bot.gaps import recorder
-from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED, ConversationGaps, department_given, notice
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
-from storing import write_record, written
 
 WHATSAPP = GapNote("private_tool", private_tool="whatsapp", need="Samhandling", alternatives=("teams",))
 DROPBOX = GapNote("private_tool", private_tool="dropbox", need="Lagring", alternatives=("onedrive",))
@@ -135,8 +135,6 @@ def outage(request, tmp_path, monkeypatch) -> Iterator[Outage]:
         source.up()
 
 
-
-
 def gaps(url: str) -> list[Gap]:
     with db.session_scope(url) as session:
         return list(session.scalars(select(Gap).order_by(Gap.id)))
@@ -154,7 +152,9 @@ def spooled_lines(spool_dir: Path) -> list[str]:
 
 def test_records_wait_in_the_spool_and_the_next_write_replays_them_once(outage, spool_dir):
     state = ConversationGaps()
-    state = state.updated(written(notice([WHATSAPP], text="Kan jeg bruke WhatsApp?", channel="rest", state=state)).slots)
+    state = state.updated(
+        written(notice([WHATSAPP], text="Kan jeg bruke WhatsApp?", channel="rest", state=state)).slots
+    )
     assert [g.private_tool for g in gaps(outage.url)] == ["whatsapp"]
 
     outage.down()
@@ -169,18 +169,28 @@ def test_records_wait_in_the_spool_and_the_next_write_replays_them_once(outage, 
     write_record(feedback.inbox_record("fallback", "hæ? ring 98765432", "nlu_fallback", 0.3))
 
     lines = spooled_lines(spool_dir)
-    assert [r["kind"] for line in lines for r in json.loads(line)["records"]] == ["gap", "gap", "gap_department", "inbox"]
+    assert [r["kind"] for line in lines for r in json.loads(line)["records"]] == [
+        "gap",
+        "gap",
+        "gap_department",
+        "inbox",
+    ]
     assert spool.pending() == 4
     assert "98765432" not in "".join(lines)  # the spool holds masked text only
     assert spool.replay() is False  # still down: the spool is kept
     assert spool.pending() == 4
 
     outage.up()
-    write_record(recorder.gap_record(PADLET, text="Padlet?", channel="rest", department=state.department))  # the next write
+    write_record(
+        recorder.gap_record(PADLET, text="Padlet?", channel="rest", department=state.department)
+    )  # the next write
 
     rows = gaps(outage.url)
     assert [(g.private_tool, g.department) for g in rows] == [
-        ("whatsapp", "NAV"), ("dropbox", "NAV"), ("gmail", "NAV"), ("padlet", "NAV"),
+        ("whatsapp", "NAV"),
+        ("dropbox", "NAV"),
+        ("gmail", "NAV"),
+        ("padlet", "NAV"),
     ]
     assert [g.record_id for g in rows[:3]] == state.records
     assert rows[1].text == "Dropbox eller Gmail? Ring [telefon]" and rows[1].channel == "teams"
@@ -263,11 +273,21 @@ def test_a_line_cut_short_in_the_spool_is_set_aside_and_the_rest_replayed(databa
     """A crash while appending leaves half a line: it must not block the records around it."""
     write_record(recorder.gap_record(WHATSAPP, text="whatsapp", channel="web"))  # database up: stored at once
     spool_dir.mkdir(parents=True, exist_ok=True)
-    good = {"kind": "gap", "payload": {
-        "record_id": str(uuid.uuid4()), "created_at": "2026-11-01T10:00:00+00:00", "kind": "private_tool",
-        "private_tool": "dropbox", "need": "Lagring", "alternatives": ["onedrive"], "department": None,
-        "channel": "web", "text": "dropbox", "language": "nb",
-    }}
+    good = {
+        "kind": "gap",
+        "payload": {
+            "record_id": str(uuid.uuid4()),
+            "created_at": "2026-11-01T10:00:00+00:00",
+            "kind": "private_tool",
+            "private_tool": "dropbox",
+            "need": "Lagring",
+            "alternatives": ["onedrive"],
+            "department": None,
+            "channel": "web",
+            "text": "dropbox",
+            "language": "nb",
+        },
+    }
     (spool_dir / "pending.jsonl").write_text('{"kind": "gap", "payl\n' + json.dumps(good) + "\n", encoding="utf-8")
 
     assert spool.replay()
@@ -288,8 +308,9 @@ def test_a_process_that_never_imported_the_recorders_replays_every_kind(database
     )
     script = "import sys; sys.modules['tensorflow'] = None\nfrom bot import spool\nprint(spool.replay())"
     env = {**os.environ, "BOT_DATABASE_URL": database, "BOT_SPOOL_DIR": str(spool_dir)}
-    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr[-2000:]
     assert count(database, InboxItem) == 1
     assert not (spool_dir / "pending.bad").exists()

@@ -15,16 +15,36 @@ from bot.gaps import report
 # Each starts a formula in Excel, LibreOffice or Google Sheets, some only after a space or as
 # the full-width form that East Asian input methods type.
 FORMULAS = [
-    "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", " =1+1", "\u00a0=1", "\uff1d1+1", "\uff0b1", "\uff0d1",
-    "\uff201", "=cmd|' /C calc'!A0",
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "\n=1",
+    " =1+1",
+    "\u00a0=1",
+    "\uff1d1+1",
+    "\uff0b1",
+    "\uff0d1",
+    "\uff201",
+    "=cmd|' /C calc'!A0",
 ]
 PLAIN = ["Kan jeg bruke WhatsApp?", "", "1+1=2", "Mail: a@b.no", "'sitat'", "#N/A"]
 
 
 def _row(text: str, **fields) -> dict:
     row = {name: None for name in report.FIELDS}
-    row.update(id=7, created_at="2024-03-04", kind="private_tool", alternatives=["teams", "onedrive"], text=text,
-               need=text, note=text, status="ny")
+    row.update(
+        id=7,
+        created_at="2024-03-04",
+        kind="private_tool",
+        alternatives=["teams", "onedrive"],
+        text=text,
+        need=text,
+        note=text,
+        status="ny",
+    )
     row.update(fields)
     return row
 
@@ -50,7 +70,7 @@ def test_csv_leaves_plain_text_as_it_is(text):
 
 
 def test_csv_quotes_every_field_and_ends_rows_as_excel_does():
-    text = report.to_csv([_row("a;b\n\"c\"")])
+    text = report.to_csv([_row('a;b\n"c"')])
     assert text.splitlines()[1].startswith('"7";"2024-03-04";"private_tool";')
     assert _cells(text)[1][report.FIELDS.index("text")] == 'a;b\n"c"'
 

@@ -12,21 +12,36 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 JSON = "application/json"
 SEED = 8  # issue 8
 
 SQL = [
-    "'; DROP TABLE tools; --", "\" OR 1=1 --", "1; DELETE FROM gaps WHERE 1=1", "' UNION SELECT password FROM users --",
-    "%' AND 1=0 UNION ALL SELECT NULL,NULL --", "admin'/*", "'); TRUNCATE events; --",
+    "'; DROP TABLE tools; --",
+    '" OR 1=1 --',
+    "1; DELETE FROM gaps WHERE 1=1",
+    "' UNION SELECT password FROM users --",
+    "%' AND 1=0 UNION ALL SELECT NULL,NULL --",
+    "admin'/*",
+    "'); TRUNCATE events; --",
 ]
 MARKUP = [
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"><svg/onload=alert(1)>", "javascript:alert(1)",
-    "<iframe src=//evil.example>", "{{7*7}}", "${7*7}", "{% raw %}{{ config }}", "<!--", "]]>", "&lt;b&gt;&#0;",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg/onload=alert(1)>',
+    "javascript:alert(1)",
+    "<iframe src=//evil.example>",
+    "{{7*7}}",
+    "${7*7}",
+    "{% raw %}{{ config }}",
+    "<!--",
+    "]]>",
+    "&lt;b&gt;&#0;",
 ]
-EMOJI = ["👍", "🤖💬", "👩🏽‍💻", "🏳️‍🌈", "🇳🇴", "😀" * 200, "\U0001F9D1\u200D\U0001F91D\u200D\U0001F9D1"]
+EMOJI = ["👍", "🤖💬", "👩🏽‍💻", "🏳️‍🌈", "🇳🇴", "😀" * 200, "\U0001f9d1\u200d\U0001f91d\u200d\U0001f9d1"]
 RIGHT_TO_LEFT = ["مرحبا كيف حالك", "שלום עולם", "\u202eslett alt\u202c", "abc\u200fdef", "\u061c\u200e\u200f"]
 INVISIBLE = ["\u200b" * 50, "\ufeff", "\u2028\u2029", "\u00a0\u3000", "\ufffd", "\ud800", "a\udfffb"]
 NORWEGIAN = ["hvordan bytter jeg vakt?", "kan jeg bruke WhatsApp?", "æøå ÆØÅ", "Teams", "passord"]
@@ -45,7 +60,9 @@ def _control(rng: random.Random) -> str:
 
 def _text(rng: random.Random) -> tuple[str, str]:
     """One hostile message text and its kind."""
-    kind = rng.choice(["empty", "blank", "huge", "control", "sql", "markup", "emoji", "rtl", "invisible", "mixed", "long"])
+    kind = rng.choice(
+        ["empty", "blank", "huge", "control", "sql", "markup", "emoji", "rtl", "invisible", "mixed", "long"]
+    )
     if kind == "empty":
         return kind, ""
     if kind == "blank":
@@ -75,12 +92,26 @@ def _nested(depth: int, opening: str, closing: str) -> bytes:
 
 def _malformed(rng: random.Random, wrap: Callable[[Any], dict]) -> tuple[str, bytes, str]:
     """A body that is not the JSON object with a string message the service expects."""
-    kind = rng.choice([
-        "invalid-utf8", "truncated", "not-json", "empty-body", "deep-array", "deep-object", "huge-json",
-        "wrong-type", "missing-field", "top-level", "wrong-content-type", "duplicate-keys",
-    ])
+    kind = rng.choice(
+        [
+            "invalid-utf8",
+            "truncated",
+            "not-json",
+            "empty-body",
+            "deep-array",
+            "deep-object",
+            "huge-json",
+            "wrong-type",
+            "missing-field",
+            "top-level",
+            "wrong-content-type",
+            "duplicate-keys",
+        ]
+    )
     if kind == "invalid-utf8":
-        junk = bytes(rng.choice([0x80, 0xC0, 0xC3, 0xE2, 0xED, 0xF0, 0xF8, 0xFE, 0xFF]) for _ in range(rng.randint(1, 20)))
+        junk = bytes(
+            rng.choice([0x80, 0xC0, 0xC3, 0xE2, 0xED, 0xF0, 0xF8, 0xFE, 0xFF]) for _ in range(rng.randint(1, 20))
+        )
         return kind, b'{"sender": "x", "message": "' + junk + b'"}', JSON
     if kind == "truncated":
         body = _encode(wrap(rng.choice(NORWEGIAN)))
@@ -108,11 +139,19 @@ def _malformed(rng: random.Random, wrap: Callable[[Any], dict]) -> tuple[str, by
     if kind == "top-level":
         return kind, _encode(rng.choice([[], ["hei"], "hei", 42, None, True, [wrap("hei")]])), JSON
     if kind == "wrong-content-type":
-        content_type = rng.choice([
-            "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml",
-            "application/json; charset=latin-1", "application/octet-stream",
-        ])
-        body = rng.choice([_encode(wrap("hei")), b"message=hei&sender=x", b"--x\r\n\r\nhei\r\n--x--", "æøå".encode("latin-1")])
+        content_type = rng.choice(
+            [
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/xml",
+                "application/json; charset=latin-1",
+                "application/octet-stream",
+            ]
+        )
+        body = rng.choice(
+            [_encode(wrap("hei")), b"message=hei&sender=x", b"--x\r\n\r\nhei\r\n--x--", "æøå".encode("latin-1")]
+        )
         return kind, body, content_type
     body = _encode(wrap("hei"))  # duplicate keys: the last one wins in Python's json, may differ elsewhere
     return kind, body[:-1] + b', "message": {"$gt": ""}}', JSON

@@ -80,13 +80,17 @@ async def test_the_relay_survives_hostile_requests_without_a_5xx(relay):
 
 @pytest.mark.parametrize("size", [MAX_BODY + 1, 10 * MAX_BODY, 2 * 1024 * 1024])
 async def test_an_oversized_body_gets_a_norwegian_413_not_a_stack_trace(relay, size):
-    response = await relay.post("/api/messages", data=b"{" + b" " * size + b"}", headers={"Content-Type": "application/json"})
+    response = await relay.post(
+        "/api/messages", data=b"{" + b" " * size + b"}", headers={"Content-Type": "application/json"}
+    )
     assert response.status == 413
     assert await response.json() == {"error": TOO_LARGE}
 
 
 async def test_a_deeply_nested_body_is_refused_as_malformed(relay):
-    response = await relay.post("/api/messages", data=b"[" * 30000 + b"]" * 30000, headers={"Content-Type": "application/json"})
+    response = await relay.post(
+        "/api/messages", data=b"[" * 30000 + b"]" * 30000, headers={"Content-Type": "application/json"}
+    )
     assert response.status == 400
 
 
@@ -97,8 +101,9 @@ def test_the_rest_channel_survives_hostile_requests_without_a_5xx(assistant):
     statuses: Counter = Counter()
     with requests.Session() as session:
         for case in cases(COUNT, lambda message: {"sender": f"hostile-{next(wrap)}", "message": message}):
-            response = session.post(webhook, data=case.body, headers={**CHANNEL_HEADERS, "Content-Type": case.content_type},
-                                    timeout=60)
+            response = session.post(
+                webhook, data=case.body, headers={**CHANNEL_HEADERS, "Content-Type": case.content_type}, timeout=60
+            )
             statuses[response.status_code] += 1
             assert response.status_code in REST_STATUSES, (case.label, response.status_code, response.text[:500])
             if response.status_code == 200:  # Rasa answers nothing when an action fails on the message
@@ -108,12 +113,25 @@ def test_the_rest_channel_survives_hostile_requests_without_a_5xx(assistant):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("body, status", [
-    (b"", 400), (b"[]", 400), (b'"hei"', 400), (b'{"sender": "s"}', 400), (b'{"message": "hei"}', 400),
-    (b'{"sender": 5, "message": "hei"}', 400), (b'{"sender": "s", "message": {"text": "hei"}}', 400),
-    (b'{"sender": "s", "message": "' + b"x" * 6000 + b'"}', 413), (b"\xff\xfe", 400),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"", 400),
+        (b"[]", 400),
+        (b'"hei"', 400),
+        (b'{"sender": "s"}', 400),
+        (b'{"message": "hei"}', 400),
+        (b'{"sender": 5, "message": "hei"}', 400),
+        (b'{"sender": "s", "message": {"text": "hei"}}', 400),
+        (b'{"sender": "s", "message": "' + b"x" * 6000 + b'"}', 413),
+        (b"\xff\xfe", 400),
+    ],
+)
 def test_the_rest_channel_refuses_malformed_bodies_with_4xx(assistant, body, status):
-    response = requests.post(f"{assistant.rasa_url}/webhooks/rest/webhook", data=body,
-                             headers={**CHANNEL_HEADERS, "Content-Type": "application/json"}, timeout=60)
+    response = requests.post(
+        f"{assistant.rasa_url}/webhooks/rest/webhook",
+        data=body,
+        headers={**CHANNEL_HEADERS, "Content-Type": "application/json"},
+        timeout=60,
+    )
     assert response.status_code == status, response.text[:300]

@@ -24,8 +24,9 @@ def test_words_fold_and_split_at_hyphens_and_punctuation():
     assert words("  ...  ") == []
 
 
-@pytest.mark.parametrize("word", ["hvordan", "hvor", "jeg", "korleis", "kva", "eg", "ikkje", "åssen", "koss", "jæ",
-                                  "how", "the", "what"])
+@pytest.mark.parametrize(
+    "word", ["hvordan", "hvor", "jeg", "korleis", "kva", "eg", "ikkje", "åssen", "koss", "jæ", "how", "the", "what"]
+)
 def test_function_words_of_bokmal_nynorsk_dialect_and_english_are_stop_words(word):
     assert word in STOP_WORDS
     assert terms(f"{word} lønn") == terms("lønn")
@@ -39,8 +40,16 @@ def test_words_that_matter_at_work_are_not_stop_words(word):
 
 @pytest.mark.parametrize(
     "form, lemma",
-    [("gikk", "gå"), ("barna", "barn"), ("kontoer", "konto"), ("møtet", "møte"), ("vakter", "vakt"),
-     ("byttet", "bytte"), ("turnusen", "turnus"), ("profilen", "profil")],
+    [
+        ("gikk", "gå"),
+        ("barna", "barn"),
+        ("kontoer", "konto"),
+        ("møtet", "møte"),
+        ("vakter", "vakt"),
+        ("byttet", "bytte"),
+        ("turnusen", "turnus"),
+        ("profilen", "profil"),
+    ],
 )
 def test_lexicon_gives_the_lemma(form, lemma):
     assert lexicon().lemma(form) == lemma
@@ -51,7 +60,6 @@ def test_lexicon_knows_no_tool_names_or_nonsense():
     for word in ("teams", "gmail", "dropbox", "xqzzy"):
         assert lexicon().lemma(word) is None
         assert not lexicon().is_word(word)
-
 
 
 @pytest.mark.parametrize(
@@ -86,7 +94,7 @@ def test_synonyms_expand_only_when_asked():
     plain = terms("hvor ser jeg lønnsslippen")
     expanded = terms("hvor ser jeg lønnsslippen", expand_synonyms=True)
     assert expanded[: len(plain)] == plain  # the question's own terms first
-    extra = set(expanded[len(plain):])
+    extra = set(expanded[len(plain) :])
     assert {normalise_word("lønn"), normalise_word("utbetaling"), normalise_word("payslip")} <= extra
     assert normalise_word("lønnsslipp") not in extra  # a term does not expand to itself
     assert normalise_word("ferie") not in extra  # nor to another group's words

@@ -90,20 +90,36 @@ SCRIPT = textwrap.dedent(
 )
 
 MANY = [
-    ("hei", "greet"), ("hei du", "greet"), ("hallo", "greet"), ("god morgen", "greet"), ("heisann", "greet"),
+    ("hei", "greet"),
+    ("hei du", "greet"),
+    ("hallo", "greet"),
+    ("god morgen", "greet"),
+    ("heisann", "greet"),
     ("hei hei", "greet"),
-    ("ha det", "goodbye"), ("snakkes", "goodbye"), ("ha det bra", "goodbye"), ("vi snakkes", "goodbye"),
-    ("takk for nå", "goodbye"), ("ha en fin dag", "goodbye"),
-    ("kan jeg få tilgang", "access"), ("jeg trenger tilgang", "access"), ("hvordan får jeg tilgang", "access"),
-    ("mangler tilgang", "access"), ("gi meg tilgang", "access"), ("få tilgang til det", "access"),
+    ("ha det", "goodbye"),
+    ("snakkes", "goodbye"),
+    ("ha det bra", "goodbye"),
+    ("vi snakkes", "goodbye"),
+    ("takk for nå", "goodbye"),
+    ("ha en fin dag", "goodbye"),
+    ("kan jeg få tilgang", "access"),
+    ("jeg trenger tilgang", "access"),
+    ("hvordan får jeg tilgang", "access"),
+    ("mangler tilgang", "access"),
+    ("gi meg tilgang", "access"),
+    ("få tilgang til det", "access"),
 ] + [(f"hva er verktøy nummer {n}", f"info{n}") for n in range(12)] * 2
 
 
 def run(examples: dict) -> dict:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(PROJECT_ROOT)}
     completed = subprocess.run(
-        [sys.executable, "-c", SCRIPT, json.dumps(examples)], cwd=PROJECT_ROOT, env=env,
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", SCRIPT, json.dumps(examples)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -148,7 +164,9 @@ def test_the_persisted_model_predicts_the_same(results):
 def test_two_intents_and_confidences_that_sum_to_one(results):
     parsed = results["two"]["trained"]
     assert [m["intent"]["name"] for m in parsed[:2]] == ["access", "greet"]
-    assert all(len(m["ranking"]) == 2 and sum(r["confidence"] for r in m["ranking"]) == pytest.approx(1) for m in parsed)
+    assert all(
+        len(m["ranking"]) == 2 and sum(r["confidence"] for r in m["ranking"]) == pytest.approx(1) for m in parsed
+    )
 
 
 def test_the_sentence_embedding_is_a_dense_block_beside_the_ngrams(results):

@@ -68,8 +68,12 @@ MESSAGES = {
 def test_only_messages_without_a_known_word_lose_their_confidence():
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(PROJECT_ROOT)}
     completed = subprocess.run(
-        [sys.executable, "-c", SCRIPT, json.dumps(TRAINING), json.dumps(list(MESSAGES))], cwd=PROJECT_ROOT,
-        env=env, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", SCRIPT, json.dumps(TRAINING), json.dumps(list(MESSAGES))],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     results = json.loads(completed.stdout.strip().splitlines()[-1])

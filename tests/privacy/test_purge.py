@@ -74,12 +74,17 @@ def events_left(path: Path) -> list[tuple[str, str]]:
 def records(database) -> str:
     """Inbox items, gap records and feedback, old and new."""
     with db.session_scope(database) as session:
-        for text, delta in [("gammel melding", timedelta(days=45)), ("ny melding", timedelta(days=2)),
-                            ("nesten gammel", timedelta(days=29, hours=23))]:
+        for text, delta in [
+            ("gammel melding", timedelta(days=45)),
+            ("ny melding", timedelta(days=2)),
+            ("nesten gammel", timedelta(days=29, hours=23)),
+        ]:
             session.add(InboxItem(record_id=str(uuid.uuid4()), created_at=age(delta), kind="fallback", text=text))
         for tool, delta in [("whatsapp", timedelta(days=400)), ("dropbox", timedelta(days=1))]:
             session.add(Gap(record_id=str(uuid.uuid4()), created_at=age(delta), kind="private_tool", private_tool=tool))
-        session.add(Feedback(record_id=str(uuid.uuid4()), created_at=age(timedelta(days=300)), helpful=True, intent="x"))
+        session.add(
+            Feedback(record_id=str(uuid.uuid4()), created_at=age(timedelta(days=300)), helpful=True, intent="x")
+        )
     return database
 
 
@@ -105,7 +110,10 @@ def test_purge_deletes_old_conversations_and_inbox_texts_and_keeps_gaps(records,
 
 def test_thirty_days_is_the_default(records, tracker_store, capsys):
     assert main(["privacy", "purge"]) == 0
-    assert capsys.readouterr().out == f"Deleted {OLD_EVENTS} conversation event(s) and 1 inbox message(s) older than 30 days.\n"
+    assert (
+        capsys.readouterr().out
+        == f"Deleted {OLD_EVENTS} conversation event(s) and 1 inbox message(s) older than 30 days.\n"
+    )
 
 
 def test_a_shorter_limit_deletes_more(records, tracker_store, capsys):

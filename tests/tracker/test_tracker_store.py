@@ -83,7 +83,9 @@ def postgres_tracker_store_url(postgres_admin):
 
 @pytest.mark.postgres
 async def test_a_conversation_is_read_back_after_postgres_dropped_its_connections(
-    postgres_tracker_store_url, postgres_admin, monkeypatch,
+    postgres_tracker_store_url,
+    postgres_admin,
+    monkeypatch,
 ):
     monkeypatch.setattr(tracker_store, "WAIT_FOR_DATABASE_SECONDS", 0)  # the pool alone must cope
     url, name = postgres_tracker_store_url
@@ -91,9 +93,9 @@ async def test_a_conversation_is_read_back_after_postgres_dropped_its_connection
     await store.save(_conversation("after-restart"))
     assert store.engine.pool.checkedin() > 0  # a pooled connection the server is about to drop
     with postgres_admin.connect() as connection:
-        dropped = connection.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :name"
-        ), {"name": name}).scalar()
+        dropped = connection.execute(
+            text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :name"), {"name": name}
+        ).scalar()
     assert dropped > 0
 
     tracker = await store.retrieve("after-restart")

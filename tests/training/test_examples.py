@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from copies import inserted_lines
 
 from bot.training import examples
 from bot.training.examples import ExampleError
-from copies import inserted_lines
 
 # An NLU file in the styles the project's files use: comments between and inside blocks, blank
 # lines, a `|-` block, annotated tool names, and no newline at the very end.
-STYLED = '''version: "3.1"
+STYLED = """version: "3.1"
 # Greetings: short, many spellings.
 nlu:
   - intent: greet
@@ -29,7 +29,7 @@ nlu:
       - snakkes
   - intent: thanks  # inline comment
     examples: |
-      - takk'''
+      - takk"""
 
 
 @pytest.fixture
@@ -52,7 +52,11 @@ def test_examples_are_added_at_the_end_of_their_block_and_nothing_else_changes(n
     assert inserted_lines(before, after) == ["      - vi høres\n", "      - ha en fin helg\n"]
     assert after.index("      - snakkes\n      - vi høres\n      - ha en fin helg\n  - intent: thanks") > 0
     assert {e.text for e in examples.read_examples(nlu_dir) if e.intent == "goodbye"} == {
-        "ha det", "snakkes", "vi høres", "ha en fin helg"}
+        "ha det",
+        "snakkes",
+        "vi høres",
+        "ha en fin helg",
+    }
 
 
 def test_the_last_block_of_a_file_without_final_newline(nlu_dir):
@@ -82,7 +86,9 @@ def test_the_project_files_round_trip_byte_for_byte(project):
 
 def test_duplicates_are_never_written(nlu_dir):
     before = {p.name: p.read_text(encoding="utf-8") for p in nlu_dir.iterdir()}
-    outcomes = examples.add_examples(nlu_dir, "greet", ["HEI!", "  Hallo   # not a comment: part of the example ", "teams hei"])
+    outcomes = examples.add_examples(
+        nlu_dir, "greet", ["HEI!", "  Hallo   # not a comment: part of the example ", "teams hei"]
+    )
     assert [o.status for o in outcomes] == ["exists", "exists", "exists"]
     assert {p.name: p.read_text(encoding="utf-8") for p in nlu_dir.iterdir()} == before
 
@@ -107,7 +113,9 @@ def test_personal_data_is_masked_before_writing(nlu_dir):
     assert "412 34 567" not in written and "ola@kommune.no" not in written
 
 
-@pytest.mark.parametrize("text, reason", [("", "empty"), ("   \n ", "empty"), ("?!", "empty"), ("x" * 301, "301 characters")])
+@pytest.mark.parametrize(
+    "text, reason", [("", "empty"), ("   \n ", "empty"), ("?!", "empty"), ("x" * 301, "301 characters")]
+)
 def test_empty_and_too_long_examples_are_refused(nlu_dir, text, reason):
     outcome = examples.add_examples(nlu_dir, "greet", [text])[0]
     assert outcome.status == "refused" and reason in outcome.reason
@@ -133,10 +141,14 @@ def test_tool_names_are_marked_up_from_the_catalogue(seed_db_url):
     from bot import db
 
     with db.session_scope(seed_db_url) as session:
-        assert examples.annotate_tools(session, "hvordan får jeg tilgang til Teams?") == \
-            "hvordan får jeg tilgang til [Teams](tool)?"
-        assert examples.annotate_tools(session, "kan jeg bruke Dropbox på jobben") == \
-            "kan jeg bruke [Dropbox](private_tool) på jobben"
+        assert (
+            examples.annotate_tools(session, "hvordan får jeg tilgang til Teams?")
+            == "hvordan får jeg tilgang til [Teams](tool)?"
+        )
+        assert (
+            examples.annotate_tools(session, "kan jeg bruke Dropbox på jobben")
+            == "kan jeg bruke [Dropbox](private_tool) på jobben"
+        )
         assert examples.annotate_tools(session, "ring 98765432 om Teams") == "ring [telefon] om [Teams](tool)"
 
 
@@ -146,11 +158,19 @@ MESSAGES_WITH_MARKUP = [
     ('[x]{"entity": "tool"} virker ikke', '(x){"entity": "tool"} virker ikke', '(x){"entity": "tool"} virker ikke', []),
     ('[x]{"entity": oops} virker ikke', '(x){"entity": oops} virker ikke', '(x){"entity": oops} virker ikke', []),
     ('[x][{"entity": "tool"}] hjelp', '(x)({"entity": "tool"}) hjelp', '(x)({"entity": "tool"}) hjelp', []),
-    ("kan jeg bruke [Dropbox](tool)?", "kan jeg bruke ([Dropbox](private_tool))(tool)?", "kan jeg bruke (Dropbox)(tool)?",
-     [("Dropbox", "private_tool")]),
+    (
+        "kan jeg bruke [Dropbox](tool)?",
+        "kan jeg bruke ([Dropbox](private_tool))(tool)?",
+        "kan jeg bruke (Dropbox)(tool)?",
+        [("Dropbox", "private_tool")],
+    ),
     ("[[ [ hva er Teams ]]", "(( ( hva er [Teams](tool) ))", "(( ( hva er Teams ))", [("Teams", "tool")]),
-    ("ring 98765432(jobb) eller ola@kommune.no{privat}", "ring [telefon] (jobb) eller [e-post] {privat}",
-     "ring [telefon] (jobb) eller [e-post] {privat}", []),
+    (
+        "ring 98765432(jobb) eller ola@kommune.no{privat}",
+        "ring [telefon] (jobb) eller [e-post] {privat}",
+        "ring [telefon] (jobb) eller [e-post] {privat}",
+        [],
+    ),
 ]
 
 
@@ -163,9 +183,11 @@ def test_markup_in_a_message_stays_text_when_it_becomes_an_example(seed_db_url, 
         lines = [examples.annotate_tools(session, message) for message, _, _, _ in MESSAGES_WITH_MARKUP]
     assert lines == [line for _, line, _, _ in MESSAGES_WITH_MARKUP]
     assert [o.status for o in examples.add_examples(nlu_dir, "greet", lines)] == ["added"] * len(lines)
-    read = {m.get("text"): m.get("entities") or [] for m in RasaYAMLReader().read(nlu_dir / "styled.yml").intent_examples}
+    read = {
+        m.get("text"): m.get("entities") or [] for m in RasaYAMLReader().read(nlu_dir / "styled.yml").intent_examples
+    }
     for _, _, text, entities in MESSAGES_WITH_MARKUP:
-        assert [(text[e["start"]:e["end"]], e["entity"]) for e in read[text]] == entities
+        assert [(text[e["start"] : e["end"]], e["entity"]) for e in read[text]] == entities
 
 
 def test_long_texts_full_of_brackets():

@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import yaml
+from copies import SEED
 from sqlalchemy import select
+from storing import write_record
 
 from bot import db
 from bot.catalogue import store
@@ -16,8 +18,6 @@ from bot.feedback import recorder
 from bot.feedback.models import InboxItem
 from bot.training import inbox
 from bot.training.examples import ExampleError, read_examples
-from storing import write_record
-from copies import SEED
 
 
 @pytest.fixture
@@ -36,16 +36,23 @@ def items(url: str) -> dict[str, InboxItem]:
 
 
 def test_assigning_to_an_existing_intent_writes_marked_up_examples_and_marks_the_items(inbox_db, project):
-    write_record(recorder.inbox_record("fallback", "hvem gir meg tilgang til Teams når jeg er vikar?", "tool_access", 0.31))
+    write_record(
+        recorder.inbox_record("fallback", "hvem gir meg tilgang til Teams når jeg er vikar?", "tool_access", 0.31)
+    )
     write_record(recorder.inbox_record("fallback", "ring 41234567 for å få adgang til Teams", None, None))
     ids = [item.id for item in items(inbox_db).values()]
     with db.session_scope(inbox_db) as session:
-        result = inbox.assign(session, ids, "tool_access", extra_examples=("slipper jeg inn i Teams som ny?",), project=project)
+        result = inbox.assign(
+            session, ids, "tool_access", extra_examples=("slipper jeg inn i Teams som ny?",), project=project
+        )
     assert [o.status for o in result.outcomes] == ["added"] * 3
     assert sorted(result.assigned) == sorted(ids) and result.left == {}
     written = {e.text for e in read_examples(project.nlu_dir) if e.intent == "tool_access"}
-    assert {"hvem gir meg tilgang til [Teams](tool) når jeg er vikar?", "ring [telefon] for å få adgang til [Teams](tool)",
-            "slipper jeg inn i [Teams](tool) som ny?"} <= written
+    assert {
+        "hvem gir meg tilgang til [Teams](tool) når jeg er vikar?",
+        "ring [telefon] for å få adgang til [Teams](tool)",
+        "slipper jeg inn i [Teams](tool) som ny?",
+    } <= written
     assert {(i.status, i.assigned_intent) for i in items(inbox_db).values()} == {("tildelt", "tool_access")}
 
 
@@ -54,8 +61,9 @@ def test_a_message_that_is_an_example_of_another_intent_stays_in_the_inbox(inbox
     write_record(recorder.inbox_record("not_helpful", "hei du der borte i maskinen", None, None))
     by_text = items(inbox_db)
     with db.session_scope(inbox_db) as session:
-        result = inbox.assign(session, [by_text["ha det bra"].id, by_text["hei du der borte i maskinen"].id], "greet",
-                              project=project)
+        result = inbox.assign(
+            session, [by_text["ha det bra"].id, by_text["hei du der borte i maskinen"].id], "greet", project=project
+        )
     assert result.left == {by_text["ha det bra"].id: "already an example of the intent goodbye in chitchat.yml"}
     after = items(inbox_db)
     assert after["ha det bra"].status == "ny" and after["hei du der borte i maskinen"].status == "tildelt"
@@ -65,11 +73,18 @@ def test_assigning_to_a_new_intent_creates_it_with_its_answer(inbox_db, project)
     write_record(recorder.inbox_record("fallback", "kan gjestene våre koble seg på nettet?", "nlu_fallback", 0.35))
     item_id = next(iter(items(inbox_db).values())).id
     with db.session_scope(inbox_db) as session:
-        result = inbox.assign(session, [item_id], "guest_wifi", extra_examples=("wifi for besøkende",),
-                              new_response="Gjestenettet heter Kommune-Gjest.", project=project)
+        result = inbox.assign(
+            session,
+            [item_id],
+            "guest_wifi",
+            extra_examples=("wifi for besøkende",),
+            new_response="Gjestenettet heter Kommune-Gjest.",
+            project=project,
+        )
     assert result.created and result.assigned == [item_id]
     assert yaml.safe_load(project.domain.read_text(encoding="utf-8"))["responses"]["utter_guest_wifi"] == [
-        {"text": "Gjestenettet heter Kommune-Gjest."}]
+        {"text": "Gjestenettet heter Kommune-Gjest."}
+    ]
     assert items(inbox_db)["kan gjestene våre koble seg på nettet?"].assigned_intent == "guest_wifi"
 
 
@@ -88,8 +103,14 @@ def test_dismissed_items_cannot_be_handled_again(inbox_db, project):
 def test_open_items_are_newest_first(inbox_db):
     with db.session_scope(inbox_db) as session:
         for days, text in ((3, "eldst"), (1, "nyest"), (2, "midt")):
-            session.add(InboxItem(record_id=text, kind="fallback", text=text,
-                                  created_at=datetime.now(timezone.utc) - timedelta(days=days)))
+            session.add(
+                InboxItem(
+                    record_id=text,
+                    kind="fallback",
+                    text=text,
+                    created_at=datetime.now(timezone.utc) - timedelta(days=days),
+                )
+            )
         session.add(InboxItem(record_id="done", kind="fallback", text="ferdig", status="avvist"))
     with db.session_scope(inbox_db) as session:
         assert [i.text for i in inbox.open_items(session)] == ["nyest", "midt", "eldst"]
@@ -98,14 +119,27 @@ def test_open_items_are_newest_first(inbox_db):
 def test_export_writes_the_assigned_examples_as_an_nlu_patch(inbox_db, capsys):
     old = datetime.now(timezone.utc) - timedelta(days=10)
     with db.session_scope(inbox_db) as session:
-        session.add_all([
-            InboxItem(record_id="1", kind="fallback", text="tilgang til Teams for vikarer", status="tildelt",
-                      assigned_intent="tool_access"),
-            InboxItem(record_id="2", kind="fallback", text="hva er gjestenettet", status="tildelt",
-                      assigned_intent="guest_wifi", created_at=old),
-            InboxItem(record_id="3", kind="fallback", text="ikke tildelt", status="ny"),
-            InboxItem(record_id="4", kind="fallback", text="avvist", status="avvist"),
-        ])
+        session.add_all(
+            [
+                InboxItem(
+                    record_id="1",
+                    kind="fallback",
+                    text="tilgang til Teams for vikarer",
+                    status="tildelt",
+                    assigned_intent="tool_access",
+                ),
+                InboxItem(
+                    record_id="2",
+                    kind="fallback",
+                    text="hva er gjestenettet",
+                    status="tildelt",
+                    assigned_intent="guest_wifi",
+                    created_at=old,
+                ),
+                InboxItem(record_id="3", kind="fallback", text="ikke tildelt", status="ny"),
+                InboxItem(record_id="4", kind="fallback", text="avvist", status="avvist"),
+            ]
+        )
     assert main(["trainer", "export"]) == 0
     patch = yaml.safe_load(capsys.readouterr().out)
     assert patch["nlu"] == [

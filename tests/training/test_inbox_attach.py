@@ -8,18 +8,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from catalogue_changes import audit, tasks
+from copies import SEED
 from sqlalchemy import select
+from storing import write_record
 
 from bot import db
-from catalogue_changes import audit, tasks
 from bot.catalogue import snapshot, store
 from bot.catalogue.changes import ChangeError
 from bot.feedback import recorder
 from bot.feedback.models import InboxItem
 from bot.training import inbox
 from bot.training.examples import ExampleError
-from storing import write_record
-from copies import SEED
 
 
 @pytest.fixture
@@ -36,13 +36,15 @@ def recorded(url: str, *messages: tuple[str, str]) -> list[int]:
     for kind, text in messages:
         write_record(recorder.inbox_record(kind, text, "find_tool", 0.4))
     with db.session_scope(url) as session:
-        return list(session.scalars(select(InboxItem.id).order_by(InboxItem.id)))[-len(messages):]
+        return list(session.scalars(select(InboxItem.id).order_by(InboxItem.id)))[-len(messages) :]
 
 
 def states(url: str, ids: list[int]) -> list[tuple]:
     with db.session_scope(url) as session:
-        return [(i.status, i.assigned_entry_kind, i.assigned_entry_id, i.assigned_intent) for i in
-                (session.get(InboxItem, item_id) for item_id in ids)]
+        return [
+            (i.status, i.assigned_entry_kind, i.assigned_entry_id, i.assigned_intent)
+            for i in (session.get(InboxItem, item_id) for item_id in ids)
+        ]
 
 
 def test_a_missed_need_becomes_a_task_of_the_tool_and_leaves_the_inbox(inbox_db):
@@ -50,13 +52,22 @@ def test_a_missed_need_becomes_a_task_of_the_tool_and_leaves_the_inbox(inbox_db)
     before = tasks(inbox_db, "visma-reise")
     with db.session_scope(inbox_db) as session:
         result = inbox.attach(session, ids, "tool", "visma-reise", by="trener-ola")
-    assert (result.added.added, result.added.phrase, result.added.entry_name) == (True, "bestille flybillett til kurs", "Visma Reise")
+    assert (result.added.added, result.added.phrase, result.added.entry_name) == (
+        True,
+        "bestille flybillett til kurs",
+        "Visma Reise",
+    )
     assert result.attached == ids
     assert tasks(inbox_db, "visma-reise") == (*before, "bestille flybillett til kurs")
     assert states(inbox_db, ids) == [("koblet", "tool", "visma-reise", None)] * 2
     [change] = audit(inbox_db)
     assert (change.changed_by, change.entry_kind, change.entry_id, change.action, change.inbox_item_id) == (
-        "trener-ola", "tool", "visma-reise", "task_added", ids[0])
+        "trener-ola",
+        "tool",
+        "visma-reise",
+        "task_added",
+        ids[0],
+    )
     assert json.loads(change.before_json) == list(before)
     assert json.loads(change.after_json) == [*before, "bestille flybillett til kurs"]
     with db.session_scope(inbox_db) as session:
@@ -131,26 +142,39 @@ def test_refusals_change_nothing(inbox_db):
 
 # --- bot trainer attach ------------------------------------------------------------------------------
 
+
 def test_the_command_attaches_to_a_tool_or_a_process(inbox_db, cli):
-    one, two, three = recorded(inbox_db, ("no_fit", "bestille flybillett"), ("no_fit", "fly til kurs"), ("not_helpful", "ny pc"))
-    code, out, err = cli("trainer", "attach", str(one), str(two), "--tool", "visma-reise", "--phrase", "bestille flybillett til kurs.")
+    one, two, three = recorded(
+        inbox_db, ("no_fit", "bestille flybillett"), ("no_fit", "fly til kurs"), ("not_helpful", "ny pc")
+    )
+    code, out, err = cli(
+        "trainer", "attach", str(one), str(two), "--tool", "visma-reise", "--phrase", "bestille flybillett til kurs."
+    )
     assert code == 0, err
-    assert out == ("Added 'bestille flybillett til kurs' as a task of the tool Visma Reise (visma-reise). The assistant "
-                   "answers with it from the next message; no training needed.\nAttached 2 message(s): "
-                   f"{one}, {two}.\n")
+    assert out == (
+        "Added 'bestille flybillett til kurs' as a task of the tool Visma Reise (visma-reise). The assistant "
+        "answers with it from the next message; no training needed.\nAttached 2 message(s): "
+        f"{one}, {two}.\n"
+    )
     code, out, _ = cli("trainer", "attach", str(three), "--process", "bestille-pc")
     assert code == 0 and out.startswith("Added 'ny pc' as another name of the process Bestille ny PC (bestille-pc).")
     assert [(c.entry_id, c.changed_by, c.inbox_item_id) for c in audit(inbox_db)] == [
-        ("visma-reise", "cli", one), ("bestille-pc", "cli", three)]
-    code, out, _ = cli("trainer", "attach", *map(str, recorded(inbox_db, ("no_fit", "ny PC?"))), "--process", "bestille-pc")
+        ("visma-reise", "cli", one),
+        ("bestille-pc", "cli", three),
+    ]
+    code, out, _ = cli(
+        "trainer", "attach", *map(str, recorded(inbox_db, ("no_fit", "ny PC?"))), "--process", "bestille-pc"
+    )
     assert code == 0 and out.startswith("Bestille ny PC (bestille-pc) has 'ny PC' already; the catalogue is unchanged.")
 
 
 def test_the_command_refuses_in_english_and_changes_nothing(inbox_db, cli):
     [item] = recorded(inbox_db, ("no_fit", "send lønnsslipp til ola@kommune.no"))
     code, _, err = cli("trainer", "attach", str(item), "--tool", "visma-hrm")
-    assert code == 2 and err == ("error: The phrase contains personal data or the mask that replaced it ([e-post]); "
-                                 "write it without. Give the phrase with --phrase.\n")
+    assert code == 2 and err == (
+        "error: The phrase contains personal data or the mask that replaced it ([e-post]); "
+        "write it without. Give the phrase with --phrase.\n"
+    )
     code, _, err = cli("trainer", "attach", str(item), "--process", "visma-hrm", "--phrase", "lønnsslipp")
     assert code == 2 and err == "error: There is no process with the id 'visma-hrm'.\n"
     code, _, err = cli("trainer", "attach", "424242", "--tool", "visma-hrm")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from copies import inserted_lines
 
 from bot.training import intents
 from bot.training.examples import ExampleError
 from bot.training.model import validate_data
-
-from copies import inserted_lines
 
 ANSWER = 'Gjestenettet heter "Kommune-Gjest": passordet står på oppslaget i resepsjonen. # ikke en kommentar'
 EXAMPLES = ["kan gjestene våre koble seg på nettet?", "hva er passordet til gjestenettet", "wifi for besøkende"]
@@ -44,15 +43,18 @@ def test_a_new_intent_is_wired_into_domain_rules_and_its_own_nlu_file(project):
     assert len(inserted_lines(rules_before, rules_after)) == 4
 
 
-@pytest.mark.parametrize("name, answer, texts, message", [
-    ("greet", "Hei!", ["hei på deg du"], "exists already"),
-    ("out_of_scope", "Nei.", ["noe helt annet"], "exists already"),
-    ("Guest", "Svar", ["gjestenett"], "not a valid intent name"),
-    ("guest_wifi", "  ", ["gjestenett"], "needs the answer"),
-    ("guest_wifi", "x" * 1001, ["gjestenett"], "1001 characters"),
-    ("guest_wifi", "Svar", ["hei", "ha det"], "at least one new example"),
-    ("guest_wifi", "Svar", [], "at least one new example"),
-])
+@pytest.mark.parametrize(
+    "name, answer, texts, message",
+    [
+        ("greet", "Hei!", ["hei på deg du"], "exists already"),
+        ("out_of_scope", "Nei.", ["noe helt annet"], "exists already"),
+        ("Guest", "Svar", ["gjestenett"], "not a valid intent name"),
+        ("guest_wifi", "  ", ["gjestenett"], "needs the answer"),
+        ("guest_wifi", "x" * 1001, ["gjestenett"], "1001 characters"),
+        ("guest_wifi", "Svar", ["hei", "ha det"], "at least one new example"),
+        ("guest_wifi", "Svar", [], "at least one new example"),
+    ],
+)
 def test_refusals_write_nothing(project, name, answer, texts, message):
     before = snapshot(project)
     with pytest.raises(ExampleError, match=message):
@@ -62,7 +64,9 @@ def test_refusals_write_nothing(project, name, answer, texts, message):
 
 def test_a_response_that_exists_is_refused(project):
     domain = project.domain.read_text(encoding="utf-8")
-    project.domain.write_text(domain.replace("responses:\n", 'responses:\n  utter_wifi:\n    - text: "x"\n', 1), encoding="utf-8")
+    project.domain.write_text(
+        domain.replace("responses:\n", 'responses:\n  utter_wifi:\n    - text: "x"\n', 1), encoding="utf-8"
+    )
     before = snapshot(project)
     with pytest.raises(ExampleError, match="utter_wifi"):
         intents.create_intent("wifi", "Svar", ["trådløst nett på jobben"], project)

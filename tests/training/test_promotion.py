@@ -15,8 +15,10 @@ def scores(macro_f1: float, failed: int = 0, accuracy: float = 0.9, **per_intent
 
 def test_scores_count_fallback_as_an_error_but_not_as_a_class():
     rows = [
-        {"gold": "greet", "predicted": "greet"}, {"gold": "greet", "predicted": "nlu_fallback"},
-        {"gold": "help", "predicted": "help"}, {"gold": "help", "predicted": "greet"},
+        {"gold": "greet", "predicted": "greet"},
+        {"gold": "greet", "predicted": "nlu_fallback"},
+        {"gold": "help", "predicted": "help"},
+        {"gold": "help", "predicted": "greet"},
     ]
     accuracy, macro, per_intent = nlu_scores(rows)
     assert accuracy == 0.5
@@ -35,14 +37,17 @@ def test_the_first_model_is_promoted():
     assert decide(scores(0.5, failed=9), None, 0.01).promote
 
 
-@pytest.mark.parametrize("old, new, promote", [
-    (scores(0.95), scores(0.95), True),
-    (scores(0.95), scores(0.96), True),
-    (scores(0.95), scores(0.941), True),   # within the tolerance
-    (scores(0.95), scores(0.939), False),  # beyond it
-    (scores(0.95, failed=1), scores(0.97, failed=2), False),  # better NLU, but a story more fails
-    (scores(0.95, failed=2), scores(0.95, failed=1), True),
-])
+@pytest.mark.parametrize(
+    "old, new, promote",
+    [
+        (scores(0.95), scores(0.95), True),
+        (scores(0.95), scores(0.96), True),
+        (scores(0.95), scores(0.941), True),  # within the tolerance
+        (scores(0.95), scores(0.939), False),  # beyond it
+        (scores(0.95, failed=1), scores(0.97, failed=2), False),  # better NLU, but a story more fails
+        (scores(0.95, failed=2), scores(0.95, failed=1), True),
+    ],
+)
 def test_a_candidate_is_promoted_only_when_not_worse(old, new, promote):
     assert decide(new, old, 0.01).promote is promote
 

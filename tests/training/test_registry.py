@@ -13,7 +13,7 @@ import pytest
 from bot import runner, service_secrets
 from bot.cli import main
 from bot.training import registry, serving
-from bot.training.registry import PROMOTED, REJECTED, WITHDRAWN, RegistryError
+from bot.training.registry import PROMOTED, REJECTED, WITHDRAWN
 
 
 @pytest.fixture
@@ -32,9 +32,15 @@ def models_dir(tmp_path, monkeypatch):
 def add(models_dir, name: str, hour: int, status: str):
     model = models_dir / f"{name}.tar.gz"
     model.write_bytes(b"")
-    registry.write_record(model, {"model": model.name, "trained_at": f"2026-11-28T{hour:02d}:00:00+00:00",
-                                  "status": status, "scores": {"accuracy": 0.9, "macro_f1": 0.95,
-                                                               "failed_stories": [], "stories": 64}})
+    registry.write_record(
+        model,
+        {
+            "model": model.name,
+            "trained_at": f"2026-11-28T{hour:02d}:00:00+00:00",
+            "status": status,
+            "scores": {"accuracy": 0.9, "macro_f1": 0.95, "failed_stories": [], "stories": 64},
+        },
+    )
     if status == PROMOTED:
         registry.put_in_service(model, "test")
     return model
@@ -56,7 +62,10 @@ def test_rollback_goes_to_the_previous_promoted_model_and_skips_rejected_ones(mo
     c = add(models_dir, "c", 3, PROMOTED)
     assert main(["model", "rollback"]) == 0
     assert registry.in_service(models_dir) == a
-    assert registry.read_record(c)["status"] == WITHDRAWN and registry.read_record(c)["reason"] == "rolled back to a.tar.gz"
+    assert (
+        registry.read_record(c)["status"] == WITHDRAWN
+        and registry.read_record(c)["reason"] == "rolled back to a.tar.gz"
+    )
     assert registry.read_record(a)["reason"] == "rollback from c.tar.gz"
     out = capsys.readouterr().out
     assert "In service now: a.tar.gz (instead of c.tar.gz)." in out and "Rasa is not running" in out

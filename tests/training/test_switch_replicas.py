@@ -75,7 +75,8 @@ async def test_every_replica_is_switched_and_named_in_the_report(model, start):
     assert result.switched and result.complete
     assert loaded_first == loaded_second == [str(model.resolve())]
     assert result.message.splitlines() == [
-        f"Every Rasa replica now serves {model.name}:", f"  {first}: now serves {model.name}",
+        f"Every Rasa replica now serves {model.name}:",
+        f"  {first}: now serves {model.name}",
         f"  {second}: now serves {model.name}",
     ]
 
@@ -111,7 +112,10 @@ async def test_nothing_running_is_no_failure_the_next_start_serves_the_model(mod
     assert result.complete and not result.switched
     assert result.message == f"No Rasa replica is running ({', '.join(urls)}); the next `bot run` serves {model.name}."
     single = await switch(model, urls[:1])
-    assert single.complete and single.message == f"Rasa is not running at {urls[0]}; the next `bot run` serves {model.name}."
+    assert (
+        single.complete
+        and single.message == f"Rasa is not running at {urls[0]}; the next `bot run` serves {model.name}."
+    )
 
 
 async def test_bot_model_switch_switches_every_replica_in_bot_rasa_urls(model, start, cli, monkeypatch):

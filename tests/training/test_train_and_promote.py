@@ -10,9 +10,9 @@ import shutil
 
 import pytest
 import requests
+from assistant_services import running_assistant, seeded_database
 from sqlalchemy import select
 
-from assistant_services import running_assistant, seeded_database
 from bot import db
 from bot.feedback.models import InboxItem
 from bot.training import inbox, pipeline, registry, serving
@@ -24,9 +24,15 @@ SECRET = "a-jwt-secret-for-the-tests-0123456789abcdef"
 MISSED = "kan gjestene våre koble seg på nettet?"
 ANSWER = "Gjestenettet heter Kommune-Gjest. Passordet står på oppslaget i resepsjonen."
 EXAMPLES = (
-    "hva er passordet til gjestenettet", "hvordan kobler besøkende seg på wifi", "finnes det trådløst nett for gjester",
-    "gjestenett passord", "hva heter gjestenettet", "wifi for besøkende", "kan gjester bruke nettet vårt",
-    "hvordan får en gjest tilgang til internett her", "trådløst nett for gjester på møtet",
+    "hva er passordet til gjestenettet",
+    "hvordan kobler besøkende seg på wifi",
+    "finnes det trådløst nett for gjester",
+    "gjestenett passord",
+    "hva heter gjestenettet",
+    "wifi for besøkende",
+    "kan gjester bruke nettet vårt",
+    "hvordan får en gjest tilgang til internett her",
+    "trådløst nett for gjester på møtet",
 )
 
 
@@ -47,8 +53,10 @@ def test_a_worse_candidate_is_rejected_and_the_model_in_service_stays(project, i
     db.upgrade(empty)
     monkeypatch.setenv("BOT_DATABASE_URL", empty)
     questions = project.nlu_dir / "tool_questions.yml"  # every "access" example mislabelled as "support"
-    questions.write_text(questions.read_text(encoding="utf-8").replace("- intent: tool_access", "- intent: tool_support"),
-                         encoding="utf-8")
+    questions.write_text(
+        questions.read_text(encoding="utf-8").replace("- intent: tool_access", "- intent: tool_support"),
+        encoding="utf-8",
+    )
     said = []
     outcome = pipeline.train_and_promote(project, say=said.append, rasa_urls=["http://127.0.0.1:9"], secret=SECRET)
     print("\n".join(said))
@@ -66,7 +74,9 @@ def test_a_worse_candidate_is_rejected_and_the_model_in_service_stays(project, i
     assert "was rejected" in said[-1]
 
 
-def test_a_missed_message_goes_through_the_inbox_into_a_model_that_answers_it(project, in_service, monkeypatch, tmp_path):
+def test_a_missed_message_goes_through_the_inbox_into_a_model_that_answers_it(
+    project, in_service, monkeypatch, tmp_path
+):
     db_url = seeded_database(tmp_path / "catalogue.db")
     monkeypatch.setenv("BOT_DATABASE_URL", db_url)  # evaluation uses the configured catalogue
     workdir = tmp_path / "assistant"
@@ -80,8 +90,9 @@ def test_a_missed_message_goes_through_the_inbox_into_a_model_that_answers_it(pr
         with db.session_scope(db_url) as session:
             item = session.scalars(select(InboxItem).where(InboxItem.text == MISSED)).one()
             assert item.kind in ("fallback", "out_of_scope") and item.status == "ny"
-            assignment = inbox.assign(session, [item.id], "guest_wifi", extra_examples=EXAMPLES, new_response=ANSWER,
-                                      project=project)
+            assignment = inbox.assign(
+                session, [item.id], "guest_wifi", extra_examples=EXAMPLES, new_response=ANSWER, project=project
+            )
         assert assignment.assigned == [item.id]
 
         said = []

@@ -33,9 +33,16 @@ def add_gap(db_url):
 
     def add(days_ago: float = 1, **fields) -> int:
         values = dict(
-            record_id=str(uuid.uuid4()), created_at=NOW - timedelta(days=days_ago), kind="private_tool",
-            private_tool="whatsapp", need="Samhandling", alternatives=["teams"], department="NAV", channel="rest",
-            text="Kan jeg bruke WhatsApp?", language="nb",
+            record_id=str(uuid.uuid4()),
+            created_at=NOW - timedelta(days=days_ago),
+            kind="private_tool",
+            private_tool="whatsapp",
+            need="Samhandling",
+            alternatives=["teams"],
+            department="NAV",
+            channel="rest",
+            text="Kan jeg bruke WhatsApp?",
+            language="nb",
         )
         values.update(fields)
         with db.session_scope(db_url) as session:
@@ -117,7 +124,9 @@ def login(log_in, users):
 
     async def as_role(role: str = "it") -> str:
         response = await log_in(users[role])
-        assert response.status == 200 and str(response.url).endswith("/admin/trainer" if role == "trainer" else "/admin/")
+        assert response.status == 200 and str(response.url).endswith(
+            "/admin/trainer" if role == "trainer" else "/admin/"
+        )
         return _csrf_of(await response.text())
 
     return as_role

@@ -30,7 +30,13 @@ async def test_every_endpoint_needs_a_valid_token_of_a_gap_role(client, token, d
     _, trainer = token("trainer")
     token_id, it = token("it")
     for path in ("/api/v1/gaps", "/api/v1/gaps/summary"):
-        for headers in ({}, {"Authorization": "Bearer"}, {"Authorization": "Basic abc"}, _auth("dh_feil"), _auth(it + "x")):
+        for headers in (
+            {},
+            {"Authorization": "Bearer"},
+            {"Authorization": "Basic abc"},
+            _auth("dh_feil"),
+            _auth(it + "x"),
+        ):
             response = await client.get(path, headers=headers)
             assert response.status == 401, (path, headers)
             assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -50,7 +56,16 @@ async def test_the_list_filters_and_pages_like_the_admin_pages(client, token, ad
     body = await (await client.get("/api/v1/gaps?per_page=10&page=2", headers=_auth(it))).json()
     assert (body["total"], body["pages"], body["page"]) == (30, 3, 2)
     assert [g["id"] for g in body["items"]] == ids[10:20]
-    assert set(body["items"][0]) >= {"created_at", "kind", "private_tool", "need", "alternatives", "department", "text", "status"}
+    assert set(body["items"][0]) >= {
+        "created_at",
+        "kind",
+        "private_tool",
+        "need",
+        "alternatives",
+        "department",
+        "text",
+        "status",
+    }
     body = await (await client.get("/api/v1/gaps?department=NAV&from=2000-01-01", headers=_auth(it))).json()
     assert body["total"] == 16 and body["filters"]["department"] == "NAV"  # with the old one
     bad = await client.get("/api/v1/gaps?status=ukjent", headers=_auth(it))
@@ -118,9 +133,16 @@ async def test_a_filter_on_a_small_department_is_refused(client, token, add_gap)
     assert body["total"] == 5 and {g["department"] for g in body["items"]} == {"NAV"}
 
 
-@pytest.mark.parametrize("query", [
-    "to=9999-12-31", "from=0001-01-01", "from=0001-01-01&to=9999-12-31", "from=1999-12-31", "to=2100-01-01",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "to=9999-12-31",
+        "from=0001-01-01",
+        "from=0001-01-01&to=9999-12-31",
+        "from=1999-12-31",
+        "to=2100-01-01",
+    ],
+)
 @pytest.mark.parametrize("path", ["/api/v1/gaps", "/api/v1/gaps/summary"])
 async def test_dates_outside_the_supported_range_are_a_400(client, token, path, query):
     _, it = token()

@@ -30,15 +30,24 @@ def bomb() -> bytes:
 @pytest.fixture
 async def server(aiohttp_server, tmp_path):
     """The whole app on a real socket; no request here gets as far as a database."""
-    config = replace(settings(), database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-                     tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    config = replace(
+        settings(),
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}",
+    )
     return await aiohttp_server(create_app(config))
 
 
-@pytest.mark.parametrize("method, path", [
-    ("POST", "/api/messages"), ("POST", "/admin/login"), ("POST", "/webhooks/teams/webhook"),
-    ("PUT", "/no/such/route"), ("GET", "/health"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("POST", "/api/messages"),
+        ("POST", "/admin/login"),
+        ("POST", "/webhooks/teams/webhook"),
+        ("PUT", "/no/such/route"),
+        ("GET", "/health"),
+    ],
+)
 @pytest.mark.parametrize("encoding", ["deflate", "gzip, deflate"])
 async def test_a_deflate_bomb_is_refused_without_being_inflated(server, bomb, method, path, encoding):
     headers = {"Content-Encoding": encoding, "Content-Type": "application/json"}
@@ -57,7 +66,9 @@ async def test_a_deflate_bomb_is_refused_without_being_inflated(server, bomb, me
 
 async def test_the_service_answers_normally_after_a_bomb(server, bomb):
     async with aiohttp.ClientSession() as http:
-        async with http.post(server.make_url("/api/messages"), data=bomb, headers={"Content-Encoding": "deflate"}) as refused:
+        async with http.post(
+            server.make_url("/api/messages"), data=bomb, headers={"Content-Encoding": "deflate"}
+        ) as refused:
             assert refused.status == 415
         async with http.get(server.make_url("/health")) as health:
             assert health.status == 200 and await health.json() == {"status": "ok"}

@@ -67,28 +67,46 @@ async def test_with_another_secret_than_rasas_the_employee_gets_the_polite_unava
     assert rasa.received == []
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/"), ("GET", "/widget.js"), ("GET", "/api/history"), ("POST", "/api/messages"),
-    ("OPTIONS", "/api/messages"), ("OPTIONS", "/api/conversation"), ("GET", "/admin/login"), ("GET", "/health"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/"),
+        ("GET", "/widget.js"),
+        ("GET", "/api/history"),
+        ("POST", "/api/messages"),
+        ("OPTIONS", "/api/messages"),
+        ("OPTIONS", "/api/conversation"),
+        ("GET", "/admin/login"),
+        ("GET", "/health"),
+    ],
+)
 async def test_no_answer_grants_another_origin_anything(client, method, path):
     headers = {**FOREIGN_ORIGIN, "Access-Control-Request-Method": "DELETE"} if method == "OPTIONS" else FOREIGN_ORIGIN
-    response = await client.request(method, path, headers=headers, json={"message": "hei"} if method == "POST" else None)
+    response = await client.request(
+        method, path, headers=headers, json={"message": "hei"} if method == "POST" else None
+    )
     assert response.status < 500
     assert not [name for name in response.headers if name.lower().startswith("access-control-")], dict(response.headers)
 
 
 @pytest.mark.parametrize("site", ["cross-site", "same-site"])
-@pytest.mark.parametrize("method, path", [("POST", "/api/messages"), ("DELETE", "/api/conversation"),
-                                          ("POST", "/admin/login")])
+@pytest.mark.parametrize(
+    "method, path", [("POST", "/api/messages"), ("DELETE", "/api/conversation"), ("POST", "/admin/login")]
+)
 async def test_a_write_from_another_sites_page_is_refused(client, rasa, site, method, path):
-    response = await client.request(method, path, json={"message": "hei"}, headers={**FOREIGN_ORIGIN, "Sec-Fetch-Site": site})
+    response = await client.request(
+        method, path, json={"message": "hei"}, headers={**FOREIGN_ORIGIN, "Sec-Fetch-Site": site}
+    )
     assert response.status == 403 and await response.json() == {"error": FOREIGN}
     assert rasa.received == []
 
 
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "same-origin"}, {}])  # our page, and a client that is no browser
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "same-origin"}, {}]
+)  # our page, and a client that is no browser
 async def test_a_write_from_our_own_page_goes_through(client, headers):
     assert (await client.post("/api/messages", json={"message": "hei"}, headers=headers)).status == 200
     assert (await client.delete("/api/conversation", headers=headers)).status == 200
-    assert (await client.get("/api/history", headers={"Sec-Fetch-Site": "cross-site"})).status == 200  # reads are not writes
+    assert (
+        await client.get("/api/history", headers={"Sec-Fetch-Site": "cross-site"})
+    ).status == 200  # reads are not writes

@@ -20,12 +20,21 @@ from bot.web.admin.security import session_key
 
 READERS = {"BOT_CHANNEL_SECRET": channel_secret, "BOT_ACTION_SECRET": action_secret, "BOT_RASA_JWT_SECRET": jwt_secret}
 PLACEHOLDERS = [
-    "REPLACE_ME_at_least_32_characters_long", "replace-me-with-a-long-random-value-0", "changeme" * 4,
-    "your-placeholder-value-goes-here-123", "an-example-value-that-is-long-enough", "Password1234567890Password12345678",
+    "REPLACE_ME_at_least_32_characters_long",
+    "replace-me-with-a-long-random-value-0",
+    "changeme" * 4,
+    "your-placeholder-value-goes-here-123",
+    "an-example-value-that-is-long-enough",
+    "Password1234567890Password12345678",
 ]
 GUESSABLE = [
-    "s" * 32, "abcdefghijklmnopqrstuvwxyz012345", "12345678901234567890123456789012", "Ab1!" * 8,
-    "k3J9xQ2mP7vR4wZ8" * 2, "zyxwvutsrqponmlkjihgfedcba987654", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab1c2",
+    "s" * 32,
+    "abcdefghijklmnopqrstuvwxyz012345",
+    "12345678901234567890123456789012",
+    "Ab1!" * 8,
+    "k3J9xQ2mP7vR4wZ8" * 2,
+    "zyxwvutsrqponmlkjihgfedcba987654",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab1c2",
 ]
 
 
@@ -84,10 +93,18 @@ def test_a_generated_secret_passes(tmp_path, monkeypatch):
 
 def test_the_web_service_does_not_start_with_a_placeholder(tmp_path):
     environment = {
-        **os.environ, "BOT_HOST": "256.0.0.1", "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        **os.environ,
+        "BOT_HOST": "256.0.0.1",
+        "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
         "BOT_CHANNEL_SECRET": "REPLACE_ME_at_least_32_characters_long",
     }
-    started = subprocess.run([sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=environment,
-                             capture_output=True, text=True, timeout=120)
+    started = subprocess.run(
+        [sys.executable, "-m", "bot.web"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert started.returncode == 1
     assert "BOT_CHANNEL_SECRET looks like a placeholder" in started.stderr

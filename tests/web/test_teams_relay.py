@@ -26,8 +26,14 @@ def teams_standin(name: str, received: list[dict]) -> web.Application:
     async def webhook(request: web.Request) -> web.Response:
         body = await request.read()
         authorization = request.headers.get("Authorization")
-        received.append({"replica": name, "body": body, "authorization": authorization,
-                         "content_type": request.headers.get("Content-Type")})
+        received.append(
+            {
+                "replica": name,
+                "body": body,
+                "authorization": authorization,
+                "content_type": request.headers.get("Content-Type"),
+            }
+        )
         if not (authorization or "").startswith("Bearer "):
             return web.Response(status=401, text="Unauthorized")
         return web.Response(status=200, text="")
@@ -43,20 +49,31 @@ async def relay(aiohttp_server, aiohttp_client, tmp_path):
     received: list[dict] = []
     servers = {name: await aiohttp_server(teams_standin(name, received)) for name in ("a", "b")}
     urls = {name: str(server.make_url("")).rstrip("/") for name, server in servers.items()}
-    config = replace(settings(), rasa_replicas=(urls["a"], urls["b"]), session_secret="",
-                     tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    config = replace(
+        settings(),
+        rasa_replicas=(urls["a"], urls["b"]),
+        session_secret="",
+        tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}",
+    )
     client = await aiohttp_client(create_app(config))
     return client, urls, received, servers
 
 
 def activity(sender: str, text: str = "hei") -> bytes:
     """A Teams message activity as the Bot Connector sends it (its own spacing and key order)."""
-    return json.dumps({
-        "type": "message", "id": uuid.uuid4().hex, "text": text, "channelId": "msteams",
-        "serviceUrl": "https://smba.trafficmanager.net/emea/", "from": {"id": sender, "name": "Kari"},
-        "conversation": {"id": f"a:{uuid.uuid4().hex}", "conversationType": "personal"},
-        "recipient": {"id": "28:digihjelpen"},
-    }, separators=(", ", ": ")).encode()
+    return json.dumps(
+        {
+            "type": "message",
+            "id": uuid.uuid4().hex,
+            "text": text,
+            "channelId": "msteams",
+            "serviceUrl": "https://smba.trafficmanager.net/emea/",
+            "from": {"id": sender, "name": "Kari"},
+            "conversation": {"id": f"a:{uuid.uuid4().hex}", "conversationType": "personal"},
+            "recipient": {"id": "28:digihjelpen"},
+        },
+        separators=(", ", ": "),
+    ).encode()
 
 
 async def test_each_sender_always_reaches_its_own_replica_and_senders_spread(relay):
@@ -81,8 +98,9 @@ async def test_the_body_and_the_authorization_header_arrive_unchanged(relay):
     token = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzZXJ2aWNldXJsIjoiaHR0cHM6Ly9zbWJhIn0.c2lnbmF0dXJl"
     headers = {"Authorization": token, "Content-Type": "application/json; charset=utf-8"}
     assert (await client.post(PATH, data=body, headers=headers)).status == 200
-    assert received == [{**received[0], "body": body, "authorization": token,
-                         "content_type": "application/json; charset=utf-8"}]
+    assert received == [
+        {**received[0], "body": body, "authorization": token, "content_type": "application/json; charset=utf-8"}
+    ]
 
 
 async def test_rasas_refusal_comes_back_as_it_is(relay):
@@ -94,8 +112,11 @@ async def test_rasas_refusal_comes_back_as_it_is(relay):
 
 async def test_a_replica_that_is_down_passes_its_senders_to_the_other(relay):
     client, urls, received, servers = relay
-    sender = next(s for s in (f"29:{uuid.uuid4().hex}" for _ in range(100))
-                  if Upstreams(list(urls.values())).order(s)[0] == urls["a"])
+    sender = next(
+        s
+        for s in (f"29:{uuid.uuid4().hex}" for _ in range(100))
+        if Upstreams(list(urls.values())).order(s)[0] == urls["a"]
+    )
     await servers["a"].close()
     response = await client.post(PATH, data=activity(sender), headers={"Authorization": "Bearer t"})
     assert response.status == 200 and [r["replica"] for r in received] == ["b"]

@@ -15,17 +15,20 @@ from bot.web.app import forwarded_client
 PROXIES = (ip_network("10.0.0.0/8"), ip_network("fd00::/8"))
 
 
-@pytest.mark.parametrize("peer, forwarded_for, client", [
-    ("10.1.1.1", ["203.0.113.9"], "203.0.113.9"),  # one proxy, as Caddy and ingress-nginx send it
-    ("10.1.1.1", ["198.51.100.1, 203.0.113.9"], "203.0.113.9"),  # the client's own header comes first
-    ("10.1.1.1", ["198.51.100.1", "203.0.113.9, 10.2.2.2"], "203.0.113.9"),  # two proxies, two header lines
-    ("10.1.1.1", ["10.3.3.3, 10.2.2.2"], "10.3.3.3"),  # every hop a proxy: the farthest one
-    ("10.1.1.1", [], "10.1.1.1"),  # no header: the proxy itself
-    ("10.1.1.1", ["not an address, 203.0.113.9"], "203.0.113.9"),
-    ("10.1.1.1", ["203.0.113.9, garbage"], "10.1.1.1"),  # a hop the proxy wrote is unreadable: trust nothing
-    ("fd00::5", ["2001:db8::7"], "2001:db8::7"),
-    ("192.0.2.50", ["203.0.113.9"], "192.0.2.50"),  # not a trusted proxy: the header is ignored
-])
+@pytest.mark.parametrize(
+    "peer, forwarded_for, client",
+    [
+        ("10.1.1.1", ["203.0.113.9"], "203.0.113.9"),  # one proxy, as Caddy and ingress-nginx send it
+        ("10.1.1.1", ["198.51.100.1, 203.0.113.9"], "203.0.113.9"),  # the client's own header comes first
+        ("10.1.1.1", ["198.51.100.1", "203.0.113.9, 10.2.2.2"], "203.0.113.9"),  # two proxies, two header lines
+        ("10.1.1.1", ["10.3.3.3, 10.2.2.2"], "10.3.3.3"),  # every hop a proxy: the farthest one
+        ("10.1.1.1", [], "10.1.1.1"),  # no header: the proxy itself
+        ("10.1.1.1", ["not an address, 203.0.113.9"], "203.0.113.9"),
+        ("10.1.1.1", ["203.0.113.9, garbage"], "10.1.1.1"),  # a hop the proxy wrote is unreadable: trust nothing
+        ("fd00::5", ["2001:db8::7"], "2001:db8::7"),
+        ("192.0.2.50", ["203.0.113.9"], "192.0.2.50"),  # not a trusted proxy: the header is ignored
+    ],
+)
 def test_the_client_is_the_nearest_untrusted_hop(peer, forwarded_for, client):
     assert forwarded_client(peer, forwarded_for, PROXIES) == client
 

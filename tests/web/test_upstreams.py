@@ -24,7 +24,9 @@ def replica_app(name: str, received: list[str], status: int = 200) -> web.Applic
     async def webhook(request: web.Request) -> web.Response:
         body = await request.json()
         received.append(body["sender"])
-        return web.json_response([{"recipient_id": body["sender"], "text": f"{name}: {body['message']}"}], status=status)
+        return web.json_response(
+            [{"recipient_id": body["sender"], "text": f"{name}: {body['message']}"}], status=status
+        )
 
     app = web.Application()
     app.router.add_post(PATH, webhook)
@@ -87,9 +89,12 @@ async def test_each_conversation_always_reaches_its_own_replica(replicas):
     conversations = keys(20)
     async with aiohttp.ClientSession() as session:
         for _ in range(3):
-            await asyncio.gather(*(
-                upstreams.post_json(session, PATH, key, {"sender": key, "message": "hei"}, TIMEOUT) for key in conversations
-            ))
+            await asyncio.gather(
+                *(
+                    upstreams.post_json(session, PATH, key, {"sender": key, "message": "hei"}, TIMEOUT)
+                    for key in conversations
+                )
+            )
     by_name = {url: name for name, url in urls.items()}
     for key in conversations:
         own = by_name[upstreams.order(key)[0]]
@@ -142,7 +147,9 @@ async def test_all_replicas_refusing_raises(unused_tcp_port_factory):
 async def test_the_chat_relay_keeps_a_conversation_on_one_replica_and_fails_over(aiohttp_client, replicas, tmp_path):
     urls, received, servers = replicas
     config = replace(
-        settings(), rasa_replicas=(urls["a"], urls["b"]), session_secret="",
+        settings(),
+        rasa_replicas=(urls["a"], urls["b"]),
+        session_secret="",
         tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}",
     )
     clients = [await aiohttp_client(create_app(config)) for _ in range(8)]  # 8 browsers, 8 conversations

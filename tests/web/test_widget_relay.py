@@ -41,11 +41,13 @@ class FakeRasa:
         self.received.append(body)
         if self.silent:
             return web.json_response([])
-        return web.json_response([
-            {"recipient_id": body["sender"], "text": f"Svar på: {body['message']}"},
-            {"recipient_id": body["sender"], "text": "Fikk du svar?", "buttons": BUTTONS},
-            {"recipient_id": body["sender"], "image": "https://example.org/x.png"},
-        ])
+        return web.json_response(
+            [
+                {"recipient_id": body["sender"], "text": f"Svar på: {body['message']}"},
+                {"recipient_id": body["sender"], "text": "Fikk du svar?", "buttons": BUTTONS},
+                {"recipient_id": body["sender"], "image": "https://example.org/x.png"},
+            ]
+        )
 
 
 @pytest.fixture
@@ -117,7 +119,9 @@ async def test_a_conversation_id_the_server_did_not_sign_is_never_used(client, r
 
 async def test_a_cookie_signed_by_another_server_is_not_accepted(aiohttp_client, client, rasa, tracker_url):
     await say(client, "hei")
-    other = await aiohttp_client(create_app(replace(settings(), rasa_port=rasa.server.port, tracker_store_url=tracker_url)))
+    other = await aiohttp_client(
+        create_app(replace(settings(), rasa_port=rasa.server.port, tracker_store_url=tracker_url))
+    )
     other.session.cookie_jar.update_cookies({COOKIE: conversation_cookie(client)})
     await say(other, "hei")
     assert rasa.received[-1]["sender"] != rasa.received[0]["sender"]
@@ -140,8 +144,9 @@ async def test_messages_over_1000_characters_are_refused_in_norwegian(client, ra
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "GZIP, identity"])
 async def test_compressed_bodies_are_refused_before_they_are_inflated(client, rasa, encoding):
     bomb = gzip.compress(json.dumps({"message": "a" * 10_000_000}).encode())  # 10 MB in ~10 KB
-    response = await client.post("/api/messages", data=bomb, headers={
-        "Content-Type": "application/json", "Content-Encoding": encoding})
+    response = await client.post(
+        "/api/messages", data=bomb, headers={"Content-Type": "application/json", "Content-Encoding": encoding}
+    )
     assert response.status == 415
     assert "uten komprimering" in (await response.json())["error"]
     assert rasa.received == []
@@ -155,23 +160,28 @@ async def test_malformed_requests_get_400(client, rasa, body):
     assert rasa.received == []
 
 
-@pytest.mark.parametrize("message", [
-    "   ",
-    "\u200b" * 50,  # zero-width spaces
-    "\ufeff\u2060\u200c\u200d",  # BOM, word joiner, zero-width (non-)joiner
-    "\u202e\u202c\u200e\u200f\u061c\u2066\u2069",  # direction overrides, marks and isolates
-    "\x00\x07\x1b\x7f\x85\x9b",  # control characters
-    "\udfff\ud800",  # lone surrogates (the other order would be a pair)
-    "\u0301\u0308\ufe0f\u20e3",  # marks with nothing to mark
-    "\u00a0\u3000\u2028\u2029\t\u200b\n",  # other spaces and separators, mixed
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "   ",
+        "\u200b" * 50,  # zero-width spaces
+        "\ufeff\u2060\u200c\u200d",  # BOM, word joiner, zero-width (non-)joiner
+        "\u202e\u202c\u200e\u200f\u061c\u2066\u2069",  # direction overrides, marks and isolates
+        "\x00\x07\x1b\x7f\x85\x9b",  # control characters
+        "\udfff\ud800",  # lone surrogates (the other order would be a pair)
+        "\u0301\u0308\ufe0f\u20e3",  # marks with nothing to mark
+        "\u00a0\u3000\u2028\u2029\t\u200b\n",  # other spaces and separators, mixed
+    ],
+)
 async def test_a_message_with_nothing_visible_is_refused_as_empty(client, rasa, message):
     response = await say(client, message)
     assert (response.status, (await response.json())["error"]) == (400, "Skriv en melding først.")
     assert rasa.received == []
 
 
-@pytest.mark.parametrize("message", ["👍", "🫠", "👩🏽\u200d💻", "🇳🇴", "a", "?", "5", "e\u0301", "مرحبا", "\u200bhei\u200b"])
+@pytest.mark.parametrize(
+    "message", ["👍", "🫠", "👩🏽\u200d💻", "🇳🇴", "a", "?", "5", "e\u0301", "مرحبا", "\u200bhei\u200b"]
+)
 async def test_emoji_single_characters_and_text_with_invisible_characters_reach_rasa(client, rasa, message):
     response = await say(client, message)
     assert response.status == 200
@@ -208,7 +218,9 @@ def test_the_rate_limit_is_a_sliding_window():
     assert limit.allow("a")
 
 
-async def test_rasa_unreachable_gives_502_with_a_norwegian_message(aiohttp_client, tracker_url, unused_tcp_port_factory):
+async def test_rasa_unreachable_gives_502_with_a_norwegian_message(
+    aiohttp_client, tracker_url, unused_tcp_port_factory
+):
     config = replace(settings(), rasa_port=unused_tcp_port_factory(), tracker_store_url=tracker_url)
     client = await aiohttp_client(create_app(config))
     response = await say(client, "hei")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -20,8 +20,8 @@ from bot.auth import accounts
 from bot.auth import sessions as admin_sessions
 from bot.web.admin import pages
 from bot.web.admin.security import Session, Sessions, csrf_ok, new_session
-from bot.web.ratelimit import RateLimit
 from bot.web.database import in_session
+from bot.web.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +68,24 @@ def require(*roles: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
-async def login_page(request: web.Request, *, status: int = 200, message: str | None = None, name: str = "") -> web.Response:
+async def login_page(
+    request: web.Request, *, status: int = 200, message: str | None = None, name: str = ""
+) -> web.Response:
     """The login form, with the CSRF token of the visitor's session; only a visitor without one
     gets a cookie, so showing the form never renews a session."""
     sessions = request.app[SESSIONS]
     session = sessions.load(request)
     request["session"] = session or new_session()
-    response = pages.render(request, "login.html", {
-        "message": message, "name": name, "next": _safe_next(request.query.get("next")),
-    }, status=status)
+    response = pages.render(
+        request,
+        "login.html",
+        {
+            "message": message,
+            "name": name,
+            "next": _safe_next(request.query.get("next")),
+        },
+        status=status,
+    )
     if session is None:
         sessions.save(request, response, request["session"])
     return response
@@ -91,7 +100,11 @@ async def _checked_user(request: web.Request, name: str, password: str):
     in accounts.PASSWORD_CHECKS."""
     user = await in_session(request, accounts.find_user, name)
     loop = asyncio.get_running_loop()
-    return user if await loop.run_in_executor(accounts.PASSWORD_CHECKS, accounts.password_matches, user, password) else None
+    return (
+        user
+        if await loop.run_in_executor(accounts.PASSWORD_CHECKS, accounts.password_matches, user, password)
+        else None
+    )
 
 
 async def login(request: web.Request) -> web.StreamResponse:
@@ -104,9 +117,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     key = (accounts.normal_name(name), request.remote or "")  # the client's address behind a trusted proxy
     if not limiter.allow(key):  # counted before the password is checked: a flood gets no more checks
         log.warning("login blocked after repeated failures (from %s)", request.remote)
-        return await login_page(request, status=429, name=name, message=(
-            "For mange mislykkede forsøk. Vent 15 minutter og prøv igjen, eller kontakt en administrator."
-        ))
+        return await login_page(
+            request,
+            status=429,
+            name=name,
+            message=("For mange mislykkede forsøk. Vent 15 minutter og prøv igjen, eller kontakt en administrator."),
+        )
     user = await _checked_user(request, name, password)
     if user is None:
         log.info("failed login (from %s)", request.remote)

@@ -42,8 +42,12 @@ def weekly_svg(weeks: list[dict], title: str = "Registrerte behov per uke") -> M
     ]
     for tick in (0, top // 2, top) if top > 1 else (0, top):
         y = TOP + plot_h - plot_h * tick / top
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.5"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{INK}">{tick}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.5"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{INK}">{tick}</text>'
+        )
     for i, week in enumerate(weeks):
         height = plot_h * week["count"] / top
         x = LEFT + i * slot + slot * 0.15
@@ -52,7 +56,7 @@ def weekly_svg(weeks: list[dict], title: str = "Registrerte behov per uke") -> M
         start = date.fromisoformat(week["start"]).strftime("%d.%m.%Y")
         parts.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" fill="{BAR}">'
-            f'<title>Uke {number} (fra {start}): {week["count"]}</title></rect>'
+            f"<title>Uke {number} (fra {start}): {week['count']}</title></rect>"
         )
         if i % label_every == 0:
             parts.append(

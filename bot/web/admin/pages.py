@@ -41,10 +41,17 @@ def day(value: str) -> str:
 
 def setup(app: web.Application) -> None:
     environment = aiohttp_jinja2.setup(
-        app, loader=jinja2.FileSystemLoader(TEMPLATES), app_key=JINJA, autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        app,
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        app_key=JINJA,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
-    environment.filters.update(when=when, day=day, kind=lambda k: KIND_LABELS.get(k, k), status=lambda s: STATUS_LABELS.get(s, s))
+    environment.filters.update(
+        when=when, day=day, kind=lambda k: KIND_LABELS.get(k, k), status=lambda s: STATUS_LABELS.get(s, s)
+    )
     environment.globals.update(KIND_LABELS=KIND_LABELS, STATUS_LABELS=STATUS_LABELS, FIELD_LABELS=FIELD_LABELS)
 
 
@@ -52,14 +59,21 @@ def render(request: web.Request, template: str, context: dict, *, status: int = 
     """A page, with the signed-in user and the CSRF token for its forms."""
     session = request.get("session")
     user = request.get("user")
-    base = {"user": user, "csrf": session.csrf if session else "", "path": request.path, "home": home(user and user.role)}
+    base = {
+        "user": user,
+        "csrf": session.csrf if session else "",
+        "path": request.path,
+        "home": home(user and user.role),
+    }
     response = aiohttp_jinja2.render_template(template, request, base | context, app_key=JINJA, status=status)
-    response.headers.update({
-        "Cache-Control": "no-store",
-        "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "same-origin",
-    })
+    response.headers.update(
+        {
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+        }
+    )
     return response
 
 

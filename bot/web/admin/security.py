@@ -17,9 +17,9 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
 
 from aiohttp import web
 from cryptography.fernet import Fernet, InvalidToken
@@ -37,7 +37,9 @@ def session_key(secret: str) -> bytes:
     """The Fernet key from BOT_SESSION_SECRET (32 bytes, base64), or a new one for this run. A
     placeholder, or bytes easy to guess, stop the service (`refuse_weak`)."""
     if not secret:
-        log.warning("BOT_SESSION_SECRET is not set: using a new key for this run, so admin sessions will not survive a restart")
+        log.warning(
+            "BOT_SESSION_SECRET is not set: using a new key for this run, so admin sessions will not survive a restart"
+        )
         return Fernet.generate_key()
     refuse_weak("BOT_SESSION_SECRET", secret)
     try:
@@ -81,7 +83,13 @@ class Sessions:
         data = {"c": session.csrf, "s": session.session_id}
         sealed = self.fernet.encrypt_at_time(json.dumps(data).encode("utf-8"), int(self.clock())).decode("ascii")
         response.set_cookie(
-            COOKIE, sealed, max_age=self.lifetime, path="/admin", httponly=True, samesite="Strict", secure=request.secure,
+            COOKIE,
+            sealed,
+            max_age=self.lifetime,
+            path="/admin",
+            httponly=True,
+            samesite="Strict",
+            secure=request.secure,
         )
 
     @staticmethod

@@ -29,8 +29,12 @@ from bot.web.database import in_session
 TRAINER_ROLES = ("trainer", "admin")
 TRAINING_PROJECT = web.AppKey("admin.training_project", Project)
 ACTIONS = ("existing", "new", "attach", "dismiss")
-KIND_LABELS = {"fallback": "Ikke forstått", "out_of_scope": "Utenfor området", "not_helpful": "Ikke til hjelp (👎)",
-               "no_fit": "Fant ikke verktøy"}
+KIND_LABELS = {
+    "fallback": "Ikke forstått",
+    "out_of_scope": "Utenfor området",
+    "not_helpful": "Ikke til hjelp (👎)",
+    "no_fit": "Fant ikke verktøy",
+}
 CHOOSE_ENTRY = "Velg verktøyet eller fremgangsmåten meldingene skal kobles til."
 _WRITING = threading.Lock()
 
@@ -63,26 +67,44 @@ def _inbox_page(session, project: Project, page: int, per_page: int) -> dict:
     groups = inbox.open_groups(session)
     start = (page - 1) * per_page
     return {
-        "page": Page(groups[start:start + per_page], len(groups), page, per_page),
+        "page": Page(groups[start : start + per_page], len(groups), page, per_page),
         "waiting": sum(group.count for group in groups),
         "intents": assignable_intents(project),
         "entries": attachable_entries(session),
     }
 
 
-async def _render(request: web.Request, *, status: int = 200, notices: list[str] = (), errors: list[str] = (),
-                  posted: dict | None = None, paging: tuple[int, int] | None = None,
-                  field_errors: dict[str, str] | None = None) -> web.Response:
+async def _render(
+    request: web.Request,
+    *,
+    status: int = 200,
+    notices: list[str] = (),
+    errors: list[str] = (),
+    posted: dict | None = None,
+    paging: tuple[int, int] | None = None,
+    field_errors: dict[str, str] | None = None,
+) -> web.Response:
     try:
         page, per_page = paging or parse_paging(request.query)
     except FilterError as error:
         page, per_page = 1, parse_paging({})[1]
         errors, status = [*errors, str(error)], 400
     context = await in_session(request, _inbox_page, request.app[TRAINING_PROJECT], page, per_page)
-    return pages.render(request, "trainer.html", {
-        **context, "notices": list(notices), "errors": list(errors), "posted": posted or {},
-        "kind_labels": KIND_LABELS, "per_page": per_page, "field_errors": field_errors or {}, "max_phrase": MAX_PHRASE,
-    }, status=status)
+    return pages.render(
+        request,
+        "trainer.html",
+        {
+            **context,
+            "notices": list(notices),
+            "errors": list(errors),
+            "posted": posted or {},
+            "kind_labels": KIND_LABELS,
+            "per_page": per_page,
+            "field_errors": field_errors or {},
+            "max_phrase": MAX_PHRASE,
+        },
+        status=status,
+    )
 
 
 def _notices(query) -> list[str]:
@@ -92,7 +114,9 @@ def _notices(query) -> list[str]:
     if query.get("nytt") == "1" and INTENT_NAME.match(intent):
         notices.append(f"Temaet {intent} er laget, med svaret ditt og en regel som gir svaret.")
     if query.get("tildelt", "").isdigit() and INTENT_NAME.match(intent):
-        notices.append(f"{query['tildelt']} {_messages(int(query['tildelt']))} lagt til som eksempel på temaet {intent}.")
+        notices.append(
+            f"{query['tildelt']} {_messages(int(query['tildelt']))} lagt til som eksempel på temaet {intent}."
+        )
     if query.get("avvist", "").isdigit():
         notices.append(f"{query['avvist']} {_messages(int(query['avvist']))} avvist.")
     if notices:
@@ -117,12 +141,17 @@ def _attach_notices(session, kind: str, entry_id: str, count: int, changed: bool
         return []
     notices = [f"{count} {_messages(count)} koblet til {entry.name}."]
     if not changed:
-        notices.append(f"{entry.name} har allerede denne oppgaven. Katalogen er ikke endret." if kind == "tool" else
-                       f"Fremgangsmåten {entry.name} har allerede dette navnet. Katalogen er ikke endret.")
+        notices.append(
+            f"{entry.name} har allerede denne oppgaven. Katalogen er ikke endret."
+            if kind == "tool"
+            else f"Fremgangsmåten {entry.name} har allerede dette navnet. Katalogen er ikke endret."
+        )
     elif kind == "tool":
         notices.append(f"Lagt til som oppgave for {entry.name}. Assistenten svarer med det med en gang.")
     else:
-        notices.append(f"Lagt til som nytt navn på fremgangsmåten {entry.name}. Assistenten svarer med det med en gang.")
+        notices.append(
+            f"Lagt til som nytt navn på fremgangsmåten {entry.name}. Assistenten svarer med det med en gang."
+        )
     return notices
 
 
@@ -143,7 +172,10 @@ def _done(page: str, **outcome) -> web.HTTPSeeOther:
 async def handle(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     action = form.get("action")
-    posted = {name: str(form.get(name, "")) for name in ("group", "action", "intent", "new_intent", "response", "entry", "phrase")}
+    posted = {
+        name: str(form.get(name, ""))
+        for name in ("group", "action", "intent", "new_intent", "response", "entry", "phrase")
+    }
     paging = (1, parse_paging({})[1])
     try:
         paging = parse_paging(form)
@@ -154,7 +186,9 @@ async def handle(request: web.Request) -> web.StreamResponse:
     if not ids:
         return await _render(request, status=400, errors=["Velg minst én melding."], posted=posted, paging=paging)
     if action not in ACTIONS:
-        return await _render(request, status=400, errors=["Velg hva du vil gjøre med meldingene."], posted=posted, paging=paging)
+        return await _render(
+            request, status=400, errors=["Velg hva du vil gjøre med meldingene."], posted=posted, paging=paging
+        )
     if action == "attach":
         return await _attach(request, ids, posted, paging)
     project = request.app[TRAINING_PROJECT]
@@ -165,7 +199,9 @@ async def handle(request: web.Request) -> web.StreamResponse:
                 return inbox.dismiss(session, ids)
             if action == "existing":
                 return inbox.assign(session, ids, posted["intent"], project=project)
-            return inbox.assign(session, ids, posted["new_intent"].strip(), new_response=posted["response"], project=project)
+            return inbox.assign(
+                session, ids, posted["new_intent"].strip(), new_response=posted["response"], project=project
+            )
 
     try:
         result = await in_session(request, work)
@@ -177,30 +213,45 @@ async def handle(request: web.Request) -> web.StreamResponse:
     if not result.left:
         raise _done(page, **outcome)
     texts = {item_id: refused.text for item_id, refused in zip(sorted(set(ids)), result.outcomes)}
-    errors = [f"Melding nr. {item_id} («{texts[item_id]}») ble ikke lagt til: {in_norwegian(reason).rstrip('.')}."
-              for item_id, reason in result.left.items()]
-    return await _render(request, status=200 if result.assigned else 400, paging=paging, posted=posted,
-                         notices=_notices({key: str(value) for key, value in outcome.items()}) if result.assigned else [],
-                         errors=errors)
+    errors = [
+        f"Melding nr. {item_id} («{texts[item_id]}») ble ikke lagt til: {in_norwegian(reason).rstrip('.')}."
+        for item_id, reason in result.left.items()
+    ]
+    return await _render(
+        request,
+        status=200 if result.assigned else 400,
+        paging=paging,
+        posted=posted,
+        notices=_notices({key: str(value) for key, value in outcome.items()}) if result.assigned else [],
+        errors=errors,
+    )
 
 
 async def _attach(request: web.Request, ids: list[int], posted: dict, paging: tuple[int, int]) -> web.StreamResponse:
     """Attach the messages to the chosen tool or process (bot.training.inbox.attach)."""
     entry = _entry(posted["entry"])
     if entry is None:
-        return await _render(request, status=400, errors=[CHOOSE_ENTRY], field_errors={"entry": CHOOSE_ENTRY},
-                             posted=posted, paging=paging)
+        return await _render(
+            request,
+            status=400,
+            errors=[CHOOSE_ENTRY],
+            field_errors={"entry": CHOOSE_ENTRY},
+            posted=posted,
+            paging=paging,
+        )
     try:
         result = await in_session(request, inbox.attach, ids, *entry, phrase=posted["phrase"], by=request["user"].name)
     except ChangeError as error:
         message = in_norwegian(str(error))
-        return await _render(request, status=400, errors=[message], field_errors={error.field: message},
-                             posted=posted, paging=paging)
+        return await _render(
+            request, status=400, errors=[message], field_errors={error.field: message}, posted=posted, paging=paging
+        )
     except ExampleError as error:
         return await _render(request, status=400, errors=[in_norwegian(str(error))], posted=posted, paging=paging)
     added = result.added
-    raise _done(str(paging[0]), koblet=len(result.attached), til=f"{added.entry_kind}:{added.entry_id}",
-                endret=int(added.added))
+    raise _done(
+        str(paging[0]), koblet=len(result.attached), til=f"{added.entry_kind}:{added.entry_id}", endret=int(added.added)
+    )
 
 
 def routes() -> list[web.RouteDef]:

@@ -42,11 +42,23 @@ async def dashboard(request: web.Request) -> web.Response:
         period = _parse(request)
         gap_filter = queries.GapFilter(start=period.start, end=period.end)  # the overview covers every gap
     except queries.FilterError as error:
-        return pages.render(request, "dashboard.html", {**_filter_context(request, None), "error": str(error), "summary": None}, status=400)
+        return pages.render(
+            request,
+            "dashboard.html",
+            {**_filter_context(request, None), "error": str(error), "summary": None},
+            status=400,
+        )
     summary = await in_session(request, queries.summary, gap_filter, _threshold(request))
-    return pages.render(request, "dashboard.html", {
-        **_filter_context(request, gap_filter), "error": None, "summary": summary, "chart": weekly_svg(summary["weeks"]),
-    })
+    return pages.render(
+        request,
+        "dashboard.html",
+        {
+            **_filter_context(request, gap_filter),
+            "error": None,
+            "summary": summary,
+            "chart": weekly_svg(summary["weeks"]),
+        },
+    )
 
 
 @require(*GAP_ROLES)
@@ -55,10 +67,14 @@ async def gap_list(request: web.Request) -> web.Response:
         gap_filter = _parse(request)
         page, per_page = queries.parse_paging(request.query)
     except queries.FilterError as error:
-        return pages.render(request, "gaps.html", {**_filter_context(request, None), "error": str(error), "page": None}, status=400)
+        return pages.render(
+            request, "gaps.html", {**_filter_context(request, None), "error": str(error), "page": None}, status=400
+        )
     context = {**_filter_context(request, gap_filter), "threshold": _threshold(request), "error": None, "page": None}
     try:
-        context["page"] = await in_session(request, queries.record_page, gap_filter, _threshold(request), page, per_page)
+        context["page"] = await in_session(
+            request, queries.record_page, gap_filter, _threshold(request), page, per_page
+        )
     except queries.Withheld as withheld:
         context["error"] = str(withheld)
     return pages.render(request, "gaps.html", context)
@@ -84,7 +100,9 @@ async def gap_export(request: web.Request) -> web.Response:
         return pages.error(request, 403, str(withheld))
     name = f"behov-{gap_filter.start.isoformat()}-{gap_filter.end.isoformat()}.{extension}"
     return web.Response(
-        body=body, content_type=content_type, charset="utf-8" if extension == "csv" else None,
+        body=body,
+        content_type=content_type,
+        charset="utf-8" if extension == "csv" else None,
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
 
@@ -106,10 +124,18 @@ async def gap_detail(request: web.Request) -> web.Response:
     gap, changes = await in_session(request, _load_gap, _gap_id(request), _threshold(request))
     if gap is None:
         return pages.error(request, 404, "Dette behovet finnes ikke. Det kan være slettet.")
-    return pages.render(request, "gap.html", {
-        "gap": gap, "changes": changes, "statuses": STATUSES, "saved": request.query.get("lagret") == "1", "error": None,
-        "threshold": _threshold(request),
-    })
+    return pages.render(
+        request,
+        "gap.html",
+        {
+            "gap": gap,
+            "changes": changes,
+            "statuses": STATUSES,
+            "saved": request.query.get("lagret") == "1",
+            "error": None,
+            "threshold": _threshold(request),
+        },
+    )
 
 
 @require(*GAP_ROLES)
@@ -138,10 +164,14 @@ async def group_list(request: web.Request) -> web.Response:
     try:
         gap_filter = _parse(request)
     except queries.FilterError as error:
-        return pages.render(request, "groups.html", {**_filter_context(request, None), **context, "error": str(error)}, status=400)
+        return pages.render(
+            request, "groups.html", {**_filter_context(request, None), **context, "error": str(error)}, status=400
+        )
 
     def read(session) -> list[queries.Group]:
-        queries.shown_in(session, gap_filter, _threshold(request))  # a small department's records are not grouped either
+        queries.shown_in(
+            session, gap_filter, _threshold(request)
+        )  # a small department's records are not grouped either
         return queries.groups(session, gap_filter)
 
     try:

@@ -27,7 +27,9 @@ async def test_pages_send_a_visitor_who_is_not_signed_in_to_the_login_page(clien
     assert (await client.get("/admin", allow_redirects=False)).headers["Location"] == "/admin/"
 
 
-async def test_a_trainer_starts_on_the_trainer_inbox_and_gets_403_on_the_gap_pages(client, users, add_gap, log_in, csrf_of):
+async def test_a_trainer_starts_on_the_trainer_inbox_and_gets_403_on_the_gap_pages(
+    client, users, add_gap, log_in, csrf_of
+):
     add_gap()
     response = await log_in(users["trainer"])
     assert response.status == 200 and str(response.url).endswith("/admin/trainer")
@@ -62,7 +64,8 @@ async def test_login_goes_back_to_the_page_asked_for_but_never_off_site(client, 
     page = await client.get("/admin/gaps?kind=missing_tool")
     assert str(page.url).endswith("/admin/login?next=/admin/gaps?kind%3Dmissing_tool")
     for target, expected in (
-        ("/admin/gaps?kind=missing_tool", "/admin/gaps?kind=missing_tool"), ("https://evil.example/", "/admin/"),
+        ("/admin/gaps?kind=missing_tool", "/admin/gaps?kind=missing_tool"),
+        ("https://evil.example/", "/admin/"),
         ("//evil.example", "/admin/"),
     ):
         response = await log_in(users["it"], next=target, allow_redirects=False)
@@ -75,7 +78,9 @@ async def test_the_session_cookie_is_sealed_httponly_and_samesite_strict(client,
     assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/admin"
     assert "it-kari" not in cookie.value  # encrypted, not just signed
     assert (await client.get("/admin/")).status == 200
-    client.session.cookie_jar.update_cookies({COOKIE: cookie.value[:-4] + "AAAA"}, response_url=client.make_url("/admin/"))
+    client.session.cookie_jar.update_cookies(
+        {COOKIE: cookie.value[:-4] + "AAAA"}, response_url=client.make_url("/admin/")
+    )
     assert (await client.get("/admin/", allow_redirects=False)).status == 303
 
 

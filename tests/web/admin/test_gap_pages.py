@@ -17,9 +17,14 @@ from bot.gaps.models import Gap, GapChange
 
 def _cells(html: str, row_header: str) -> list[str]:
     """The cells of the table row headed by `row_header`, tags stripped."""
-    match = re.search(rf"<tr>\s*<th scope=\"row\">(?:<a [^>]*>)?{re.escape(row_header)}(?:</a>)?</th>(.*?)</tr>", html, re.S)
+    match = re.search(
+        rf"<tr>\s*<th scope=\"row\">(?:<a [^>]*>)?{re.escape(row_header)}(?:</a>)?</th>(.*?)</tr>", html, re.S
+    )
     assert match, f"no row {row_header!r}"
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)
+    ]
 
 
 async def test_department_counts_below_the_threshold_are_hidden(client, login, add_gap):
@@ -86,10 +91,10 @@ def _excel_rows(body: bytes) -> list[list[str]]:
     """The cells Excel with Norwegian settings reads from a CSV file: UTF-8 when the file starts
     with a BOM, split on ';' (the list separator where the decimal sign is a comma), quotes honoured."""
     assert body.startswith(codecs.BOM_UTF8), "without a BOM Excel reads the file as Windows-1252"
-    return list(csv.reader(io.StringIO(body[len(codecs.BOM_UTF8):].decode("utf-8")), delimiter=";"))
+    return list(csv.reader(io.StringIO(body[len(codecs.BOM_UTF8) :].decode("utf-8")), delimiter=";"))
 
 
-HOSTILE = ["Trenger et verktøy;=1+1", "=HYPERLINK(\"http://x\")", "@SUM(A1)", "+47 kalkulator", "-2+3", "\t=1", " =1+1"]
+HOSTILE = ["Trenger et verktøy;=1+1", '=HYPERLINK("http://x")', "@SUM(A1)", "+47 kalkulator", "-2+3", "\t=1", " =1+1"]
 
 
 async def test_csv_holds_the_filtered_list_as_norwegian_excel_reads_it(client, login, add_gap):
@@ -157,7 +162,10 @@ async def test_per_record_views_hide_small_departments_and_show_days(client, log
     for path in ("/admin/gaps.csv", "/admin/gaps.xlsx", "/admin/groups"):
         response = await client.get(f"{path}?department=Oppvekst")
         assert response.status == (200 if path == "/admin/groups" else 403), path
-        assert "Færre enn 5 behov fra avdelingen" in await response.text() and "liten avdeling" not in await response.text()
+        assert (
+            "Færre enn 5 behov fra avdelingen" in await response.text()
+            and "liten avdeling" not in await response.text()
+        )
 
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/gaps", "/admin/gaps.csv", "/admin/gaps.xlsx", "/admin/groups"])
@@ -174,19 +182,27 @@ async def test_a_status_and_note_change_is_saved_with_who_and_when(client, login
     csrf = await login("it")
     page = await (await client.get(f"/admin/gaps/{gap_id}")).text()
     assert "&lt;telefonnummer&gt;" in page and "Ingen endringer ennå" in page and "teams" in page
-    response = await client.post(f"/admin/gaps/{gap_id}", data={"csrf": csrf, "status": "under vurdering", "note": "Sjekker Teams-lisenser"})
+    response = await client.post(
+        f"/admin/gaps/{gap_id}", data={"csrf": csrf, "status": "under vurdering", "note": "Sjekker Teams-lisenser"}
+    )
     assert response.status == 200 and str(response.url).endswith(f"/admin/gaps/{gap_id}?lagret=1")
     page = await response.text()
     assert "Endringene er lagret." in page
-    assert _row_texts(page) == [["it-kari", "Status", "ny", "under vurdering"], ["it-kari", "Notat", "–", "Sjekker Teams-lisenser"]]
+    assert _row_texts(page) == [
+        ["it-kari", "Status", "ny", "under vurdering"],
+        ["it-kari", "Notat", "–", "Sjekker Teams-lisenser"],
+    ]
     # The same values again change nothing; a new status alone adds one record.
-    await client.post(f"/admin/gaps/{gap_id}", data={"csrf": csrf, "status": "under vurdering", "note": "Sjekker Teams-lisenser"})
+    await client.post(
+        f"/admin/gaps/{gap_id}", data={"csrf": csrf, "status": "under vurdering", "note": "Sjekker Teams-lisenser"}
+    )
     await client.post(f"/admin/gaps/{gap_id}", data={"csrf": csrf, "status": "løst", "note": "Sjekker Teams-lisenser"})
     with db.session_scope(db_url) as session:
         assert session.get(Gap, gap_id).status == "løst"
         changes = session.query(GapChange).filter_by(gap_id=gap_id).order_by(GapChange.id).all()
         assert [(c.field, c.old_value, c.new_value, c.actor) for c in changes] == [
-            ("status", "ny", "under vurdering", "it-kari"), ("note", None, "Sjekker Teams-lisenser", "it-kari"),
+            ("status", "ny", "under vurdering", "it-kari"),
+            ("note", None, "Sjekker Teams-lisenser", "it-kari"),
             ("status", "under vurdering", "løst", "it-kari"),
         ]
         assert all(c.changed_at is not None for c in changes)
@@ -196,7 +212,7 @@ async def test_a_status_and_note_change_is_saved_with_who_and_when(client, login
 
 def _row_texts(html: str) -> list[list[str]]:
     """The audit table's rows without the time column."""
-    table = html[html.index("Endringslogg"):]
+    table = html[html.index("Endringslogg") :]
     rows = re.findall(r"<tr><td>(.*?)</tr>", table, re.S)
     return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"</td>\s*<td>", row)][1:] for row in rows]
 

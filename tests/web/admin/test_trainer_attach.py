@@ -11,10 +11,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from catalogue_changes import audit, tasks
 from copies import SEED, copy_project
 
 from bot import db
-from catalogue_changes import audit, tasks
 from bot.catalogue import snapshot, store
 from bot.feedback.models import InboxItem
 from bot.web.admin.reasons import in_norwegian
@@ -33,8 +33,14 @@ async def client(make_client, tmp_path, db_url):
 @pytest.fixture
 def add_item(db_url):
     def add(text: str, minutes_ago: int = 1, **fields) -> int:
-        values = dict(record_id=str(uuid.uuid4()), created_at=NOW - timedelta(minutes=minutes_ago), kind="no_fit",
-                      text=text, intent="find_tool", confidence=0.88)
+        values = dict(
+            record_id=str(uuid.uuid4()),
+            created_at=NOW - timedelta(minutes=minutes_ago),
+            kind="no_fit",
+            text=text,
+            intent="find_tool",
+            confidence=0.88,
+        )
         with db.session_scope(db_url) as session:
             item = InboxItem(**(values | fields))
             session.add(item)
@@ -52,9 +58,9 @@ def stored(url: str, item_id: int) -> tuple:
 
 def choice(html: str, name: str, n: int = 1) -> str:
     """The part of group n's form for one choice (from its radio button to the next one)."""
-    form = html[html.index(f'id="group-{n}"'):]
+    form = html[html.index(f'id="group-{n}"') :]
     start = form.index(f'id="{name}-{n}"')
-    return form[start:form.index('<div class="choice">', start) if '<div class="choice">' in form[start:] else None]
+    return form[start : form.index('<div class="choice">', start) if '<div class="choice">' in form[start:] else None]
 
 
 async def test_the_form_lists_tools_and_processes_by_name_and_prefills_the_message(client, login, add_item, db_url):
@@ -64,14 +70,16 @@ async def test_the_form_lists_tools_and_processes_by_name_and_prefills_the_messa
     assert "Fant ikke verktøy" not in html  # the 👎 message is of another kind
     part = choice(html, "attach")
     assert '<label for="attach-1">Koble til verktøy eller fremgangsmåte</label>' in part
-    tools = part[part.index('<optgroup label="Verktøy">'):part.index('<optgroup label="Fremgangsmåter">')]
-    processes = part[part.index('<optgroup label="Fremgangsmåter">'):part.index("</select>")]
+    tools = part[part.index('<optgroup label="Verktøy">') : part.index('<optgroup label="Fremgangsmåter">')]
+    processes = part[part.index('<optgroup label="Fremgangsmåter">') : part.index("</select>")]
     tool_names = re.findall(r'<option value="tool:[^"]+" >(.*?)</option>', tools)
     with db.session_scope(db_url) as session:
         catalogue = store.read_catalogue(session)
     assert sorted(tool_names) == sorted(t.name for t in catalogue.tools)
     assert len(re.findall(r'<option value="process:', processes)) == len(catalogue.processes)
-    assert tool_names[0] == "Altinn" and tool_names.index("Sikker filoverføring") < tool_names.index("Sikker videokonsultasjon")
+    assert tool_names[0] == "Altinn" and tool_names.index("Sikker filoverføring") < tool_names.index(
+        "Sikker videokonsultasjon"
+    )
     assert '<option value="tool:visma-reise" >Visma Reise</option>' in tools
     assert '<option value="process:levere-reiseregning" >Levere reiseregning</option>' in processes
     assert 'value="tool:whatsapp"' not in part  # private tools have no tasks
@@ -93,10 +101,17 @@ async def test_attaching_adds_the_task_answers_at_once_and_says_so(client, login
     with db.session_scope(db_url) as session:  # the catalogue the assistant has in memory
         assert snapshot.view(session).tools["visma-reise"].tasks == before
     csrf = await login("trainer")
-    response = await client.post("/admin/trainer", data={
-        "csrf": csrf, "ids": [first, second], "action": "attach", "entry": "tool:visma-reise",
-        "phrase": " bestille  flybillett til kurs? ", "page": "1",
-    })
+    response = await client.post(
+        "/admin/trainer",
+        data={
+            "csrf": csrf,
+            "ids": [first, second],
+            "action": "attach",
+            "entry": "tool:visma-reise",
+            "phrase": " bestille  flybillett til kurs? ",
+            "page": "1",
+        },
+    )
     assert response.status == 200 and "koblet=2" in str(response.url)
     html = await response.text()
     assert "2 meldinger er koblet til Visma Reise." in html
@@ -109,17 +124,30 @@ async def test_attaching_adds_the_task_answers_at_once_and_says_so(client, login
     assert {stored(db_url, i) for i in (first, second)} == {("koblet", "tool", "visma-reise")}
     assert stored(db_url, other) == ("ny", None, None)
     [change] = audit(db_url)
-    assert (change.changed_by, change.action, change.entry_id, change.inbox_item_id) == ("trener-ola", "task_added", "visma-reise", first)
+    assert (change.changed_by, change.action, change.entry_id, change.inbox_item_id) == (
+        "trener-ola",
+        "task_added",
+        "visma-reise",
+        first,
+    )
     assert json.loads(change.after_json)[-1] == "bestille flybillett til kurs"
 
 
 async def test_attaching_to_a_process_and_a_phrase_it_has(client, login, add_item, db_url):
     item = add_item("refusjon for bompenger")
     csrf = await login("admin")
-    data = {"csrf": csrf, "ids": item, "action": "attach", "entry": "process:levere-reiseregning", "phrase": "refusjon for bompenger"}
+    data = {
+        "csrf": csrf,
+        "ids": item,
+        "action": "attach",
+        "entry": "process:levere-reiseregning",
+        "phrase": "refusjon for bompenger",
+    }
     html = await (await client.post("/admin/trainer", data=data)).text()
     assert "1 melding er koblet til Levere reiseregning." in html
-    assert "Lagt til som nytt navn på fremgangsmåten Levere reiseregning. Assistenten svarer med det med en gang." in html
+    assert (
+        "Lagt til som nytt navn på fremgangsmåten Levere reiseregning. Assistenten svarer med det med en gang." in html
+    )
     [change] = audit(db_url)
     assert (change.changed_by, change.action, change.field) == ("admin-per", "alias_added", "aliases")
 
@@ -129,30 +157,53 @@ async def test_attaching_to_a_process_and_a_phrase_it_has(client, login, add_ite
     assert stored(db_url, again) == ("koblet", "process", "levere-reiseregning") and len(audit(db_url)) == 1
 
 
-@pytest.mark.parametrize("fields, field, message", [
-    ({"entry": "tool:finnes-ikke"}, "entry", "Fant ikke verktøyet «finnes-ikke» i katalogen. Det kan være fjernet."),
-    ({"entry": "process:visma-reise"}, "entry", "Fant ikke fremgangsmåten «visma-reise» i katalogen."),
-    ({"entry": ""}, "entry", "Velg verktøyet eller fremgangsmåten meldingene skal kobles til."),
-    ({"entry": "private_tool:whatsapp"}, "entry", "Velg verktøyet eller fremgangsmåten meldingene skal kobles til."),
-    ({"phrase": "  ?  "}, "phrase", "Skriv oppgaven eller navnet som skal legges til."),
-    ({"phrase": "x" * 201}, "phrase", "Teksten er 201 tegn lang. Den kan være høyst 200 tegn."),
-    ({"phrase": "ring meg på [telefon] om reise"}, "phrase",
-     "Teksten inneholder personopplysninger eller merket som skjuler dem ([telefon]). Skriv oppgaven med egne ord"),
-    ({"phrase": "send kvittering til ola@kommune.no"}, "phrase", "([e-post])"),
-])
-async def test_a_refusal_is_shown_in_norwegian_at_the_field_and_changes_nothing(client, login, add_item, db_url, fields, field, message):
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        (
+            {"entry": "tool:finnes-ikke"},
+            "entry",
+            "Fant ikke verktøyet «finnes-ikke» i katalogen. Det kan være fjernet.",
+        ),
+        ({"entry": "process:visma-reise"}, "entry", "Fant ikke fremgangsmåten «visma-reise» i katalogen."),
+        ({"entry": ""}, "entry", "Velg verktøyet eller fremgangsmåten meldingene skal kobles til."),
+        (
+            {"entry": "private_tool:whatsapp"},
+            "entry",
+            "Velg verktøyet eller fremgangsmåten meldingene skal kobles til.",
+        ),
+        ({"phrase": "  ?  "}, "phrase", "Skriv oppgaven eller navnet som skal legges til."),
+        ({"phrase": "x" * 201}, "phrase", "Teksten er 201 tegn lang. Den kan være høyst 200 tegn."),
+        (
+            {"phrase": "ring meg på [telefon] om reise"},
+            "phrase",
+            "Teksten inneholder personopplysninger eller merket som skjuler dem ([telefon]). Skriv oppgaven med egne ord",
+        ),
+        ({"phrase": "send kvittering til ola@kommune.no"}, "phrase", "([e-post])"),
+    ],
+)
+async def test_a_refusal_is_shown_in_norwegian_at_the_field_and_changes_nothing(
+    client, login, add_item, db_url, fields, field, message
+):
     item = add_item("ring meg på [telefon] om reise")
     before = tasks(db_url, "visma-reise")
     csrf = await login("trainer")
     group = re.search(r'name="group" value="([^"]*)"', await (await client.get("/admin/trainer")).text()).group(1)
-    data = {"csrf": csrf, "ids": item, "action": "attach", "entry": "tool:visma-reise", "phrase": "bestille fly",
-            "group": group, **fields}
+    data = {
+        "csrf": csrf,
+        "ids": item,
+        "action": "attach",
+        "entry": "tool:visma-reise",
+        "phrase": "bestille fly",
+        "group": group,
+        **fields,
+    }
     response = await client.post("/admin/trainer", data=data)
     html = await response.text()
     assert response.status == 400
     at_field = re.search(rf'<span id="{field}-error-1" class="alert field-error">(.*?)</span>', html)
     assert at_field and message in at_field.group(1)
-    assert 'aria-invalid="true"' in html[html.index(f'id="{field}-error-1"'):]
+    assert 'aria-invalid="true"' in html[html.index(f'id="{field}-error-1"') :]
     assert 'id="attach-1" name="action" value="attach" checked' in html  # the form is as the trainer left it
     if field == "phrase":
         assert f'value="{data["phrase"]}"' in html and '<option value="tool:visma-reise" selected>' in html
@@ -163,8 +214,10 @@ async def test_a_refusal_is_shown_in_norwegian_at_the_field_and_changes_nothing(
 async def test_a_message_handled_meanwhile_is_refused_at_the_top(client, login, add_item, db_url):
     item = add_item("bestille fly", status="avvist")
     csrf = await login("trainer")
-    response = await client.post("/admin/trainer", data={
-        "csrf": csrf, "ids": item, "action": "attach", "entry": "tool:visma-reise", "phrase": "bestille fly"})
+    response = await client.post(
+        "/admin/trainer",
+        data={"csrf": csrf, "ids": item, "action": "attach", "entry": "tool:visma-reise", "phrase": "bestille fly"},
+    )
     assert response.status == 400 and f"Melding nr. {item} er allerede behandlet" in await response.text()
     assert audit(db_url) == []
 
@@ -189,7 +242,9 @@ def test_every_refusal_of_attach_has_a_norwegian_text():
 
     messages = ["No inbox message given."]
     for kind, entry_id, phrase in (
-        ("tool", "visma-reise", " "), ("tool", "visma-reise", "x" * 201), ("tool", "visma-reise", "[tall]"),
+        ("tool", "visma-reise", " "),
+        ("tool", "visma-reise", "x" * 201),
+        ("tool", "visma-reise", "[tall]"),
         ("private_tool", "whatsapp", "chatte"),
     ):
         with pytest.raises(changes.ChangeError) as error:

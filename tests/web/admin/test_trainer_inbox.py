@@ -10,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from copies import copy_project, inserted_lines
-from sqlalchemy import select
 
 from bot import db
 from bot.config import PROJECT_ROOT
@@ -38,8 +37,14 @@ def add_item(db_url):
     """Insert an open inbox item `minutes_ago` minutes old; returns its id."""
 
     def add(text: str, minutes_ago: int = 1, **fields) -> int:
-        values = dict(record_id=str(uuid.uuid4()), created_at=NOW - timedelta(minutes=minutes_ago), kind="fallback",
-                      text=text, intent="find_tool", confidence=0.31)
+        values = dict(
+            record_id=str(uuid.uuid4()),
+            created_at=NOW - timedelta(minutes=minutes_ago),
+            kind="fallback",
+            text=text,
+            intent="find_tool",
+            confidence=0.31,
+        )
         with db.session_scope(db_url) as session:
             item = InboxItem(**(values | fields))
             session.add(item)
@@ -56,8 +61,10 @@ def stored(url: str, item_id: int) -> InboxItem:
 
 def group_headings(html: str) -> list[tuple[str, str]]:
     """(first message, count text) of each group on the page, in order."""
-    return [(text, count) for text, count in re.findall(
-        r'<h2 id="group-\d+">«(.*?)»\s*<span class="count">(.*?)</span></h2>', html)]
+    return [
+        (text, count)
+        for text, count in re.findall(r'<h2 id="group-\d+">«(.*?)»\s*<span class="count">(.*?)</span></h2>', html)
+    ]
 
 
 async def test_the_inbox_needs_a_signed_in_trainer_or_admin(client, login, csrf_of, add_item, db_url):
@@ -91,14 +98,19 @@ async def test_a_form_without_the_right_csrf_token_changes_nothing(client, login
 
 async def test_open_messages_are_grouped_newest_first_with_the_guess_and_paged(client, login, add_item):
     add_item("Tilgang til Teams?", minutes_ago=30, intent="tool_access", confidence=0.42)
-    add_item("hva er passordet til gjestenettet", minutes_ago=20, kind="out_of_scope", intent="out_of_scope", confidence=0.55)
+    add_item(
+        "hva er passordet til gjestenettet", minutes_ago=20, kind="out_of_scope", intent="out_of_scope", confidence=0.55
+    )
     add_item("tilgang til teams", minutes_ago=10, kind="not_helpful", intent=None, confidence=None)
     add_item("ring meg på [telefon]", minutes_ago=5, status="avvist")
     await login("trainer")
     html = await (await client.get("/admin/trainer")).text()
     assert "3 meldinger venter,\n  i 2 grupper." in html
-    assert group_headings(html) == [("tilgang til teams", "2 meldinger"), ("hva er passordet til gjestenettet", "1 melding")]
-    teams = html[html.index('id="group-1"'):html.index('id="group-2"')]
+    assert group_headings(html) == [
+        ("tilgang til teams", "2 meldinger"),
+        ("hva er passordet til gjestenettet", "1 melding"),
+    ]
+    teams = html[html.index('id="group-1"') : html.index('id="group-2"')]
     assert teams.index("Ikke til hjelp (👎)") < teams.index("Ikke forstått")  # newest first within the group
     assert "tool_access" in teams and "0,42" in teams and "Ingen" in teams
     assert "ring meg på" not in html  # handled already
@@ -112,16 +124,25 @@ async def test_open_messages_are_grouped_newest_first_with_the_guess_and_paged(c
     assert bad.status == 400 and "Sidetallet må være 1 eller mer" in await bad.text()
 
 
-async def test_assigning_a_group_to_an_intent_that_exists_writes_the_examples_to_the_copy(client, login, add_item, db_url, project):
+async def test_assigning_a_group_to_an_intent_that_exists_writes_the_examples_to_the_copy(
+    client, login, add_item, db_url, project
+):
     first = add_item("Slipper jeg inn i Teams som vikar?", minutes_ago=3)
     second = add_item("slipper jeg inn i teams som vikar", minutes_ago=2)
     other = add_item("hva er passordet til gjestenettet")
     home = project.nlu_dir / "tool_questions.yml"
     before, real_before = home.read_text(encoding="utf-8"), (PROJECT_ROOT / "data/nlu/tool_questions.yml").read_bytes()
     csrf = await login("trainer")
-    response = await client.post("/admin/trainer", data={
-        "csrf": csrf, "ids": [first, second], "action": "existing", "intent": "tool_access", "page": "1",
-    })
+    response = await client.post(
+        "/admin/trainer",
+        data={
+            "csrf": csrf,
+            "ids": [first, second],
+            "action": "existing",
+            "intent": "tool_access",
+            "page": "1",
+        },
+    )
     assert response.status == 200 and "tildelt=2" in str(response.url)
     html = await response.text()
     assert "2 meldinger er lagt til som eksempel på temaet tool_access." in html
@@ -135,16 +156,27 @@ async def test_assigning_a_group_to_an_intent_that_exists_writes_the_examples_to
 async def test_assigning_to_a_new_intent_wires_the_domain_rules_and_response(client, login, add_item, db_url, project):
     item = add_item("hva er passordet til gjestenettet")
     csrf = await login("admin")
-    response = await client.post("/admin/trainer", data={
-        "csrf": csrf, "ids": item, "action": "new", "new_intent": " guest_wifi ", "intent": "greet",
-        "response": "Gjestenettet heter Kommune-Gjest. Passordet står i resepsjonen.",
-    })
+    response = await client.post(
+        "/admin/trainer",
+        data={
+            "csrf": csrf,
+            "ids": item,
+            "action": "new",
+            "new_intent": " guest_wifi ",
+            "intent": "greet",
+            "response": "Gjestenettet heter Kommune-Gjest. Passordet står i resepsjonen.",
+        },
+    )
     html = await response.text()
     assert response.status == 200 and "Temaet guest_wifi er laget" in html
     assert "1 melding er lagt til som eksempel på temaet guest_wifi." in html
-    assert [e.text for e in examples.read_examples(project.nlu_dir) if e.intent == "guest_wifi"] == ["hva er passordet til gjestenettet"]
+    assert [e.text for e in examples.read_examples(project.nlu_dir) if e.intent == "guest_wifi"] == [
+        "hva er passordet til gjestenettet"
+    ]
     assert "  - guest_wifi\n" in project.domain.read_text(encoding="utf-8")
-    assert 'utter_guest_wifi:\n    - text: "Gjestenettet heter Kommune-Gjest.' in project.domain.read_text(encoding="utf-8")
+    assert 'utter_guest_wifi:\n    - text: "Gjestenettet heter Kommune-Gjest.' in project.domain.read_text(
+        encoding="utf-8"
+    )
     assert "action: utter_guest_wifi" in project.rules.read_text(encoding="utf-8")
     assert stored(db_url, item).assigned_intent == "guest_wifi"
     assert not (PROJECT_ROOT / "data/nlu/guest_wifi.yml").exists()
@@ -163,22 +195,37 @@ async def test_dismissing_takes_the_messages_out_of_the_inbox(client, login, add
     assert again.status == 400 and f"Melding nr. {item} er allerede behandlet" in await again.text()
 
 
-async def test_an_example_of_another_intent_is_refused_with_the_reason_in_norwegian(client, login, add_item, db_url, project):
+async def test_an_example_of_another_intent_is_refused_with_the_reason_in_norwegian(
+    client, login, add_item, db_url, project
+):
     duplicate = add_item("Hvordan bytter jeg vakt?", minutes_ago=2)  # an example of find_tool
     fresh = add_item("hvordan bytter jeg vakt med en kollega", minutes_ago=1)
     before = [p.read_bytes() for p in examples.nlu_files(project.nlu_dir)]
     csrf = await login("trainer")
-    response = await client.post("/admin/trainer", data={"csrf": csrf, "ids": duplicate, "action": "existing", "intent": "tool_access"})
+    response = await client.post(
+        "/admin/trainer", data={"csrf": csrf, "ids": duplicate, "action": "existing", "intent": "tool_access"}
+    )
     html = await response.text()
     assert response.status == 400
-    assert (f"Melding nr. {duplicate} («Hvordan bytter jeg vakt?») ble ikke lagt til: finnes allerede som eksempel på "
-            "et annet tema, find_tool (i filen find_tool.yml)") in html
+    assert (
+        f"Melding nr. {duplicate} («Hvordan bytter jeg vakt?») ble ikke lagt til: finnes allerede som eksempel på "
+        "et annet tema, find_tool (i filen find_tool.yml)"
+    ) in html
     assert stored(db_url, duplicate).status == "ny"
 
-    data = {"csrf": csrf, "ids": [duplicate], "action": "new", "new_intent": "shift_swap", "response": "Bytt vakt i Turnus.",
-            "group": "bytt vakt"}
+    data = {
+        "csrf": csrf,
+        "ids": [duplicate],
+        "action": "new",
+        "new_intent": "shift_swap",
+        "response": "Bytt vakt i Turnus.",
+        "group": "bytt vakt",
+    }
     html = await (await client.post("/admin/trainer", data=data)).text()
-    assert "Et nytt tema må ha minst ett eksempel som ikke finnes fra før: «Hvordan bytter jeg vakt?» finnes allerede" in html
+    assert (
+        "Et nytt tema må ha minst ett eksempel som ikke finnes fra før: «Hvordan bytter jeg vakt?» finnes allerede"
+        in html
+    )
     assert ">Bytt vakt i Turnus.</textarea>" in html  # what the trainer wrote is kept
 
     for fields, message in (
@@ -197,9 +244,12 @@ async def test_an_example_of_another_intent_is_refused_with_the_reason_in_norweg
 def test_every_refusal_of_the_training_functions_has_a_norwegian_text(project, tmp_path):
     messages = []
     for attempt in (
-        lambda: examples.check_intent_name("Vakt"), lambda: examples.clean(" "), lambda: examples.clean("x" * 301),
+        lambda: examples.check_intent_name("Vakt"),
+        lambda: examples.clean(" "),
+        lambda: examples.clean("x" * 301),
         lambda: examples.add_examples(project.nlu_dir, "no_such_intent", ["hei"]),
-        lambda: intents.check_response(""), lambda: intents.check_response("x" * 1001),
+        lambda: intents.check_response(""),
+        lambda: intents.check_response("x" * 1001),
         lambda: intents.create_intent("find_tool", "svar", ["ny"], project),
         lambda: intents.create_intent("new_one", "svar", [], project),
         lambda: intents.create_intent("new_one", "svar", ["Hvordan bytter jeg vakt?"], project),
@@ -207,7 +257,12 @@ def test_every_refusal_of_the_training_functions_has_a_norwegian_text(project, t
         with pytest.raises(examples.ExampleError) as error:
             attempt()
         messages.append(str(error.value))
-    messages += [o.reason for o in examples.check_new(project.nlu_dir, "tool_access", ["hvordan bytter jeg vakt", "jeg mangler tilgang til det"])]
+    messages += [
+        o.reason
+        for o in examples.check_new(
+            project.nlu_dir, "tool_access", ["hvordan bytter jeg vakt", "jeg mangler tilgang til det"]
+        )
+    ]
     for message in messages:
         assert not in_norwegian(message).startswith("Det gikk ikke"), message
     assert in_norwegian("something new") == "Det gikk ikke: something new"
