@@ -86,9 +86,11 @@ def main() -> int:
 
         rows = []
         for label, gap_filter, page in lists:
-            before, _ = timed(url, lambda s: queries.list_page(s, gap_filter, page, 50), args.repeat)
+            before, _ = timed(url, lambda s, f=gap_filter, p=page: queries.list_page(s, f, p, 50), args.repeat)
             try:
-                now, _ = timed(url, lambda s: queries.record_page(s, gap_filter, THRESHOLD, page, 50), args.repeat)
+                now, _ = timed(
+                    url, lambda s, f=gap_filter, p=page: queries.record_page(s, f, THRESHOLD, p, 50), args.repeat
+                )
                 now_text = f"{percentile(now, 50):.1f} / {max(now):.1f}"
             except queries.Withheld:
                 now_text = "withheld (small department)"
@@ -106,10 +108,10 @@ def main() -> int:
             gap_filter = queries.parse_filter(
                 {"from": date.fromordinal(today.toordinal() - days + 1).isoformat()}, today
             )
-            count = timed(url, lambda s: sum(1 for _ in queries.iter_gaps(s, gap_filter)), 0)[1]
+            count = timed(url, lambda s, f=gap_filter: sum(1 for _ in queries.iter_gaps(s, f)), 0)[1]
             for kind, write in DOWNLOADS.items():
 
-                def work(session, write=write):
+                def work(session, write=write, gap_filter=gap_filter):
                     return write(queries.iter_records(session, gap_filter, THRESHOLD))
 
                 timings, result = timed(url, work, args.repeat)

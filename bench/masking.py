@@ -29,7 +29,7 @@ import time  # noqa: E402
 import types  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from collections.abc import Callable  # noqa: E402
-from typing import Any
+from typing import Any  # noqa: E402
 
 from _common import PROJECT_ROOT, load_labelled, machine, pct, publish, table  # noqa: E402
 
@@ -189,8 +189,10 @@ def report(args) -> str:
     rows = [["mask(), mean per text of the data set", f"{per_message['then']:.1f} µs", f"{per_message['now']:.1f} µs"]]
     for what, kind, text in hostile_inputs():
         print(f"timing {what} …", file=sys.stderr)
-        timed_then = "skipped" if args.skip_baseline_hostile else f"{seconds(lambda: old_functions[kind](text)):.2f} s"
-        rows.append([what, timed_then, f"{seconds(lambda: new_functions[kind](text), repeat=3):.3f} s"])
+        timed_then = (
+            "skipped" if args.skip_baseline_hostile else f"{seconds(lambda k=kind, t=text: old_functions[k](t)):.2f} s"
+        )
+        rows.append([what, timed_then, f"{seconds(lambda k=kind, t=text: new_functions[k](t), repeat=3):.3f} s"])
     lines += ["## Time", "", table(["input", base, "now"], rows), ""]
 
     for title, pairs in (

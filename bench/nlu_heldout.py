@@ -425,7 +425,7 @@ def report(
 
     lines += ["", "## Per intent (fallback counts as an error)", ""]
     rows = []
-    for label in sorted(labels, key=lambda l: s_ours["per_intent"][l]["f1"]):
+    for label in sorted(labels, key=lambda name: s_ours["per_intent"][name]["f1"]):
         o = s_ours["per_intent"][label]
         row = [label, o["support"], f3(o["precision"]), f3(o["recall"]), f3(o["f1"])]
         if s_def:
@@ -500,7 +500,7 @@ def main() -> None:
         else:
             config = work / "rasa-default-config.yml"
             config.write_text(RASA_DEFAULT_CONFIG, encoding="utf-8")
-            for number in range(args.default_runs):
+            for _ in range(args.default_runs):
                 runs.append(evaluate("default", config, snapshot, db_url, work))
             note = (
                 f"{args.default_runs} run(s) now on the same inputs"

@@ -94,7 +94,7 @@ class Lexicon:
             self._local.db = db
         return db
 
-    @functools.lru_cache(maxsize=50_000)
+    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one lexicon per process (lexicon()), kept for its life
     def lemma(self, word: str) -> str | None:
         row = self._db().execute("SELECT lemma FROM forms WHERE form = ?", (word,)).fetchone()
         return row[0] if row else None

@@ -159,7 +159,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         """Sublinear TF-IDF (sparse blocks) or centring (dense blocks), then L2 normalisation per
         block, side by side."""
         out = []
-        for (key, kind, width, statistic), block in zip(self.blocks, raw_blocks):
+        for (_key, kind, _width, statistic), block in zip(self.blocks, raw_blocks):
             block = block.copy()
             if kind == "sparse" and statistic is not None:  # a sparse block always has its IDF
                 block.data = 1.0 + np.log(np.maximum(block.data, 1.0))
