@@ -264,17 +264,11 @@ def cmd_gaps_replay(args) -> int:
 
 
 def cmd_privacy_purge(args) -> int:
-    from bot.config import settings
-    from bot.db import session_scope
-    from bot.privacy import purge
+    from bot import retention
 
     if args.older_than < 1:
         raise UsageError("--older-than must be at least 1 day")
-    before = purge.cutoff(args.older_than)
-    events = purge.purge_conversations(settings().tracker_store_url, before)
-    with session_scope() as session:
-        inbox = purge.purge_inbox(session, before)
-    print(f"Deleted {events} conversation event(s) and {inbox} inbox message(s) older than {args.older_than} days.")
+    print(retention.purge(args.older_than))
     return 0
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
-from bot.privacy.purge import delete_conversation
+from bot.retention import delete_conversation
 from bot.web import widget_history
 from bot.web.ratelimit import RateLimit
 from bot.web.upstreams import Upstreams
