@@ -38,6 +38,7 @@ from typing import Any
 
 import aiohttp
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 from rasa.core.channels.botframework import BotFramework, BotFrameworkInput
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -147,6 +148,8 @@ async def validated_token(token: str, keys: SigningKeys, config: TeamsSettings) 
         raise InvalidRequest("unknown signing key")
     try:
         public_key = RSAAlgorithm.from_jwk(jwk)
+        if not isinstance(public_key, RSAPublicKey):  # a JWK with private parts is no signing key of Microsoft's
+            raise InvalidRequest("signing key is not a public key")
         claims = jwt.decode(
             token,
             public_key,
@@ -188,7 +191,8 @@ def activity_tenant(activity: dict[str, Any]) -> str:
 def message_text(activity: dict[str, Any]) -> str:
     """What the employee wrote, without @-mentions and characters that cannot be stored; for a
     card submission, the submitted value."""
-    text = activity.get("text") if isinstance(activity.get("text"), str) else ""
+    raw = activity.get("text")
+    text = raw if isinstance(raw, str) else ""
     text = " ".join(MENTION.sub(" ", storable(text)).split())
     return text or storable(submitted_text(activity.get("value")))
 

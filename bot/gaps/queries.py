@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -303,7 +304,7 @@ def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = 
     return _summary(gap_filter, threshold, top, counts, days, needs)
 
 
-def _counted(session: Session, gap_filter: GapFilter) -> tuple[type, list]:
+def _counted(session: Session, gap_filter: GapFilter) -> tuple[Any, list]:
     """The count table and the conditions on it (without the period) that count the filtered gaps:
     gap_totals, or gap_counts when the need is filtered on, comparing the needs the pattern
     matches by equality."""
@@ -360,9 +361,12 @@ def _summary(gap_filter: GapFilter, threshold: int, top: int, counts, days, need
     """The summary from (kind, tool, department, now, before) rows, (day, count) rows (a week's
     count may stand on its Monday) and (need, count) rows of missing tools."""
     previous = gap_filter.previous()
-    kinds, tools_now, tools_before = Counter(), Counter(), Counter()
-    by_department, tool_departments = Counter(), defaultdict(Counter)
-    totals = Counter()
+    kinds: Counter[str] = Counter()
+    tools_now: Counter[str] = Counter()
+    tools_before: Counter[str] = Counter()
+    by_department: Counter[str | None] = Counter()
+    tool_departments: defaultdict[str, Counter[str | None]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
     for kind, tool, department, now, before in counts:
         now, before = int(now or 0), int(before or 0)
         totals["now"] += now
@@ -379,13 +383,13 @@ def _summary(gap_filter: GapFilter, threshold: int, top: int, counts, days, need
         ordered = sorted((d for d, n in counts.items() if n), key=lambda d: (-counts[d], d is None, d or ""))
         return [{"department": d, "count": _shown(counts[d], threshold)} for d in ordered]
 
-    per_day = Counter()
+    per_day: Counter[date] = Counter()
     for value, count in days:
         per_day[value] += int(count or 0)
 
     # Sorted, so that ties (two needs or two labels with the same count) come out the same
     # whatever order the database grouped them in.
-    need_counts = Counter()
+    need_counts: Counter[str] = Counter()
     labels: dict[str, Counter] = defaultdict(Counter)
     for need, count in sorted(needs, key=lambda row: (row[0] is None, row[0] or "")):
         key = need_key(need)

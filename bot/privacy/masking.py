@@ -29,6 +29,7 @@ read once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 MASKS = {
     "email": "[e-post]",
@@ -134,7 +135,7 @@ def _long_number(match: re.Match) -> str:
     return (org or "") + MASKS["number"]
 
 
-_REPLACEMENTS = [
+_REPLACEMENTS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (_EMAIL, MASKS["email"]),
     (_IBAN, _iban),
     (_ACCOUNT, MASKS["account"]),

@@ -1,4 +1,5 @@
-"""Rendering the admin pages: the Jinja2 environment, Norwegian labels, and error pages."""
+"""Rendering the admin pages: the Jinja2 environment, Norwegian labels, error pages, and reading
+their forms."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.gaps.models import STATUSES
 
@@ -19,6 +21,11 @@ STATUS_LABELS = {status: status.capitalize() for status in STATUSES}
 FIELD_LABELS = {"status": "Status", "note": "Notat"}
 FORM_EXPIRED = "Skjemaet var utløpt eller ugyldig. Last siden på nytt og prøv igjen."
 HOMES = {"trainer": "/admin/trainer"}  # each role's start page; the others start on the overview
+
+
+def text_fields(form: MultiDictProxy) -> dict[str, str]:
+    """A posted form's text fields, the last value of each (no admin form uploads a file)."""
+    return {name: value for name, value in form.items() if isinstance(value, str)}
 
 
 def home(role: str | None) -> str:

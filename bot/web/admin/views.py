@@ -4,6 +4,7 @@ together. Records show days, and departments only above the threshold (bot.gaps.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -140,7 +141,7 @@ async def gap_detail(request: web.Request) -> web.Response:
 
 @require(*GAP_ROLES)
 async def gap_update(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    form = pages.text_fields(await request.post())
     status, note = form.get("status"), form.get("note")
     if status not in STATUSES or (note is not None and len(note) > 5000):
         return pages.error(request, 400, "Velg en gyldig status. Notatet kan være høyst 5000 tegn.")
@@ -160,7 +161,7 @@ async def gap_update(request: web.Request) -> web.StreamResponse:
 
 @require(*GAP_ROLES)
 async def group_list(request: web.Request) -> web.Response:
-    context = {"error": None, "groups": None, "changed": request.query.get("endret")}
+    context: dict[str, Any] = {"error": None, "groups": None, "changed": request.query.get("endret")}
     try:
         gap_filter = _parse(request)
     except queries.FilterError as error:
@@ -183,7 +184,7 @@ async def group_list(request: web.Request) -> web.Response:
 
 @require(*GAP_ROLES)
 async def group_status(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    form = pages.text_fields(await request.post())
     status, key = form.get("new_status"), form.get("key") or ""  # "status" is the filter's
     try:
         gap_filter = queries.parse_filter(form)
