@@ -252,6 +252,11 @@ def _utc_day(session: Session):
     return func.date(Gap.created_at)
 
 
+def _refuse_small_department(session: Session, gap_filter: GapFilter, threshold: int) -> None:
+    if gap_filter.department is not None:
+        shown_in(session, gap_filter, threshold)
+
+
 def _shown(count: int, threshold: int) -> int | None:
     """The count, or None when fewer than `threshold` records back it."""
     return count if count >= threshold else None
@@ -265,8 +270,10 @@ def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = 
     `summary_from_records`, which the tests check.
 
     Department counts below `threshold` are None ("færre enn N"), so no small group can be
-    singled out; this holds for the department table and for each tool's breakdown.
+    singled out; this holds for the department table and for each tool's breakdown. Filtered on a
+    department, every count is that department's: raises Withheld below the threshold.
     """
+    _refuse_small_department(session, gap_filter, threshold)
     previous = gap_filter.previous()
     table, filters = _counted(session, gap_filter)
     need_filters = filters if gap_filter.need else gap_filter.conditions(period=False, table=GapCount)
@@ -337,6 +344,7 @@ def summary_from_records(session: Session, gap_filter: GapFilter, threshold: int
     tests compare them; `bot gaps rebuild-rollup` recounts from the records). Three scans of the
     period (index-only on PostgreSQL with the covering index): counts by kind, tool and department
     over this and the previous period, counts per day, and the uncovered needs."""
+    _refuse_small_department(session, gap_filter, threshold)
     previous = gap_filter.previous()
     period = gap_filter.conditions()[:2]
     current, earlier = and_(*period), Gap.created_at < since_datetime(gap_filter.start)

@@ -77,7 +77,10 @@ async def gap_summary(request: web.Request) -> web.Response:
     except queries.FilterError as error:
         return _problem(400, str(error))
     threshold = request.app["settings"].department_threshold
-    return web.json_response(await in_session(request, queries.summary, gap_filter, threshold))
+    try:
+        return web.json_response(await in_session(request, queries.summary, gap_filter, threshold))
+    except queries.Withheld as withheld:
+        return _problem(403, str(withheld))
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -189,6 +192,11 @@ OPENAPI = {
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}},
                     },
                     **_ERRORS,
+                    "403": {
+                        "description": "The token's role may not read the gap log, or `department` names a department "
+                        "that fewer than the threshold of the matching records are from",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
                 },
             }
         },

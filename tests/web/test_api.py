@@ -133,6 +133,20 @@ async def test_a_filter_on_a_small_department_is_refused(client, token, add_gap)
     assert body["total"] == 5 and {g["department"] for g in body["items"]} == {"NAV"}
 
 
+async def test_the_summary_of_a_small_department_is_refused(client, token, add_gap):
+    """Filtered on a department, the summary's totals are that department's: below the threshold
+    they would single out its few records as the list would."""
+    for _ in range(4):
+        add_gap(department="Oppvekst")
+    for _ in range(5):
+        add_gap(department="NAV")
+    _, it = token()
+    refused = await client.get("/api/v1/gaps/summary?department=Oppvekst", headers=_auth(it))
+    assert refused.status == 403 and "Færre enn 5 behov fra avdelingen" in (await refused.json())["error"]
+    body = await (await client.get("/api/v1/gaps/summary?department=NAV", headers=_auth(it))).json()
+    assert body["total"] == 5
+
+
 @pytest.mark.parametrize(
     "query",
     [
