@@ -34,6 +34,7 @@ class Settings:
     event_broker_queue: str = "digihjelpen_events"  # BOT_EVENT_BROKER_QUEUE: the RabbitMQ queue
     # BOT_TRUSTED_PROXIES: the proxies whose X-Forwarded-For / X-Forwarded-Proto the web service believes
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    admin_port: int = 8081  # BOT_ADMIN_PORT: the web service's internal surface (/admin, /api/v1)
 
     @property
     def rasa_url(self) -> str:
@@ -124,6 +125,7 @@ def settings() -> Settings:
         event_broker_url=os.environ.get("BOT_EVENT_BROKER_URL", "").strip(),
         event_broker_queue=os.environ.get("BOT_EVENT_BROKER_QUEUE", "").strip() or "digihjelpen_events",
         trusted_proxies=_networks("BOT_TRUSTED_PROXIES"),
+        admin_port=_int("BOT_ADMIN_PORT", 8081),
     )
 
 

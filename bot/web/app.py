@@ -1,5 +1,9 @@
-"""The web application: each part (the employees' chat, and later the admin pages) adds its
-routes through its own `setup(app)`; this module only composes them.
+"""The web application: each part adds its routes through its own `setup(app)`; this module only
+composes them, per surface. The PUBLIC surface is what the internet may reach: the employees' chat
+(page, widget, relay, static files) and the Teams webhook relay. The INTERNAL surface is for the
+municipality's network only: the admin pages (/admin) and the API (/api/v1). Both answer /health.
+`python -m bot.web` serves each on a port of its own (BOT_WEB_PORT, BOT_ADMIN_PORT), so a proxy
+that publishes only the public port publishes no admin path; ALL holds both on one app, for tests.
 
 Same-origin only: no response carries CORS headers, so a page of another origin can neither read
 an answer nor send a request that needs a preflight. A browser's `Sec-Fetch-Site` header says
@@ -12,7 +16,8 @@ only when the direct peer is a trusted proxy (BOT_TRUSTED_PROXIES): `behind_trus
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
 from ipaddress import IPv4Network, IPv6Network, ip_address
 
 import aiohttp
@@ -114,7 +119,32 @@ async def _http_session(app: web.Application):
     await app["http"].close()
 
 
-def create_app(config: Settings | None = None) -> web.Application:
+def _public_parts(app: web.Application) -> None:
+    app.cleanup_ctx.append(_http_session)  # the chat and Teams relays call Rasa with it
+    chat.setup(app)
+    teams_relay.setup(app)
+
+
+def _internal_parts(app: web.Application) -> None:
+    admin.setup(app)
+    api.setup(app)
+
+
+class Surface(Enum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    ALL = "all"  # tests only: `python -m bot.web` always serves the two apart
+
+
+PARTS: dict[Surface, tuple[Callable[[web.Application], None], ...]] = {
+    Surface.PUBLIC: (_public_parts,),
+    Surface.INTERNAL: (_internal_parts,),
+    Surface.ALL: (_public_parts, _internal_parts),
+}
+
+
+def create_app(config: Settings | None = None, surface: Surface = Surface.ALL) -> web.Application:
+    """The web app with `surface`'s routes (and /health); ALL serves every route on one app."""
     app = web.Application(
         client_max_size=MAX_BODY,
         handler_args=NO_DECOMPRESSION,
@@ -126,10 +156,7 @@ def create_app(config: Settings | None = None) -> web.Application:
         ],
     )
     app["settings"] = config or settings()
-    app.cleanup_ctx.append(_http_session)
     app.router.add_get("/health", health)
-    chat.setup(app)
-    admin.setup(app)
-    api.setup(app)
-    teams_relay.setup(app)
+    for add_part in PARTS[surface]:
+        add_part(app)
     return app
