@@ -6,8 +6,27 @@ import os
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.auth import ROLES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+OIDC_CALLBACK_PATH = "/admin/login/oidc/callback"  # where the identity provider sends the browser back
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Sign-in to the admin pages with the municipality's identity provider (OpenID Connect, e.g.
+    Entra ID; bot/web/admin/oidc.py, docs/deploy.md). On when BOT_OIDC_ISSUER is set."""
+
+    issuer: (
+        str  # BOT_OIDC_ISSUER: exactly the provider's `issuer`, e.g. https://login.microsoftonline.com/<tenant>/v2.0
+    )
+    client_id: str  # BOT_OIDC_CLIENT_ID: the app registration's application (client) id
+    client_secret: str  # BOT_OIDC_CLIENT_SECRET: its client secret (checked like the other secrets)
+    redirect_url: str  # BOT_OIDC_REDIRECT_URL: https://<admin host>/admin/login/oidc/callback, as registered
+    groups: tuple[tuple[str, str], ...]  # BOT_OIDC_GROUPS "admin=<id>,it=<id>": (group id, role) pairs
+    groups_claim: str = "groups"  # BOT_OIDC_GROUPS_CLAIM: the ID token's claim listing the user's groups
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,8 @@ class Settings:
     event_broker_queue: str = "digihjelpen_events"  # BOT_EVENT_BROKER_QUEUE: the RabbitMQ queue
     # BOT_TRUSTED_PROXIES: the proxies whose X-Forwarded-For / X-Forwarded-Proto the web service believes
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    oidc: OidcSettings | None = None  # BOT_OIDC_*: sign-in with the identity provider; None → off
+    local_login: bool = True  # BOT_LOCAL_LOGIN: user name + password sign-in (default: on unless OIDC is set)
     admin_port: int = 8081  # BOT_ADMIN_PORT: the web service's internal surface (/admin, /api/v1)
 
     @property
@@ -84,6 +105,59 @@ def _networks(name: str) -> tuple[IPv4Network | IPv6Network, ...]:
         ) from None
 
 
+def _https_or_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1"))
+
+
+def _oidc() -> OidcSettings | None:
+    issuer = os.environ.get("BOT_OIDC_ISSUER", "").strip()
+    if not issuer:
+        return None
+    required = ("BOT_OIDC_CLIENT_ID", "BOT_OIDC_CLIENT_SECRET", "BOT_OIDC_REDIRECT_URL", "BOT_OIDC_GROUPS")
+    missing = [name for name in required if not os.environ.get(name, "").strip()]
+    if missing:
+        raise SystemExit(f"BOT_OIDC_ISSUER is set, so {', '.join(missing)} must be set too (see docs/deploy.md)")
+    redirect_url = os.environ["BOT_OIDC_REDIRECT_URL"].strip()
+    if not _https_or_loopback(redirect_url) or urlsplit(redirect_url).path != OIDC_CALLBACK_PATH:
+        raise SystemExit(
+            f"BOT_OIDC_REDIRECT_URL must be https://<the admin pages' host>{OIDC_CALLBACK_PATH} "
+            f"(http only on localhost), got {redirect_url!r}"
+        )
+    if not _https_or_loopback(issuer):
+        raise SystemExit(f"BOT_OIDC_ISSUER must be an https:// URL (http only on localhost), got {issuer!r}")
+    return OidcSettings(
+        issuer=issuer,
+        client_id=os.environ["BOT_OIDC_CLIENT_ID"].strip(),
+        client_secret=_secret("BOT_OIDC_CLIENT_SECRET", minimum_length=32),
+        redirect_url=redirect_url,
+        groups=_group_roles("BOT_OIDC_GROUPS"),
+        groups_claim=os.environ.get("BOT_OIDC_GROUPS_CLAIM", "").strip() or "groups",
+    )
+
+
+def _group_roles(name: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in (item.strip() for item in os.environ.get(name, "").split(",")):
+        role, _, group = (part.strip() for part in item.partition("="))
+        if role not in ROLES or not group:
+            raise SystemExit(
+                f"Setting {name} takes role=group-id pairs separated by commas, roles being {', '.join(ROLES)}, "
+                f"such as admin=<group id>,it=<group id>; got {item!r}"
+            )
+        pairs.append((group, role))
+    return tuple(pairs)
+
+
+def _local_login(oidc: OidcSettings | None) -> bool:
+    raw = os.environ.get("BOT_LOCAL_LOGIN", "").strip().lower()
+    if raw not in ("", "true", "false"):
+        raise SystemExit(f"Setting BOT_LOCAL_LOGIN must be true or false, got {raw!r}")
+    if raw == "false" and oidc is None:
+        raise SystemExit("BOT_LOCAL_LOGIN=false leaves no way to sign in to the admin pages: set BOT_OIDC_ISSUER too")
+    return raw == "true" if raw else oidc is None
+
+
 DEFAULT_DEPARTMENTS = (
     "Helse og omsorg",
     "Oppvekst",
@@ -102,6 +176,7 @@ def default_database_url() -> str:
 
 def settings() -> Settings:
     """Read the settings now (tests change the environment, so nothing is cached)."""
+    oidc = _oidc()
     return Settings(
         database_url=os.environ.get("BOT_DATABASE_URL") or default_database_url(),
         tracker_store_url=os.environ.get("BOT_TRACKER_STORE_URL") or f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}",
@@ -125,6 +200,8 @@ def settings() -> Settings:
         event_broker_url=os.environ.get("BOT_EVENT_BROKER_URL", "").strip(),
         event_broker_queue=os.environ.get("BOT_EVENT_BROKER_QUEUE", "").strip() or "digihjelpen_events",
         trusted_proxies=_networks("BOT_TRUSTED_PROXIES"),
+        oidc=oidc,
+        local_login=_local_login(oidc),
         admin_port=_int("BOT_ADMIN_PORT", 8081),
     )
 
