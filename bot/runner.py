@@ -83,6 +83,12 @@ def web_service(port: int, env: dict[str, str] | None = None) -> Service:
     )
 
 
+def addresses(config: Settings) -> str:
+    """Where `bot run` serves the chat (public surface) and the admin pages (internal surface)."""
+    host = "localhost" if config.host in ("127.0.0.1", "0.0.0.0") else config.host
+    return f"http://{host}:{config.web_port}/ (admin pages: http://{host}:{config.admin_port}/admin/)"
+
+
 def services(config: Settings, model: Path) -> list[Service]:
     """The three services of `bot run`."""
     return [
@@ -205,6 +211,7 @@ def service_environment(config: Settings) -> dict[str, str]:
         "BOT_RASA_PORT": str(config.rasa_port),
         "SANIC_HOST": "127.0.0.1",  # rasa-sdk binds the action server to this (its default is 0.0.0.0)
         "BOT_WEB_PORT": str(config.web_port),
+        "BOT_ADMIN_PORT": str(config.admin_port),
         "BOT_TRACKER_STORE_URL": config.tracker_store_url,
         "BOT_DATABASE_URL": config.database_url,
         "BOT_CHANNEL_SECRET": channel_secret(config),

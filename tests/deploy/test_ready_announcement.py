@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from aiohttp import web
@@ -54,3 +55,11 @@ def test_every_service_has_a_readiness_url(tmp_path: Path):
         assert service.ready_url and service.ready_url.startswith("http://127.0.0.1:")
     web_service = runner.services(config, tmp_path / "model.tar.gz")[-1]
     assert web_service.ready_url == f"http://127.0.0.1:{config.web_port}/health"
+
+
+def test_both_surfaces_are_named():
+    config = replace(settings(), host="127.0.0.1", web_port=8080, admin_port=8081)
+    assert runner.addresses(config) == "http://localhost:8080/ (admin pages: http://localhost:8081/admin/)"
+    on_a_host = replace(config, host="10.1.2.3", web_port=9000, admin_port=9001)
+    assert runner.addresses(on_a_host) == "http://10.1.2.3:9000/ (admin pages: http://10.1.2.3:9001/admin/)"
+    assert runner.service_environment(config)["BOT_ADMIN_PORT"] == "8081"
