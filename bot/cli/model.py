@@ -1,5 +1,4 @@
-"""The `bot` commands for training: `bot train`, `bot model ensure|history|rollback|switch` and
-`bot trainer inbox|assign|attach|dismiss|export`. `bot.cli.build_parser` adds them with `add_commands`."""
+"""`bot train` and `bot model ensure|history|rollback|switch`."""
 
 from __future__ import annotations
 
@@ -7,13 +6,8 @@ import argparse
 import shutil
 import sys
 
+from bot.cli.common import UsageError
 from bot.training.project import Project
-
-
-def _usage_error(message: str) -> Exception:
-    from bot.cli import UsageError
-
-    return UsageError(message)
 
 
 class ProgressLine:
@@ -148,7 +142,7 @@ def cmd_model_rollback(args) -> int:
     try:
         old, new, switch = rollback(Project(), args.name)
     except RegistryError as error:
-        raise _usage_error(str(error)) from None
+        raise UsageError(str(error)) from None
     print(f"In service now: {new.name}" + (f" (instead of {old.name})." if old else "."))
     return _report_switch(switch)
 
@@ -160,102 +154,8 @@ def cmd_model_switch(args) -> int:
     try:
         result = switch(Project())
     except RegistryError as error:
-        raise _usage_error(str(error)) from None
+        raise UsageError(str(error)) from None
     return _report_switch(result)
-
-
-def cmd_trainer_inbox(args) -> int:
-    from bot.db import session_scope
-    from bot.training.inbox import open_items
-
-    with session_scope() as session:
-        items = open_items(session, args.limit)
-        if not items:
-            print("The inbox is empty.")
-        for item in items:
-            guess = (
-                f"{item.intent} {item.confidence:.2f}"
-                if item.intent and item.confidence is not None
-                else (item.intent or "-")
-            )
-            print(f"{item.id:>6}  {item.created_at:%Y-%m-%d}  {item.kind:<13} {guess:<28} {item.text}")
-    return 0
-
-
-def cmd_trainer_assign(args) -> int:
-    from bot.db import session_scope
-    from bot.training.examples import ExampleError
-    from bot.training.inbox import assign
-
-    try:
-        with session_scope() as session:
-            result = assign(
-                session, args.ids, args.intent, extra_examples=tuple(args.example), new_response=args.new_response
-            )
-    except ExampleError as error:
-        raise _usage_error(str(error)) from None
-    if result.created:
-        print(
-            f"Created the intent {result.intent} with its answer (domain.yml, data/rules.yml, data/nlu/{result.intent}.yml)."
-        )
-    for outcome in result.outcomes:
-        print(f"  {outcome.status:<8} {outcome.text}" + (f"  ({outcome.reason})" if outcome.reason else ""))
-    for item_id, reason in result.left.items():
-        print(f"Message {item_id} stays in the inbox: {reason}.")
-    print("Run `bot train` to train, check and put a new model in service.")
-    return 0 if not result.left else 1
-
-
-def cmd_trainer_attach(args) -> int:
-    from bot.catalogue.changes import ChangeError
-    from bot.db import session_scope
-    from bot.training.examples import ExampleError
-    from bot.training.inbox import attach
-
-    kind, entry_id = ("tool", args.tool) if args.tool is not None else ("process", args.process)
-    try:
-        with session_scope() as session:
-            result = attach(session, args.ids, kind, entry_id, phrase=args.phrase, by="cli")
-    except ChangeError as error:
-        hint = " Give the phrase with --phrase." if error.field == "phrase" and args.phrase is None else ""
-        raise _usage_error(f"{error}{hint}") from None
-    except ExampleError as error:
-        raise _usage_error(str(error)) from None
-    added = result.added
-    what = "a task of the tool" if added.entry_kind == "tool" else "another name of the process"
-    if added.added:
-        print(
-            f"Added {added.phrase!r} as {what} {added.entry_name} ({added.entry_id}). "
-            "The assistant answers with it from the next message; no training needed."
-        )
-    else:
-        print(f"{added.entry_name} ({added.entry_id}) has {added.phrase!r} already; the catalogue is unchanged.")
-    print(f"Attached {len(result.attached)} message(s): {', '.join(map(str, result.attached))}.")
-    return 0
-
-
-def cmd_trainer_dismiss(args) -> int:
-    from bot.db import session_scope
-    from bot.training.examples import ExampleError
-    from bot.training.inbox import dismiss
-
-    try:
-        with session_scope() as session:
-            count = dismiss(session, args.ids)
-    except ExampleError as error:
-        raise _usage_error(str(error)) from None
-    print(f"Dismissed {count} message(s).")
-    return 0
-
-
-def cmd_trainer_export(args) -> int:
-    from bot.cli import _since
-    from bot.db import session_scope
-    from bot.training.inbox import export_patch
-
-    with session_scope() as session:
-        sys.stdout.write(export_patch(session, _since(args.since)))
-    return 0
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -288,35 +188,3 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     model.add_parser("switch", help="switch every running Rasa (BOT_RASA_URLS) to the model in service").set_defaults(
         func=cmd_model_switch
     )
-
-    trainer = commands.add_parser("trainer", help="the trainer inbox").add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    p = trainer.add_parser("inbox", help="list the messages waiting for a trainer, newest first")
-    p.add_argument("--limit", type=int, default=50)
-    p.set_defaults(func=cmd_trainer_inbox)
-    p = trainer.add_parser(
-        "assign", help="add inbox messages as examples of an intent (or a new one with --new-response)"
-    )
-    p.add_argument("ids", type=int, nargs="+", metavar="ID")
-    p.add_argument("--intent", required=True)
-    p.add_argument("--example", action="append", default=[], metavar="TEXT", help="another example (repeatable)")
-    p.add_argument("--new-response", metavar="TEXT", help="create INTENT with this answer")
-    p.set_defaults(func=cmd_trainer_assign)
-    p = trainer.add_parser(
-        "attach",
-        help="attach inbox messages to the tool (a task) or process (a name) that should have "
-        "answered them; the assistant uses it at once",
-    )
-    p.add_argument("ids", type=int, nargs="+", metavar="ITEM_ID")
-    target = p.add_mutually_exclusive_group(required=True)
-    target.add_argument("--tool", metavar="ID", help="the workplace tool's id (see bot catalogue list)")
-    target.add_argument("--process", metavar="ID", help="the process's id")
-    p.add_argument("--phrase", metavar="TEXT", help="the task or name to add (default: the first message's text)")
-    p.set_defaults(func=cmd_trainer_attach)
-    p = trainer.add_parser("dismiss", help="mark inbox messages as not training material")
-    p.add_argument("ids", type=int, nargs="+", metavar="ID")
-    p.set_defaults(func=cmd_trainer_dismiss)
-    p = trainer.add_parser("export", help="write the assigned examples as a Rasa NLU YAML patch to standard output")
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="only messages from this date on")
-    p.set_defaults(func=cmd_trainer_export)
