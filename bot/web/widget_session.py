@@ -51,8 +51,13 @@ class Conversations:
 
     def set_cookie(self, request: web.Request, response: web.StreamResponse, conversation: str) -> None:
         """A session cookie (gone when the browser closes) that scripts cannot read and other sites
-        cannot send; Secure when the page came over HTTPS (also behind a TLS-terminating proxy)."""
-        secure = request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+        cannot send; Secure when the page came over HTTPS, as a trusted proxy reports it
+        (bot.web.app.behind_trusted_proxies)."""
         response.set_cookie(
-            COOKIE, self.cookie_value(conversation), httponly=True, samesite="Strict", path="/", secure=secure or None
+            COOKIE,
+            self.cookie_value(conversation),
+            httponly=True,
+            samesite="Strict",
+            path="/",
+            secure=request.secure or None,
         )

@@ -59,3 +59,13 @@ async def test_the_app_sees_the_forwarded_client_and_scheme_only_from_a_trusted_
     untrusted = await make_client()
     assert (await trusted.get("/admin/login", headers=forwarded)).cookies["dh_admin"]["secure"]
     assert not (await untrusted.get("/admin/login", headers=forwarded)).cookies["dh_admin"]["secure"]
+
+
+async def test_the_widget_cookie_is_secure_only_when_a_trusted_proxy_says_tls(make_client):
+    """A client cannot make the conversation cookie Secure (and so lose it on plain HTTP) by
+    sending X-Forwarded-Proto itself: the header counts from a trusted proxy only."""
+    forwarded = {"X-Forwarded-Proto": "https"}
+    trusted = await make_client(trusted_proxies=(ip_network("127.0.0.0/8"),))
+    untrusted = await make_client()
+    assert (await trusted.get("/api/history", headers=forwarded)).cookies["dh_conversation"]["secure"]
+    assert not (await untrusted.get("/api/history", headers=forwarded)).cookies["dh_conversation"]["secure"]
