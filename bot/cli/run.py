@@ -15,6 +15,7 @@ def cmd_run(args) -> int:
 
     from bot.config import settings
     from bot.runner import (
+        addresses,
         announced,
         cluster_problems,
         cluster_services,
@@ -40,7 +41,7 @@ def cmd_run(args) -> int:
             raise UsageError("--replicas must be at least 1")
     ensure_spacy_model()
     chosen = cluster_services(config, model, args.replicas) if args.cluster else services(config, model)
-    address = f"http://{'localhost' if config.host in ('127.0.0.1', '0.0.0.0') else config.host}:{config.web_port}/"
+    address = addresses(config)
     print(f"Starting Digihjelpen (Ctrl-C stops); it says when it is ready at {address}", flush=True)
     with announced(rasa_urls_of(chosen, config)):
         return asyncio.run(run_all(chosen, service_environment(config), address))
