@@ -216,6 +216,7 @@ class TeamsSettings:
     openid_url: str  # OpenID metadata naming the keys that sign the Bot Connector's requests
     issuers: tuple[str, ...]  # accepted `iss` of those requests
     token_url: str  # where the bot gets its own token to post replies (tenant-specific if single-tenant)
+    tenant_id: str = ""  # BOT_TEAMS_TENANT_ID: the one tenant whose activities are answered; "" for any
 
     @property
     def enabled(self) -> bool:
@@ -223,7 +224,7 @@ class TeamsSettings:
 
 
 def teams_settings() -> TeamsSettings:
-    tenant = os.environ.get("BOT_TEAMS_TENANT_ID", "").strip() or "botframework.com"
+    tenant = os.environ.get("BOT_TEAMS_TENANT_ID", "").strip()
     issuers = tuple(i.strip() for i in os.environ.get("BOT_TEAMS_ISSUERS", "").split(",") if i.strip())
     return TeamsSettings(
         app_id=os.environ.get("BOT_TEAMS_APP_ID", "").strip(),
@@ -232,5 +233,6 @@ def teams_settings() -> TeamsSettings:
         or "https://login.botframework.com/v1/.well-known/openidconfiguration",
         issuers=issuers or ("https://api.botframework.com",),
         token_url=os.environ.get("BOT_TEAMS_TOKEN_URL", "").strip()
-        or f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+        or f"https://login.microsoftonline.com/{tenant or 'botframework.com'}/oauth2/v2.0/token",
+        tenant_id=tenant,
     )

@@ -20,16 +20,14 @@ What it changes in Rasa 3.6.21's `botframework` connector:
   for the gap log. A message longer than the REST channel allows is not processed: the employee
   is told to write less.
 
-Configured from the environment only (bot.config.teams_settings; the tenant by configured_tenant,
-as TeamsSettings has no field for it). Without an app id and password the channel is off: it logs
-that once and answers its webhook with 503.
+Configured from the environment only (bot.config.teams_settings, the tenant included). Without an
+app id and password the channel is off: it logs that once and answers its webhook with 503.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -74,12 +72,6 @@ class KeysUnavailable(Exception):
 
 class ForeignTenant(Exception):
     """A valid request from a Teams tenant other than ours (answered with 403)."""
-
-
-def configured_tenant() -> str:
-    """BOT_TEAMS_TENANT_ID, the one tenant whose activities are answered ("" for any: an old
-    multi-tenant registration)."""
-    return os.environ.get("BOT_TEAMS_TENANT_ID", "").strip()
 
 
 class SigningKeys:
@@ -301,17 +293,17 @@ class TeamsInput(BotFrameworkInput):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if credentials:
             log.warning("Teams: credentials.yml values are ignored; the channel reads BOT_TEAMS_* from the environment")
-        return cls(teams_settings(), configured_tenant())
+        return cls(teams_settings())
 
-    def __init__(self, config: TeamsSettings, tenant: str = "") -> None:  # no super().__init__: it fetches keys
-        self.config, self.tenant = config, tenant
+    def __init__(self, config: TeamsSettings) -> None:  # no super().__init__: it fetches keys
+        self.config = config
         self.app_id, self.app_password = config.app_id, config.app_password
         self._session: aiohttp.ClientSession | None = None
         self.keys = SigningKeys(config.openid_url, self._http)
         self.connector = Connector(config, self._http)
         if not config.enabled:
             log.info("Teams channel off: set BOT_TEAMS_APP_ID and BOT_TEAMS_APP_PASSWORD to turn it on (docs/teams.md)")
-        elif not tenant:
+        elif not config.tenant_id:
             log.warning("Teams: BOT_TEAMS_TENANT_ID is not set, so activities from any tenant are answered")
 
     def _http(self) -> aiohttp.ClientSession:
@@ -326,7 +318,7 @@ class TeamsInput(BotFrameworkInput):
             activity = request.json
         except Exception as error:  # Sanic raises its own InvalidUsage for a malformed body
             raise InvalidRequest("the body is not JSON") from error
-        return check_activity(token, activity, self.tenant)
+        return check_activity(token, activity, self.config.tenant_id)
 
     async def handle(self, activity: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         sender = (activity.get("from") or {}).get("id")

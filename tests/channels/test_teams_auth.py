@@ -197,13 +197,15 @@ async def test_replies_are_posted_with_one_cached_token_from_the_configured_url(
     assert {r["authorization"] for r in replies} == {"Bearer bot-token"}
 
 
-def test_the_token_url_follows_the_tenant(monkeypatch):
+def test_the_token_url_and_the_tenant_check_follow_the_tenant(monkeypatch):
     from bot.config import teams_settings
 
     monkeypatch.delenv("BOT_TEAMS_TOKEN_URL", raising=False)
-    monkeypatch.setenv("BOT_TEAMS_TENANT_ID", "kommune-tenant-id")
+    monkeypatch.setenv("BOT_TEAMS_TENANT_ID", " kommune-tenant-id ")
     assert teams_settings().token_url == "https://login.microsoftonline.com/kommune-tenant-id/oauth2/v2.0/token"
+    assert teams_settings().tenant_id == "kommune-tenant-id"
     monkeypatch.delenv("BOT_TEAMS_TENANT_ID")
     assert teams_settings().token_url == "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+    assert teams_settings().tenant_id == ""  # activities from any tenant (an old multi-tenant registration)
     monkeypatch.delenv("BOT_TEAMS_APP_ID", raising=False)
     assert not teams_settings().enabled
