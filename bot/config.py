@@ -53,6 +53,8 @@ class Settings:
     event_broker_queue: str = "digihjelpen_events"  # BOT_EVENT_BROKER_QUEUE: the RabbitMQ queue
     # BOT_TRUSTED_PROXIES: the proxies whose X-Forwarded-For / X-Forwarded-Proto the web service believes
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    rate_limit_url: str = ""  # BOT_RATE_LIMIT_URL: Redis shared by the web replicas' rate limits; empty → memory
+    rate_limit_prefix: str = "digihjelpen:ratelimit"  # BOT_RATE_LIMIT_PREFIX: namespace of their keys in Redis
     oidc: OidcSettings | None = None  # BOT_OIDC_*: sign-in with the identity provider; None → off
     local_login: bool = True  # BOT_LOCAL_LOGIN: user name + password sign-in (default: on unless OIDC is set)
     admin_port: int = 8081  # BOT_ADMIN_PORT: the web service's internal surface (/admin, /api/v1)
@@ -158,6 +160,13 @@ def _local_login(oidc: OidcSettings | None) -> bool:
     return raw == "true" if raw else oidc is None
 
 
+def _redis_url(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise SystemExit(f"Setting {name} must be a Redis URL such as redis://redis:6379/1 (or unset)")
+    return value
+
+
 DEFAULT_DEPARTMENTS = (
     "Helse og omsorg",
     "Oppvekst",
@@ -200,6 +209,8 @@ def settings() -> Settings:
         event_broker_url=os.environ.get("BOT_EVENT_BROKER_URL", "").strip(),
         event_broker_queue=os.environ.get("BOT_EVENT_BROKER_QUEUE", "").strip() or "digihjelpen_events",
         trusted_proxies=_networks("BOT_TRUSTED_PROXIES"),
+        rate_limit_url=_redis_url("BOT_RATE_LIMIT_URL"),
+        rate_limit_prefix=os.environ.get("BOT_RATE_LIMIT_PREFIX", "").strip() or "digihjelpen:ratelimit",
         oidc=oidc,
         local_login=_local_login(oidc),
         admin_port=_int("BOT_ADMIN_PORT", 8081),
