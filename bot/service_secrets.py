@@ -101,6 +101,12 @@ def action_secret(config: Settings | None = None) -> str:
     return configured_or_generated((config or settings()).action_secret, SECRETS_DIR / "action-secret")
 
 
+def model_server_token(config: Settings | None = None) -> str:
+    """What each Rasa sends to our model server (bot/web/model_server.py): BOT_MODEL_SERVER_TOKEN or
+    var/model-server-token."""
+    return configured_or_generated((config or settings()).model_server_token, SECRETS_DIR / "model-server-token")
+
+
 JWT_SECRET_FILE = SECRETS_DIR / "rasa-jwt-secret"
 
 
