@@ -87,13 +87,14 @@ def find_user(session: Session, name: str) -> User | None:
 
 
 def password_matches(user: User | None, password: str) -> bool:
-    """Whether `password` is `user`'s (found by `find_user`); for no user, False after checking a
-    dummy hash, so that an unknown name takes as long as a known one."""
+    """Whether `password` is `user`'s (found by `find_user`); for no user, or a user of the identity
+    provider (who has no password), False after checking a dummy hash, so that it takes as long."""
+    stored = user.password_hash if user else None
     try:
-        _hasher().verify(user.password_hash if user else _dummy_hash(), password)
+        _hasher().verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
-    return user is not None
+    return stored is not None
 
 
 # --- API tokens --------------------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """Tables for people who sign in to the admin pages, their sessions, and API tokens.
 
 Passwords are stored only as argon2 hashes; tokens and session ids only as SHA-256 digests (each
-is 32 random bytes, so a fast digest is enough and lets it be found by its digest).
+is 32 random bytes, so a fast digest is enough and lets it be found by its digest). A user who signs
+in with the identity provider (bot/auth/identities.py) has no password: the row is theirs by issuer
+and subject, and its role is the one their groups gave at their latest sign-in.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
 
 from bot.db import Base
 
@@ -19,10 +21,13 @@ def _now() -> datetime:
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc_identity"),)
     id = Column(Integer, primary_key=True, autoincrement=True)
     name = Column(String(100), nullable=False, unique=True)  # stored folded to lower case
     role = Column(String(20), nullable=False)
-    password_hash = Column(String(255), nullable=False)
+    password_hash = Column(String(255))  # None for a user of the identity provider
+    oidc_issuer = Column(String(255))  # the identity provider's `iss`, for its users only
+    oidc_subject = Column(String(255))  # their `sub` there
     created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
 
 

@@ -21,6 +21,10 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
+def _password_stamp(user: User) -> str:
+    return _digest(user.password_hash or "")  # a user of the identity provider has no password
+
+
 def start(session: Session, user: User, lifetime: int, now: datetime) -> str:
     """A new session for `user` that ends `lifetime` seconds after `now`; its id is returned once
     and never stored. Sessions that have ended are deleted on the way."""
@@ -30,7 +34,7 @@ def start(session: Session, user: User, lifetime: int, now: datetime) -> str:
         AdminSession(
             digest=_digest(session_id),
             user_id=user.id,
-            password_stamp=_digest(user.password_hash),
+            password_stamp=_password_stamp(user),
             created_at=now,
             expires_at=now + timedelta(seconds=lifetime),
         )
@@ -45,7 +49,7 @@ def user_of(session: Session, session_id: str, now: datetime) -> User | None:
         .join(AdminSession, AdminSession.user_id == User.id)
         .where(AdminSession.digest == _digest(session_id), AdminSession.expires_at > now)
     ).first()
-    if found is None or not hmac.compare_digest(found.password_stamp, _digest(found.User.password_hash)):
+    if found is None or not hmac.compare_digest(found.password_stamp, _password_stamp(found.User)):
         return None
     return found.User
 
