@@ -5,6 +5,8 @@ be written are appended, as one JSON line, to a spool file under `var/spool/` an
 `replay()`, which runs whenever a later write succeeds (and on
 `bot gaps replay`). Every record carries a unique `record_id`, and writers skip ids the table
 already has, so a record is stored exactly once even if a replay is interrupted and repeated.
+Lines that cannot be read are set aside in `pending.bad` with the time they were set aside;
+`purge` applies retention to both files (bot/retention.py).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import fcntl
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -131,8 +135,9 @@ def replay() -> bool:
         if bad:
             # Lines cut short by a crash while they were written: set aside for a person to look at.
             log.error("%d unreadable spool line(s) moved to %s", len(bad), path.with_suffix(".bad"))
+            set_aside_at = datetime.now(timezone.utc).isoformat()
             with open(path.with_suffix(".bad"), "a", encoding="utf-8") as rejected:
-                rejected.writelines(line + "\n" for line in bad)
+                rejected.writelines(json.dumps({"set_aside_at": set_aside_at, "line": line}) + "\n" for line in bad)
             path.write_text("".join(line + "\n" for line in good), encoding="utf-8")
         try:
             with session_scope() as session:
@@ -144,3 +149,88 @@ def replay() -> bool:
         path.unlink()
         log.info("replayed %d spooled record(s)", len(entries))
         return True
+
+
+_CREATED_AT = re.compile(r'"created_at": "([^"]+)"')
+
+
+def purge(before: datetime, kinds: Collection[str]) -> int:
+    """Retention for the spool: drop waiting records of `kinds` created before `before` (their
+    table's retention would delete them once written; other kinds wait until they are written), and
+    every set-aside line older than `before` (it can never be written). Returns how many records
+    and lines were dropped. Never creates the spool."""
+    path = spool_dir() / "pending.jsonl"
+    if not (path.exists() or path.with_suffix(".bad").exists()):
+        return 0
+    with _locked() as path:
+        return _purge_pending(path, before, kinds) + _purge_set_aside(path.with_suffix(".bad"), before)
+
+
+def _time(iso: str) -> datetime:
+    """An ISO time from a record; one without a zone (none are written so) is taken as UTC."""
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _expired(record: dict, before: datetime, kinds: Collection[str]) -> bool:
+    created_at = record["payload"].get("created_at")
+    return record["kind"] in kinds and created_at is not None and _time(created_at) < before
+
+
+def _purge_pending(path: Path, before: datetime, kinds: Collection[str]) -> int:
+    if not path.exists():
+        return 0
+    kept, dropped = [], 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            records = entry["records"] if "records" in entry else [entry]
+            young = [record for record in records if not _expired(record, before, kinds)]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            kept.append(line)  # unreadable: the next replay sets it aside
+            continue
+        dropped += len(records) - len(young)
+        if len(young) == len(records):
+            kept.append(line)
+        elif young:
+            kept.append(json.dumps({"records": young}, ensure_ascii=False))
+    if dropped:
+        _rewrite(path, kept)
+    return dropped
+
+
+def _set_aside_time(line: str, file_time: datetime) -> datetime:
+    """How old a set-aside line's text is: its records' creation time when it can be found, else
+    when it was set aside (older files: the file's last change)."""
+    try:
+        wrapper = json.loads(line)
+        raw, set_aside = wrapper["line"], _time(wrapper["set_aside_at"])
+    except (ValueError, KeyError, TypeError):
+        raw, set_aside = line, file_time
+    times = []
+    for found in _CREATED_AT.findall(raw):
+        try:
+            times.append(_time(found))
+        except ValueError:
+            pass
+    return min(times, default=set_aside)
+
+
+def _purge_set_aside(path: Path, before: datetime) -> int:
+    if not path.exists():
+        return 0
+    file_time = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    kept = [line for line in lines if _set_aside_time(line, file_time) >= before]
+    if len(kept) < len(lines):
+        _rewrite(path, kept)
+    return len(lines) - len(kept)
+
+
+def _rewrite(path: Path, lines: list[str]) -> None:
+    if lines:
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    else:
+        path.unlink()
