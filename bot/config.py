@@ -59,7 +59,6 @@ class Settings:
     local_login: bool = True  # BOT_LOCAL_LOGIN: user name + password sign-in (default: on unless OIDC is set)
     admin_port: int = 8081  # BOT_ADMIN_PORT: the web service's internal surface (/admin, /api/v1)
     retention_days: int = 30  # BOT_RETENTION_DAYS: `bot privacy purge` deletes message text older than this
-    retention_days: int = 30  # BOT_RETENTION_DAYS: `bot privacy purge` deletes message text older than this
     model_server_token: str = ""  # BOT_MODEL_SERVER_TOKEN: Rasa → our model server; empty → var/model-server-token
     model_pull_seconds: int = 10  # BOT_MODEL_PULL_SECONDS: how often each cluster Rasa polls the model server
     quality_floor: float = 0.85  # BOT_QUALITY_FLOOR: held-out macro-F1 below which a model is flagged (bot train warns)
@@ -219,7 +218,6 @@ def settings() -> Settings:
         oidc=oidc,
         local_login=_local_login(oidc),
         admin_port=_int("BOT_ADMIN_PORT", 8081),
-        retention_days=_int("BOT_RETENTION_DAYS", 30),
         retention_days=_int("BOT_RETENTION_DAYS", 30),
         model_server_token=_secret("BOT_MODEL_SERVER_TOKEN", minimum_length=32),
         model_pull_seconds=max(1, _int("BOT_MODEL_PULL_SECONDS", 10)),
