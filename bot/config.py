@@ -62,6 +62,8 @@ class Settings:
     model_server_token: str = ""  # BOT_MODEL_SERVER_TOKEN: Rasa → our model server; empty → var/model-server-token
     model_pull_seconds: int = 10  # BOT_MODEL_PULL_SECONDS: how often each cluster Rasa polls the model server
     quality_floor: float = 0.85  # BOT_QUALITY_FLOOR: held-out macro-F1 below which a model is flagged (bot train warns)
+    # BOT_ACTION_SERVER_URLS: the action servers' base URLs, whose /health/ready the web's /health asks
+    action_servers: tuple[str, ...] = ()
 
     @property
     def rasa_url(self) -> str:
@@ -71,6 +73,16 @@ class Settings:
     def rasa_urls(self) -> tuple[str, ...]:
         """The Rasa replicas the chat relay uses: BOT_RASA_URLS, else the single `rasa_url`."""
         return self.rasa_replicas or (self.rasa_url,)
+
+    @property
+    def action_urls(self) -> tuple[str, ...]:
+        """The action servers: BOT_ACTION_SERVER_URLS, else the local one on `action_port`."""
+        return self.action_servers or (f"http://127.0.0.1:{self.action_port}",)
+
+
+def _urls(name: str) -> tuple[str, ...]:
+    """A comma-separated list of URLs."""
+    return tuple(u.strip() for u in os.environ.get(name, "").split(",") if u.strip())
 
 
 def _int(name: str, default: int) -> int:
@@ -206,7 +218,7 @@ def settings() -> Settings:
         promote_tolerance=max(0.0, _float("BOT_PROMOTE_TOLERANCE", 0.01)),
         rasa_jwt_secret=_secret("BOT_RASA_JWT_SECRET", minimum_length=32),
         rasa_host=os.environ.get("BOT_RASA_HOST", "").strip() or "127.0.0.1",
-        rasa_replicas=tuple(u.strip() for u in os.environ.get("BOT_RASA_URLS", "").split(",") if u.strip()),
+        rasa_replicas=_urls("BOT_RASA_URLS"),
         lock_store_url=os.environ.get("BOT_LOCK_STORE_URL", "").strip() or "redis://127.0.0.1:6379/0",
         channel_secret=_secret("BOT_CHANNEL_SECRET", minimum_length=32),
         action_secret=_secret("BOT_ACTION_SECRET", minimum_length=32),
@@ -222,6 +234,7 @@ def settings() -> Settings:
         model_server_token=_secret("BOT_MODEL_SERVER_TOKEN", minimum_length=32),
         model_pull_seconds=max(1, _int("BOT_MODEL_PULL_SECONDS", 10)),
         quality_floor=min(1.0, max(0.0, _float("BOT_QUALITY_FLOOR", 0.85))),
+        action_servers=_urls("BOT_ACTION_SERVER_URLS"),
     )
 
 
