@@ -1,7 +1,8 @@
 """The web application: each part adds its routes through its own `setup(app)`; this module only
 composes them, per surface. The PUBLIC surface is what the internet may reach: the employees' chat
 (page, widget, relay, static files) and the Teams webhook relay. The INTERNAL surface is for the
-municipality's network only: the admin pages (/admin) and the API (/api/v1). Both answer /health.
+municipality's network only: the admin pages (/admin), the API (/api/v1) and the model server the
+Rasa replicas poll (/models/in-service). Both answer /health.
 `python -m bot.web` serves each on a port of its own (BOT_WEB_PORT, BOT_ADMIN_PORT), so a proxy
 that publishes only the public port publishes no admin path; ALL holds both on one app, for tests.
 
@@ -25,7 +26,7 @@ from aiohttp import web
 
 from bot.config import Settings, settings
 from bot.service_secrets import HEADER, channel_secret
-from bot.web import admin, api, chat, teams_relay
+from bot.web import admin, api, chat, model_server, teams_relay
 
 MAX_BODY = 64 * 1024
 TOO_LARGE = "Forespørselen er for stor. Skriv en kortere melding og prøv igjen."
@@ -128,6 +129,7 @@ def _public_parts(app: web.Application) -> None:
 def _internal_parts(app: web.Application) -> None:
     admin.setup(app)
     api.setup(app)
+    model_server.setup(app)  # Rasa replicas poll it for the model in service
 
 
 class Surface(Enum):
