@@ -198,10 +198,15 @@ class Stack:
     ) -> None:
         from bot.config import settings
         from bot.runner import cluster_services, service_environment, services
+        from bot.training.registry import serve_alone
 
         port_block = max(replicas, 1)
+        models_dir = workdir / "models"  # the cluster's Rasa servers pull the model in service from the web service
+        serve_alone(model, models_dir)
         self.config = dataclasses.replace(
             settings(),
+            models_dir=models_dir,
+            admin_port=free_ports(),
             database_url=db_url,
             tracker_store_url=tracker_store_url,
             host="127.0.0.1",
@@ -213,7 +218,11 @@ class Stack:
         )
         self.workdir = workdir
         self.spool_dir = workdir / "spool"
-        self.env = {**service_environment(self.config), "BOT_SPOOL_DIR": str(self.spool_dir)}
+        self.env = {
+            **service_environment(self.config),
+            "BOT_SPOOL_DIR": str(self.spool_dir),
+            "BOT_MODELS_DIR": str(models_dir),
+        }
         self.env.pop("BOT_RASA_URLS", None)
         chosen = cluster_services(self.config, model, replicas) if replicas else services(self.config, model)
         self.services = {service.name: service for service in chosen}

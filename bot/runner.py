@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.service_secrets import action_secret, channel_secret, jwt_secret
+from bot.service_secrets import action_secret, channel_secret, jwt_secret, model_server_token
+from bot.web.model_server import PATH as MODEL_SERVER_PATH
 
 COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m"}
 CLUSTER_ENDPOINTS = "deploy/endpoints.production.yml"
@@ -134,7 +135,8 @@ def cluster_problems(config: Settings) -> list[str]:
 def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[Service]:
     """`replicas` action servers and Rasa servers (ports BOT_ACTION_PORT + i and BOT_RASA_PORT + i;
     Rasa i calls action server i) on the production endpoints, and the web service relaying to
-    every Rasa server by conversation (bot/web/upstreams.py)."""
+    every Rasa server by conversation (bot/web/upstreams.py). Every Rasa polls the web service's
+    model server (bot/web/model_server.py) for the model in service, as in deploy/."""
     lock_store = lock_store_environment(config.lock_store_url)
     result, rasa_urls = [], []
     for number in range(replicas):
@@ -149,6 +151,8 @@ def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[S
                 {
                     "BOT_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
                     **lock_store,
+                    "BOT_MODEL_SERVER_URL": f"http://127.0.0.1:{config.admin_port}{MODEL_SERVER_PATH}",
+                    "BOT_MODEL_PULL_SECONDS": str(config.model_pull_seconds),
                 },
             )
         )
@@ -217,6 +221,7 @@ def service_environment(config: Settings) -> dict[str, str]:
         "BOT_CHANNEL_SECRET": channel_secret(config),
         "BOT_ACTION_SECRET": action_secret(config),
         "BOT_RASA_JWT_SECRET": jwt_secret(config),
+        "BOT_MODEL_SERVER_TOKEN": model_server_token(config),
     }
 
 

@@ -23,6 +23,7 @@ from bot.catalogue import store
 from bot.config import PROJECT_ROOT, settings
 from bot.service_secrets import HEADER
 from bot.training import model as training
+from bot.training import registry
 from bot.training.project import Project
 
 SEED = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
@@ -32,6 +33,7 @@ SECRETS = {
     "BOT_CHANNEL_SECRET": "test-channel-secret-" + "c" * 20,
     "BOT_ACTION_SECRET": "test-action-secret-" + "a" * 20,
     "BOT_RASA_JWT_SECRET": "test-rasa-jwt-secret-" + "j" * 20,
+    "BOT_MODEL_SERVER_TOKEN": "test-model-server-token-" + "m" * 20,
 }
 CHANNEL_HEADERS = {HEADER: SECRETS["BOT_CHANNEL_SECRET"]}  # what our web service sends to Rasa's REST channel
 
@@ -270,6 +272,7 @@ class Stack:
     tracker_store_url: str
     log: Path
     pid: int  # of the `bot run` process, the parent of every service
+    models_dir: Path  # BOT_MODELS_DIR: its model in service is what the cluster's Rasa servers pull
 
 
 @contextmanager
@@ -282,8 +285,11 @@ def running_stack(
     cluster: bool = True,
     lock_store_url: str = "",
 ) -> Iterator[Stack]:
-    """`bot run --cluster --replicas N` (or plain `bot run`, one of each) with `model`, the catalogue
-    database `db_url` (upgraded and seeded here) and the tracker store `tracker_store_url`."""
+    """`bot run --cluster --replicas N` (or plain `bot run`, one of each) with `model` (in service in
+    workdir/models), the catalogue database `db_url` (upgraded and seeded here) and the tracker store
+    `tracker_store_url`."""
+    models_dir = workdir / "models"
+    registry.serve_alone(model, models_dir)
     db.upgrade(db_url)
     with db.session_scope(db_url) as session:
         store.load_and_import(session, SEED.read_text(encoding="utf-8"), str(SEED))
@@ -296,6 +302,8 @@ def running_stack(
         "BOT_TRACKER_STORE_URL": tracker_store_url,
         "BOT_LOCK_STORE_URL": lock_store_url,
         "BOT_WEB_PORT": str(web_port),
+        "BOT_ADMIN_PORT": str(free_port()),
+        "BOT_MODELS_DIR": str(models_dir),
         "BOT_RASA_PORT": str(rasa_port),
         "BOT_ACTION_PORT": str(action_port),
         "BOT_HOST": "127.0.0.1",
@@ -317,6 +325,15 @@ def running_stack(
             f"http://127.0.0.1:{web_port}/health",
         ]:
             wait_until_up(url, [process], [log])
-        yield Stack(f"http://127.0.0.1:{web_port}", rasa_urls, action_urls, db_url, tracker_store_url, log, process.pid)
+        yield Stack(
+            f"http://127.0.0.1:{web_port}",
+            rasa_urls,
+            action_urls,
+            db_url,
+            tracker_store_url,
+            log,
+            process.pid,
+            models_dir,
+        )
     finally:
         stop([process])  # SIGTERM: `bot run` stops every service it started

@@ -177,10 +177,11 @@ def spool_dir(monkeypatch, tmp_path) -> Path:
 
 @pytest.fixture(autouse=True)
 def service_secrets(monkeypatch) -> None:
-    """The web → Rasa and Rasa → action server secrets (else they are generated into var/)."""
+    """The web → Rasa, Rasa → action server and Rasa → model server secrets (else they are generated
+    into var/)."""
     from assistant_services import SECRETS
 
-    for name in ("BOT_CHANNEL_SECRET", "BOT_ACTION_SECRET"):
+    for name in ("BOT_CHANNEL_SECRET", "BOT_ACTION_SECRET", "BOT_MODEL_SERVER_TOKEN"):
         monkeypatch.setenv(name, SECRETS[name])
 
 

@@ -37,6 +37,9 @@ def cmd_run(args) -> int:
         problems = cluster_problems(config)
         if problems:
             raise UsageError("bot run --cluster: " + "; ".join(problems))
+        served = in_service(config.models_dir)
+        if served is None or served.name != model.name:  # the replicas pull the model in service
+            raise UsageError(f"bot run --cluster serves the model in service in {config.models_dir}, not {model.name}")
         if args.replicas < 1:
             raise UsageError("--replicas must be at least 1")
     ensure_spacy_model()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -83,6 +84,21 @@ def put_in_service(model: Path, reason: str) -> None:
     """Point at `model` as the one in service and mark its record promoted."""
     update_record(model, status=PROMOTED, promoted_at=now(), reason=reason)
     _write_json(model.parent / POINTER, {"model": model.name, "since": now(), "reason": reason})
+
+
+def serve_alone(model: Path, models_dir: Path) -> Path:
+    """Make `models_dir` a models directory whose model in service is `model` (linked, else copied,
+    with its record): for a cluster started with one given model (tests, benchmarks)."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    served = models_dir / model.name
+    if not served.exists():
+        try:
+            os.link(model, served)
+        except OSError:  # another file system
+            shutil.copy2(model, served)
+    write_record(served, read_record(model))
+    put_in_service(served, f"served alone from {model}")
+    return served
 
 
 def resolve(models_dir: Path, name: str) -> Path:

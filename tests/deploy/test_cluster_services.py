@@ -50,6 +50,8 @@ def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_bot
             "BOT_REDIS_PORT": "6380",
             "BOT_REDIS_PASSWORD": "pw",
             "BOT_REDIS_DB": "3",
+            "BOT_MODEL_SERVER_URL": "http://127.0.0.1:8081/models/in-service",  # the web service's internal port
+            "BOT_MODEL_PULL_SECONDS": "10",
         }
         actions = started[f"actions-{number}"].command
         assert actions[1:3] == ["-m", "bot.action_server"] and actions[actions.index("--port") + 1] == str(action_port)

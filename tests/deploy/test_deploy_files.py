@@ -307,6 +307,8 @@ def redis_env(monkeypatch):
         "BOT_REDIS_DB": "1",
         "BOT_ACTION_URL": "http://actions:5055/webhook",
         "BOT_TRACKER_STORE_URL": "sqlite://",
+        "BOT_MODEL_SERVER_URL": "http://web:8081/models/in-service",
+        "BOT_MODEL_PULL_SECONDS": "10",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -339,7 +341,9 @@ def test_rasa_sends_the_action_server_its_secret(path, monkeypatch):
     from bot.runner import lock_store_environment
     from bot.service_secrets import HEADER
 
-    for name in ("BOT_ACTION_PORT", "BOT_ACTION_URL", *lock_store_environment("redis://cache")):
+    for name in ("BOT_ACTION_PORT", "BOT_ACTION_URL", "BOT_MODEL_SERVER_URL", "BOT_MODEL_PULL_SECONDS"):
+        monkeypatch.setenv(name, "1")
+    for name in lock_store_environment("redis://cache"):
         monkeypatch.setenv(name, "1")
     monkeypatch.setenv("BOT_ACTION_SECRET", "the-action-secret-" + "a" * 20)
     endpoint = read_endpoint_config(str(path), "action_endpoint")
