@@ -28,7 +28,7 @@ from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 from bot.retention import delete_conversation
 from bot.web import widget_history
-from bot.web.ratelimit import RateLimit
+from bot.web.ratelimit import LimitsUnavailable, RateLimit, counts_for
 from bot.web.upstreams import Upstreams
 from bot.web.widget_session import Conversations
 
@@ -77,9 +77,19 @@ async def widget_script(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "widget.js", headers={"Content-Type": "text/javascript; charset=utf-8"})
 
 
+async def _within_limit(request: web.Request, conversation: str) -> bool:
+    """Whether the conversation may send another message; when the limits' store does not answer,
+    it may (the relay stays up; the message text is never logged)."""
+    try:
+        return await request.app["message_limit"].allow(conversation)
+    except LimitsUnavailable:
+        log.warning("Rate limit store did not answer: a chat message went through without its limit")
+        return True
+
+
 async def send_message(request: web.Request) -> web.Response:
     conversation, new = _conversation(request)
-    if not request.app["message_limit"].allow(conversation):
+    if not await _within_limit(request, conversation):
         return _with_cookie(request, _error("too_many", 429), conversation, new)
     try:
         body = await request.json()
@@ -145,7 +155,7 @@ def setup(app: web.Application) -> None:
     config: Settings = app["settings"]
     app["conversations"] = Conversations(config.session_secret)
     app["rasa"] = Upstreams(config.rasa_urls)  # a conversation always goes to the same replica
-    app["message_limit"] = RateLimit(MESSAGES_PER_MINUTE, 60)
+    app["message_limit"] = RateLimit(counts_for(app), "chat", MESSAGES_PER_MINUTE, 60)
     app.router.add_get("/", index)
     app.router.add_get("/widget.js", widget_script)
     app.router.add_get("/api/history", history)

@@ -1,50 +1,130 @@
-"""Rate limits for the web service: at most `limit` events per key in a sliding window of
-`window` seconds, kept in memory (per process). Used for login failures and chat messages.
+"""Rate limits for the web service: at most `limit` events per key in a sliding window of `window`
+seconds (login attempts, chat messages), counted with pyrate-limiter.
 
-Each key keeps a plain sorted list of its event times (about 100 bytes for one event; a deque
-costs some 700), because the chat relay has a key per conversation and keeps up to MAX_KEYS."""
+With BOT_RATE_LIMIT_URL (redis://…) the counts are in Redis, shared by every web replica: each key
+is a sorted set of event times that pyrate-limiter's Lua script checks and adds to in one atomic
+step, trimmed to the window and expiring with it. Without it they are in this process's memory
+(`make run`, one process): a pyrate-limiter bucket per key, the least recently used forgotten past
+MAX_MEMORY_KEYS, so no check ever scans all keys. Redis is used through redis-py's asyncio client,
+never blocking the event loop; when it does not answer, `allow` raises `LimitsUnavailable` and each
+caller decides (the chat lets messages through, the login refuses)."""
 
 from __future__ import annotations
 
-import time
-from bisect import bisect_right
-from collections.abc import Callable, Hashable
+from collections import OrderedDict
 
-MAX_KEYS = 10_000  # past this many keys, forget the ones whose events have all expired
+from aiohttp import web
+from pyrate_limiter import AbstractClock, InMemoryBucket, Rate, RateItem, RedisBucket, TimeClock
+from redis.asyncio import Redis
+from redis.exceptions import NoScriptError, RedisError
+
+from bot.config import Settings
+
+MAX_MEMORY_KEYS = 100_000  # keys kept in memory; past this, the least recently used is forgotten
+REDIS_TIMEOUT = 0.5  # seconds a check waits for Redis before it counts as unavailable
+
+
+class LimitsUnavailable(Exception):
+    """The Redis server that keeps the counts did not answer."""
+
+
+class MemoryCounts:
+    """Counts in this process only."""
+
+    def __init__(self, clock: AbstractClock | None = None, max_keys: int = MAX_MEMORY_KEYS):
+        self.clock, self.max_keys = clock or TimeClock(), max_keys
+        self._buckets: OrderedDict[str, InMemoryBucket] = OrderedDict()
+
+    async def add(self, key: str, rate: Rate) -> bool:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = InMemoryBucket([rate])
+            if len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+        else:
+            self._buckets.move_to_end(key)
+        now = self.clock.now()
+        bucket.leak(now)
+        return bucket.put(RateItem(key, now))
+
+    async def forget(self, key: str) -> None:
+        self._buckets.pop(key, None)
+
+    async def close(self) -> None:
+        self._buckets.clear()
+
+
+class RedisCounts:
+    """Counts in Redis, shared by every process that uses the same server and `prefix`. Event times
+    come from `clock` (wall-clock milliseconds: the replicas' clocks must agree, as NTP keeps them)."""
+
+    def __init__(self, url: str, prefix: str, clock: AbstractClock | None = None):
+        self.redis = Redis.from_url(url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT)
+        self.prefix, self.clock = prefix, clock or TimeClock()
+        self._script_hash: str | None = None
+
+    async def _bucket(self, name: str, rate: Rate, reload: bool = False) -> RedisBucket:
+        if self._script_hash is None or reload:
+            self._script_hash = (await RedisBucket.init([rate], self.redis, name)).script_hash
+        return RedisBucket([rate], self.redis, name, self._script_hash)
+
+    async def add(self, key: str, rate: Rate) -> bool:
+        name, now = f"{self.prefix}:{key}", self.clock.now()
+        try:
+            try:
+                counted = await (await self._bucket(name, rate)).put(RateItem(key, now))
+            except NoScriptError:  # Redis restarted and lost the script: load it again
+                counted = await (await self._bucket(name, rate, reload=True)).put(RateItem(key, now))
+            if counted:  # keep the key to the window: drop older events, expire with the last
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    pipe.zremrangebyscore(name, 0, now - rate.interval - 1)
+                    pipe.pexpire(name, rate.interval)
+                    await pipe.execute()
+            return counted
+        except (RedisError, OSError) as error:
+            raise LimitsUnavailable(str(error)) from None
+
+    async def forget(self, key: str) -> None:
+        try:
+            await self.redis.delete(f"{self.prefix}:{key}")
+        except (RedisError, OSError) as error:
+            raise LimitsUnavailable(str(error)) from None
+
+    async def close(self) -> None:
+        await self.redis.close()
+        await self.redis.connection_pool.disconnect()
+
+
+Counts = MemoryCounts | RedisCounts
+
+
+def counts_for(app: web.Application) -> Counts:
+    """Where `app`'s limits are counted (BOT_RATE_LIMIT_URL, else memory); closed with the app."""
+    config: Settings = app["settings"]
+    counts: Counts = (
+        RedisCounts(config.rate_limit_url, config.rate_limit_prefix) if config.rate_limit_url else MemoryCounts()
+    )
+
+    async def close(_: web.Application) -> None:
+        await counts.close()
+
+    app.on_cleanup.append(close)
+    return counts
 
 
 class RateLimit:
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self._clock = limit, window, clock
-        self._events: dict[Hashable, list[float]] = {}
+    """At most `limit` events per key in `window` seconds; keys are kept apart from other limits' by `name`."""
 
-    def _recent(self, key: Hashable, now: float) -> list[float]:
-        events = self._events.get(key)
-        if events is None:
-            return []
-        del events[: bisect_right(events, now - self.window)]
-        if not events:
-            del self._events[key]
-        return events
+    def __init__(self, counts: Counts, name: str, limit: int, window: float):
+        self.counts, self.name, self.rate = counts, name, Rate(limit, int(window * 1000))
 
-    def over(self, key: Hashable) -> bool:
-        """Whether `key` has used up its events in the window."""
-        return len(self._recent(key, self._clock())) >= self.limit
+    def _key(self, parts: tuple[str, ...]) -> str:
+        return ":".join((self.name, *(part.replace("%", "%25").replace(":", "%3A") for part in parts)))
 
-    def record(self, key: Hashable) -> None:
-        now = self._clock()
-        if len(self._events) > MAX_KEYS:
-            for old in list(self._events):
-                self._recent(old, now)
-        self._recent(key, now)
-        self._events.setdefault(key, []).append(now)
+    async def allow(self, *key: str) -> bool:
+        """Count one event for `key`; False (and not counted) when the key is at its limit.
+        Raises LimitsUnavailable when Redis does not answer."""
+        return await self.counts.add(self._key(key), self.rate)
 
-    def allow(self, key: Hashable) -> bool:
-        """Count one event for `key`; False (and not counted) when the key is over its limit."""
-        if self.over(key):
-            return False
-        self.record(key)
-        return True
-
-    def reset(self, key: Hashable) -> None:
-        self._events.pop(key, None)
+    async def reset(self, *key: str) -> None:
+        await self.counts.forget(self._key(key))

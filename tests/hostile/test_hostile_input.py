@@ -20,7 +20,7 @@ from hostile_messages import cases
 from bot.config import settings
 from bot.message_text import has_visible_content, storable
 from bot.web.app import MAX_BODY, TOO_LARGE, create_app
-from bot.web.ratelimit import RateLimit
+from bot.web.ratelimit import MemoryCounts, RateLimit
 
 COUNT = 500
 RELAY_STATUSES = {200, 400, 413}  # ok, refused as malformed or empty, too long or too large
@@ -52,7 +52,9 @@ async def relay(aiohttp_client, aiohttp_server, tmp_path):
     server = await aiohttp_server(upstream)
     config = replace(settings(), rasa_port=server.port, tracker_store_url=f"sqlite:///{tmp_path / 't.db'}")
     app = create_app(config)
-    app["message_limit"] = RateLimit(10 * COUNT, 60)  # one client sends them all; the limit has its own tests
+    app["message_limit"] = RateLimit(
+        MemoryCounts(), "chat", 10 * COUNT, 60
+    )  # one client sends them all; the limit has its own tests
     client = await aiohttp_client(app)
     client.echo = echo
     return client

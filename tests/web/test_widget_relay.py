@@ -5,13 +5,16 @@ stood in for by a small aiohttp server (the real one is tested in tests/browser/
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import time
 from dataclasses import replace
 
 import pytest
 from aiohttp import web
+from limit_counts import BACKENDS, FakeClock, make_counts, redis_url, unique_prefix
 from sqlalchemy import text
 
 from bot.config import settings
@@ -25,6 +28,7 @@ from bot.web.widget_session import COOKIE
 EVENTS_TABLE = """CREATE TABLE events (
     id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL,
     timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"""
+SHARED_SESSION_SECRET = base64.b64encode(hashlib.sha256(b"tests/web two replicas").digest()).decode()
 BUTTONS = [{"title": "👍 Ja", "payload": "/feedback_helpful"}, {"title": "👎 Nei", "payload": "/feedback_not_helpful"}]
 
 
@@ -207,15 +211,54 @@ async def test_more_than_20_messages_a_minute_get_429_per_conversation(client, r
     assert (await say(other, "hei")).status == 200
 
 
-def test_the_rate_limit_is_a_sliding_window():
-    now = [0.0]
-    limit = RateLimit(2, 60, clock=lambda: now[0])
-    assert limit.allow("a") and limit.allow("a") and not limit.allow("a")
-    assert limit.allow("b")
-    now[0] = 59.9
-    assert not limit.allow("a")
-    now[0] = 60.0
-    assert limit.allow("a")
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_the_rate_limit_is_a_sliding_window(backend):
+    clock = FakeClock(0.0)
+    counts = make_counts(backend, clock)
+    limit = RateLimit(counts, "chat", 2, 60)
+    try:
+        assert await limit.allow("a") and await limit.allow("a") and not await limit.allow("a")
+        assert await limit.allow("b")
+        clock.seconds = 59.9
+        assert not await limit.allow("a")
+        clock.seconds = 60.001  # an event exactly one window old still counts, one a millisecond older not
+        assert await limit.allow("a")
+    finally:
+        await counts.close()
+
+
+async def test_two_web_replicas_sharing_redis_enforce_one_message_limit(aiohttp_client, rasa, tracker_url):
+    config = replace(
+        settings(),
+        rasa_port=rasa.server.port,
+        tracker_store_url=tracker_url,
+        session_secret=SHARED_SESSION_SECRET,  # as in deploy/: the replicas accept each other's cookies
+        rate_limit_url=redis_url(),
+        rate_limit_prefix=unique_prefix(),
+    )
+    replicas = [await aiohttp_client(create_app(config)), await aiohttp_client(create_app(config))]
+    assert (await say(replicas[0], "hei")).status == 200
+    replicas[1].session.cookie_jar.update_cookies({COOKIE: conversation_cookie(replicas[0])})
+    statuses = [(await say(replicas[n % 2], "hei")).status for n in range(1, chat.MESSAGES_PER_MINUTE + 2)]
+    assert statuses == [200] * (chat.MESSAGES_PER_MINUTE - 1) + [429, 429]
+    assert len(rasa.received) == chat.MESSAGES_PER_MINUTE
+
+
+async def test_the_relay_lets_messages_through_when_redis_is_down(
+    aiohttp_client, rasa, tracker_url, unused_tcp_port_factory, caplog
+):
+    config = replace(
+        settings(),
+        rasa_port=rasa.server.port,
+        tracker_store_url=tracker_url,
+        rate_limit_url=f"redis://127.0.0.1:{unused_tcp_port_factory()}/0",
+    )
+    client = await aiohttp_client(create_app(config))
+    for _ in range(chat.MESSAGES_PER_MINUTE + 1):  # fails open: the chat stays up, without its limit
+        assert (await say(client, "hemmelig melding")).status == 200
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.web.chat" and r.levelname == "WARNING"]
+    assert warnings and all("Rate limit store did not answer" in w for w in warnings)
+    assert "hemmelig" not in caplog.text
 
 
 async def test_rasa_unreachable_gives_502_with_a_norwegian_message(

@@ -22,7 +22,7 @@ async def _to_dashboard(request: web.Request) -> web.StreamResponse:
 
 def setup(app: web.Application) -> None:
     app[auth.SESSIONS] = Sessions(session_key(app["settings"].session_secret))
-    app[auth.LIMITER] = login_limiter()
+    app[auth.LIMITER] = login_limiter(app)
     pages.setup(app)
     app.router.add_get("/admin", _to_dashboard)
     app.router.add_get("/admin/login", auth.login_form)

@@ -19,15 +19,16 @@ from aiohttp import web
 from bot.auth import accounts
 from bot.auth import sessions as admin_sessions
 from bot.web.admin import pages
-from bot.web.admin.security import Session, Sessions, csrf_ok, new_session
+from bot.web.admin.security import LoginLimits, Session, Sessions, csrf_ok, new_session
 from bot.web.database import in_session
-from bot.web.ratelimit import RateLimit
+from bot.web.ratelimit import LimitsUnavailable
 
 log = logging.getLogger(__name__)
 
 SESSIONS = web.AppKey("admin.sessions", Sessions)
-LIMITER = web.AppKey("admin.limiter", RateLimit)
+LIMITER = web.AppKey("admin.limiter", LoginLimits)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+LOGIN_UNAVAILABLE = "Innlogging er midlertidig utilgjengelig. Prøv igjen om litt."
 
 
 def _safe_next(value: str | None) -> str:
@@ -115,7 +116,12 @@ async def login(request: web.Request) -> web.StreamResponse:
         return pages.error(request, 403, pages.FORM_EXPIRED)
     name, password = str(form.get("name", "")), str(form.get("password", ""))
     key = (accounts.normal_name(name), request.remote or "")  # the client's address behind a trusted proxy
-    if not limiter.allow(key):  # counted before the password is checked: a flood gets no more checks
+    try:
+        allowed = await limiter.allow(*key)  # counted before the password is checked: a flood gets no more checks
+    except LimitsUnavailable:  # without its limits, sign-in is closed rather than open to guessing
+        log.warning("login refused: the rate limit store did not answer")
+        return await login_page(request, status=503, name=name, message=LOGIN_UNAVAILABLE)
+    if not allowed:
         log.warning("login blocked after repeated failures (from %s)", request.remote)
         return await login_page(
             request,
@@ -127,7 +133,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if user is None:
         log.info("failed login (from %s)", request.remote)
         return await login_page(request, status=401, name=name, message="Feil brukernavn eller passord.")
-    limiter.reset(key)
+    await limiter.succeeded(*key)
     log.info("user %s logged in", user.name)
     target = _safe_next(form.get("next"))
     response = web.HTTPSeeOther(pages.home(user.role) if target == "/admin/" else target)

@@ -25,7 +25,7 @@ from aiohttp import web
 from cryptography.fernet import Fernet, InvalidToken
 
 from bot.service_secrets import refuse_weak
-from bot.web.ratelimit import RateLimit
+from bot.web.ratelimit import Counts, LimitsUnavailable, RateLimit, counts_for
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,9 @@ class Sessions:
         response.del_cookie(COOKIE, path="/admin")
 
 
-MAX_LOGIN_FAILURES = 5
+MAX_LOGIN_FAILURES = 5  # per account name from one client address
+MAX_ADDRESS_FAILURES = 20  # per client address, whatever names it tries
+MAX_ACCOUNT_FAILURES = 20  # per account name, from whatever addresses
 LOGIN_WINDOW_SECONDS = 15 * 60
 
 
@@ -110,6 +112,32 @@ def csrf_ok(session: Session | None, sent: str | None) -> bool:
     return bool(session and sent) and hmac.compare_digest(session.csrf.encode(), str(sent).encode())
 
 
-def login_limiter() -> RateLimit:
-    """At most 5 failed logins per (user name, address) in 15 minutes."""
-    return RateLimit(MAX_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS)
+class LoginLimits:
+    """Sign-in attempts in 15 minutes: 5 per account name from one client address (what a person who
+    mistypes meets), and wider ceilings per client address (many names tried from one address) and
+    per account name (one name tried from many addresses). An attempt is counted before its password
+    is checked; a successful sign-in clears that name's counts (from that address, and the account's)."""
+
+    def __init__(self, counts: Counts) -> None:
+        self.per_name_and_address = RateLimit(counts, "login", MAX_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS)
+        self.per_address = RateLimit(counts, "login-address", MAX_ADDRESS_FAILURES, LOGIN_WINDOW_SECONDS)
+        self.per_account = RateLimit(counts, "login-account", MAX_ACCOUNT_FAILURES, LOGIN_WINDOW_SECONDS)
+
+    async def allow(self, name: str, address: str) -> bool:
+        """Count an attempt; False when one of the limits is reached. Raises LimitsUnavailable."""
+        return (
+            await self.per_name_and_address.allow(name, address)
+            and await self.per_address.allow(address)
+            and await self.per_account.allow(name)
+        )
+
+    async def succeeded(self, name: str, address: str) -> None:
+        try:
+            await self.per_name_and_address.reset(name, address)
+            await self.per_account.reset(name)
+        except LimitsUnavailable:
+            log.warning("Could not clear the login limits after a sign-in: the rate limit store did not answer")
+
+
+def login_limiter(app: web.Application) -> LoginLimits:
+    return LoginLimits(counts_for(app))
