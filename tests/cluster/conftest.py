@@ -1,5 +1,6 @@
 """The cluster (`bot run --cluster`: 2 Rasa + 2 action servers + web) on a fresh PostgreSQL catalogue
-database and tracker store, and a flushed Redis database as the lock store."""
+database and tracker store, and a flushed Redis database as the lock store. Its Rasa servers pull
+the model in service from the web service every PULL_SECONDS; the fixture waits until both have it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 
 import pytest
 from assistant_services import flushed_redis_db, fresh_postgres_database, running_stack
+from cluster_replicas import LOAD_SECONDS, PULL_SECONDS, wait_until_served
 
 REDIS_DB_INDEX = 13
 
@@ -17,11 +19,14 @@ def cluster(trained_model, tmp_path_factory):
     if not (admin_url and redis_url):
         pytest.skip("BOT_TEST_POSTGRES_URL and BOT_TEST_REDIS_URL are needed for the cluster test")
     with (
+        pytest.MonkeyPatch.context() as patch,
         fresh_postgres_database(admin_url, "digihjelpen_cluster") as db_url,
         fresh_postgres_database(admin_url, "digihjelpen_cluster_tracker") as tracker_url,
         flushed_redis_db(redis_url, REDIS_DB_INDEX) as lock_url,
-        running_stack(
-            trained_model, db_url, tracker_url, tmp_path_factory.mktemp("cluster"), lock_store_url=lock_url
-        ) as stack,
     ):
-        yield stack
+        patch.setenv("BOT_MODEL_PULL_SECONDS", str(PULL_SECONDS))
+        with running_stack(
+            trained_model, db_url, tracker_url, tmp_path_factory.mktemp("cluster"), lock_store_url=lock_url
+        ) as stack:
+            wait_until_served(stack.rasa_urls, trained_model.name, PULL_SECONDS + LOAD_SECONDS)
+            yield stack

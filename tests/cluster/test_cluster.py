@@ -9,29 +9,14 @@ import uuid
 
 import aiohttp
 import pytest
-import requests
 from assistant_services import CHANNEL_HEADERS
+from cluster_replicas import ask
 from sqlalchemy import create_engine, text
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 # Ten tools whose "hva er …?" answer names them (checked per turn below).
 TOOLS = ["Teams", "Outlook", "Excel", "OneDrive", "GAT", "Elements", "Gerica", "Vigilo", "Bitwarden", "Altinn"]
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def ask(rasa_url: str, sender: str, message: str) -> str:
-    response = requests.post(
-        f"{rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        headers=CHANNEL_HEADERS,
-        timeout=60,
-    )
-    response.raise_for_status()
-    return texts(response.json())
 
 
 def turns(tracker_store_url: str, sender: str) -> list[tuple[str, list[str], str]]:

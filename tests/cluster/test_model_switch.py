@@ -1,6 +1,8 @@
 """The model switch of `bot train` / `bot model switch` on the cluster's two real Rasa servers:
 both are switched, each is named in the report, and a replica that did not switch while the others
 did fails the switch. (tests/training/test_switch_replicas.py covers the failures with stand-ins.)
+In the cluster, Rasa's PUT /model loads from the model server, so the switch makes every replica
+pull the model in service at once instead of within BOT_MODEL_PULL_SECONDS.
 Rasa gets the JWT secret off its command line, which every local user can read, and still
 refuses a token signed with another secret."""
 
@@ -11,22 +13,12 @@ import socket
 from pathlib import Path
 
 import pytest
-import requests
-from assistant_services import SECRETS
+from cluster_replicas import JWT_SECRET as SECRET
+from cluster_replicas import served
 
-from bot.training import serving
+from bot.training import registry, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-
-SECRET = SECRETS["BOT_RASA_JWT_SECRET"]
-
-
-def served(rasa_url: str) -> str:
-    """The file name of the model the Rasa server at `rasa_url` serves."""
-    headers = {"Authorization": f"Bearer {serving.admin_token(SECRET)}"}
-    response = requests.get(f"{rasa_url}/status", headers=headers, timeout=30)
-    response.raise_for_status()
-    return response.json()["model_file"]
 
 
 def refused_url() -> str:
@@ -70,18 +62,21 @@ def test_no_command_line_shows_the_jwt_secret_and_another_secret_is_refused(clus
     assert [replica.detail.startswith("refused the switch (HTTP 401)") for replica in refused.replicas] == [True] * 2
 
 
-def test_every_replica_is_switched_and_one_that_did_not_fails_the_switch(cluster, trained_model, tmp_path):
-    candidate = tmp_path / "20990101-000000-switch-test.tar.gz"
+def test_every_replica_is_switched_and_one_that_did_not_fails_the_switch(cluster, trained_model):
+    candidate = cluster.models_dir / "20990102-000000-switch-test.tar.gz"
     shutil.copy2(trained_model, candidate)
+    shutil.copy2(registry.record_path(trained_model), registry.record_path(candidate))
     down = refused_url()
 
+    registry.put_in_service(candidate, "switch test")
     mixed = serving.switch_running(candidate, [*cluster.rasa_urls, down], SECRET)
     assert [served(url) for url in cluster.rasa_urls] == [candidate.name] * 2
     assert not mixed.complete
     assert mixed.message.startswith(f"Switch FAILED: {candidate.name} is in service")
     assert f"  {down}: not running" in mixed.message.splitlines()
 
-    back = serving.switch_running(trained_model, cluster.rasa_urls, SECRET)  # the model the other tests expect
+    registry.put_in_service(cluster.models_dir / trained_model.name, "back")  # the model the other tests expect
+    back = serving.switch_running(trained_model, cluster.rasa_urls, SECRET)
     assert back.switched and back.complete, back.message
     assert [served(url) for url in cluster.rasa_urls] == [trained_model.name] * 2
     assert back.message.splitlines()[1:] == [f"  {url}: now serves {trained_model.name}" for url in cluster.rasa_urls]
