@@ -8,6 +8,7 @@ the command line and, later, the trainers' web page can show them.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from bot.training.model import Progress, fingerprint, is_current, train, validat
 from bot.training.project import Project
 
 Say = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Outcome:
     table: str
     in_service: Path | None  # after the decision
     switch: serving.Switch | None  # None when nothing was promoted
+    below_floor: tuple[str, ...] = ()  # why the candidate is below the quality floor (promotion.py)
 
 
 def train_and_promote(
@@ -63,7 +66,7 @@ def train_and_promote(
     scores = evaluation.evaluate(models, project)
     new, old = scores[0], (scores[1] if current else None)
     say(f"Evaluated in {time.monotonic() - started:.0f} s.")
-    decision = promotion.decide(new, old, tolerance)
+    decision = promotion.decide(new, old, tolerance, settings().quality_floor)
     report = promotion.table(new, old)
     registry.update_record(
         candidate,
@@ -73,14 +76,18 @@ def train_and_promote(
         compared_with={"model": current.name, "scores": old.to_dict()} if current and old else None,
         status=registry.PROMOTED if decision.promote else registry.REJECTED,
         reason=decision.reason,
+        below_floor=list(decision.below_floor),
     )
     switch = None
     if decision.promote:
         registry.put_in_service(candidate, decision.reason)
         switch = serving.switch_running(candidate, rasa_urls, secret)
-    return Outcome(
-        candidate, decision.promote, decision.reason, report, registry.in_service(project.models_dir), switch
-    )
+    warning = promotion.quality_warning(candidate.name, decision)
+    if warning:
+        log.warning("%s is in service below the quality floor: %s", candidate.name, "; ".join(decision.below_floor))
+        say(warning)
+    in_service = registry.in_service(project.models_dir)
+    return Outcome(candidate, decision.promote, decision.reason, report, in_service, switch, decision.below_floor)
 
 
 def turned_down_on_current_data(project: Project) -> Path | None:

@@ -5,6 +5,13 @@ A candidate replaces the model in service only when it is not worse:
     (BOT_PROMOTE_TOLERANCE, default 0.01: differences that small are noise on ~400 messages), and
   * no more test stories fail than with the model in service.
 With no model in service, a candidate that passed `rasa data validate` and trained is promoted.
+
+The quality floor: held-out macro-F1 below BOT_QUALITY_FLOOR (default 0.85; the project's data
+scores about 0.95) or more than a tenth of the test stories failing. A first model below it is
+still promoted, since without a model the assistant answers nothing at all (`bot run` does not
+start, the cluster's Rasa servers have nothing to pull), but never silently: `bot train` prints
+`quality_warning`, logs it at WARNING and records the problems (`registry.quality_problems`), and
+the same goes for any later model below the floor that is promoted as not worse.
 """
 
 from __future__ import annotations
@@ -14,16 +21,39 @@ from dataclasses import dataclass
 from bot.training.evaluation import Scores
 
 PER_INTENT_CHANGE = 0.005  # smaller per-intent F1 changes are left out of the table
+MAX_FAILED_STORY_SHARE = 0.1  # more failing test stories than this share is below the quality floor
 
 
 @dataclass(frozen=True)
 class Decision:
     promote: bool
     reason: str
+    below_floor: tuple[str, ...] = ()  # why the candidate is below the quality floor (empty: it is not)
 
 
-def decide(new: Scores, old: Scores | None, tolerance: float) -> Decision:
+def below_floor(scores: Scores, floor: float) -> tuple[str, ...]:
+    """Why `scores` are below the quality floor; empty when they are not."""
+    problems = []
+    if scores.macro_f1 < floor:
+        problems.append(f"held-out macro-F1 {scores.macro_f1:.3f} is below the floor of {floor:g} (BOT_QUALITY_FLOOR)")
+    if len(scores.failed_stories) > MAX_FAILED_STORY_SHARE * scores.stories:
+        problems.append(
+            f"{len(scores.failed_stories)} of {scores.stories} test stories fail "
+            f"(more than {MAX_FAILED_STORY_SHARE:.0%})"
+        )
+    return tuple(problems)
+
+
+def decide(new: Scores, old: Scores | None, tolerance: float, floor: float = 0.0) -> Decision:
+    weak = below_floor(new, floor)
     if old is None:
+        if weak:
+            return Decision(
+                True,
+                "no model was in service; promoted although below the quality floor, "
+                "because without a model the assistant cannot answer at all",
+                weak,
+            )
         return Decision(True, "no model was in service")
     problems = []
     if new.macro_f1 < old.macro_f1 - tolerance:
@@ -37,11 +67,31 @@ def decide(new: Scores, old: Scores | None, tolerance: float) -> Decision:
             + (f" (now failing: {'; '.join(newly)})" if newly else "")
         )
     if problems:
-        return Decision(False, "; ".join(problems))
+        return Decision(False, "; ".join(problems), weak)
     return Decision(
         True,
         f"not worse: macro-F1 {old.macro_f1:.3f} -> {new.macro_f1:.3f}, "
         f"failed test stories {len(old.failed_stories)} -> {len(new.failed_stories)}",
+        weak,
+    )
+
+
+def quality_warning(model_name: str, decision: Decision) -> str | None:
+    """The banner `bot train` prints when it puts a model below the quality floor in service; None
+    when it does not."""
+    if not (decision.promote and decision.below_floor):
+        return None
+    rule = "!" * 78
+    return "\n".join(
+        [
+            rule,
+            f"WARNING: {model_name} IS BELOW THE QUALITY FLOOR, AND IT IS NOW IN SERVICE:",
+            *(f"  - {problem}" for problem in decision.below_floor),
+            f"Why it was promoted: {decision.reason}.",
+            "Expect wrong or missing answers. Improve the training data (docs/trainers.md) and run `bot train` "
+            "again: a model that is not worse replaces it.",
+            rule,
+        ]
     )
 
 

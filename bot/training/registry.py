@@ -8,8 +8,11 @@ Each model `NAME.tar.gz` has a record `NAME.json`: when it was trained and on wh
   rejected   judged worse; never served
   withdrawn  was in service, then rolled back
 
-`in-service.json` names the model `bot run` serves. Files are replaced atomically, so a reader
-never sees half a record.
+A model judged below the quality floor (bot/training/promotion.py) has the reasons in `below_floor`.
+
+`in-service.json` names the model `bot run` serves, and the model server hands every Rasa of a
+cluster (bot/web/model_server.py); deployed, BOT_MODELS_DIR is a volume the web replicas and
+training share (docs/deploy.md). Files are replaced atomically, so a reader never sees half a record.
 """
 
 from __future__ import annotations
@@ -57,6 +60,12 @@ def update_record(model: Path, **changes) -> dict:
     record = {**read_record(model), **changes}
     write_record(model, record)
     return record
+
+
+def quality_problems(model: Path) -> list[str]:
+    """Why `model` is below the quality floor, as `bot train` recorded when it judged it (empty when
+    it is not, or was never judged): what a status page shows beside the model in service."""
+    return list(read_record(model).get("below_floor") or [])
 
 
 def models(models_dir: Path) -> list[Path]:
