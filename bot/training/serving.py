@@ -14,6 +14,12 @@ With several Rasa replicas (BOT_RASA_URLS, or those a running `bot run --cluster
 var/running-rasa-urls) every replica is switched,
 all at once, and the report names each one. A replica that did not switch while another did is a
 failure the caller must show: until it is fixed, replicas answer with different models.
+
+Rasa servers of a cluster (`bot run --cluster`, deploy/) poll our model server for the model in
+service (bot/web/model_server.py), so they need no switch: they load it within
+BOT_MODEL_PULL_SECONDS plus the load time. For them PUT /model loads from the model server, which
+makes the switch a pull at once; where nothing reaches Rasa's API (the NetworkPolicy of deploy/k8s),
+the pull alone does it.
 """
 
 from __future__ import annotations
@@ -71,15 +77,20 @@ class Switch:
     @property
     def message(self) -> str:
         name = self.model.name
+        pulled = (
+            f"{name} is in service: Rasa servers that poll the model server (bot run --cluster, deploy/) load it "
+            f"within BOT_MODEL_PULL_SECONDS ({settings().model_pull_seconds} s) and the load time; "
+            "a plain `bot run` serves it when started."
+        )
         if len(self.replicas) == 1 and self.complete:
             replica = self.replicas[0]
             return (
                 f"The running Rasa at {replica.url} now serves {name}."
                 if replica.switched
-                else f"Rasa is not running at {replica.url}; the next `bot run` serves {name}."
+                else f"No Rasa answered at {replica.url}. {pulled}"
             )
         if self.complete and not self.switched:
-            return f"No Rasa replica is running ({', '.join(r.url for r in self.replicas)}); the next `bot run` serves {name}."
+            return f"No Rasa replica answered ({', '.join(r.url for r in self.replicas)}). {pulled}"
         lines = [f"  {replica.url}: {replica.detail}" for replica in self.replicas]
         if self.switched:
             return "\n".join([f"Every Rasa replica now serves {name}:", *lines])

@@ -110,12 +110,11 @@ async def test_nothing_running_is_no_failure_the_next_start_serves_the_model(mod
     urls = [refused_url(unused_tcp_port_factory) for _ in range(2)]
     result = await switch(model, urls)
     assert result.complete and not result.switched
-    assert result.message == f"No Rasa replica is running ({', '.join(urls)}); the next `bot run` serves {model.name}."
+    pulled = f"{model.name} is in service: Rasa servers that poll the model server (bot run --cluster, deploy/)"
+    assert result.message.startswith(f"No Rasa replica answered ({', '.join(urls)}). {pulled}")
+    assert result.message.endswith("a plain `bot run` serves it when started.")
     single = await switch(model, urls[:1])
-    assert (
-        single.complete
-        and single.message == f"Rasa is not running at {urls[0]}; the next `bot run` serves {model.name}."
-    )
+    assert single.complete and single.message.startswith(f"No Rasa answered at {urls[0]}. {pulled}")
 
 
 async def test_bot_model_switch_switches_every_replica_in_bot_rasa_urls(model, start, cli, monkeypatch):
