@@ -2,8 +2,10 @@
 Kubernetes manifests set exactly the variables our code and the production endpoints read, every
 service has probes and limits, the web service addresses every Rasa pod of the StatefulSet by
 name, the action servers keep their spool on per-pod volumes, nothing secret is committed or passed
-on a command line, and the image installs the lock. The production endpoints file is loaded by Rasa itself against the real
-Redis (BOT_TEST_REDIS_URL)."""
+on a command line, and the image installs the lock. Only the web service's public surface is
+published (never /admin or /api/v1), retention runs in both variants, every container is hardened
+and egress is denied unless allowed (tests/deploy/test_hardening.py). The production endpoints file
+is loaded by Rasa itself against the real Redis (BOT_TEST_REDIS_URL)."""
 
 from __future__ import annotations
 
@@ -13,17 +15,37 @@ import uuid
 
 import pytest
 import yaml
+from deploy_files import (
+    DEPLOY,
+    K8S,
+    compose,
+    configmap,
+    containers,
+    k8s_env,
+    k8s_service,
+    k8s_value,
+    main_container,
+    manifests,
+    pod_spec,
+    secret,
+    workloads,
+)
 
 from bot.config import PROJECT_ROOT
 
-DEPLOY = PROJECT_ROOT / "deploy"
-K8S = sorted((DEPLOY / "k8s").glob("*.yaml"))
-OUR_SERVICES = ("web", "rasa", "actions", "migrate")
+OUR_SERVICES = ("web", "rasa", "actions", "migrate", "purge")
 # Variables our containers may set that are read by what we run rather than by our code.
 THIRD_PARTY = {"PYTHONUNBUFFERED", "RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL", "SANIC_HOST"}
 # Settings each service cannot do without in production (the embedded defaults are for laptops).
 REQUIRED = {
-    "web": {"BOT_DATABASE_URL", "BOT_TRACKER_STORE_URL", "BOT_SESSION_SECRET", "BOT_HOST", "BOT_CHANNEL_SECRET"},
+    "web": {
+        "BOT_DATABASE_URL",
+        "BOT_TRACKER_STORE_URL",
+        "BOT_SESSION_SECRET",
+        "BOT_HOST",
+        "BOT_CHANNEL_SECRET",
+        "BOT_ADMIN_PORT",
+    },
     "rasa": {
         "BOT_TRACKER_STORE_URL",
         "BOT_RASA_JWT_SECRET",
@@ -32,6 +54,8 @@ REQUIRED = {
         "BOT_ACTION_SECRET",
     },
     "actions": {"BOT_DATABASE_URL", "BOT_ACTION_SECRET"},
+    "purge": {"BOT_DATABASE_URL", "BOT_TRACKER_STORE_URL", "BOT_RETENTION_DAYS"},
+    "redis": {"BOT_REDIS_PASSWORD"},
 }
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_URL$")
 PLACEHOLDER = re.compile(r"^(|REPLACE_ME|\$\{[A-Z_]+(:?[?-][^}]*)?\})$")
@@ -49,60 +73,21 @@ def variables_in_endpoints() -> set[str]:
     return set(re.findall(r"\$\{(\w+)\}", (DEPLOY / "endpoints.production.yml").read_text()))
 
 
-def compose() -> dict:
-    return yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
-
-
-def manifests() -> list[dict]:
-    return [doc for path in K8S for doc in yaml.safe_load_all(path.read_text()) if doc]
-
-
-def workloads() -> dict[str, dict]:
-    """The Deployments and StatefulSets by short name (rasa, actions, web)."""
-    return {
-        d["metadata"]["name"].removeprefix("digihjelpen-"): d
-        for d in manifests()
-        if d["kind"] in ("Deployment", "StatefulSet")
-    }
-
-
-def containers(workload: dict) -> list[dict]:
-    spec = workload["spec"]["template"]["spec"]
-    return [*spec.get("initContainers", []), *spec["containers"]]
-
-
-def k8s_value(container: dict, name: str) -> str:
-    """The value the container's variable `name` gets, literal or from the ConfigMap."""
-    entry = next(e for e in container.get("env", []) if e["name"] == name)
-    if "value" in entry:
-        return entry["value"]
-    return configmap()[entry["valueFrom"]["configMapKeyRef"]["key"]]
-
-
-def service(name: str) -> dict:
-    return next(d for d in manifests() if d["kind"] == "Service" and d["metadata"]["name"] == name)
-
-
-def k8s_env(container: dict) -> set[str]:
-    names = {e["name"] for e in container.get("env", [])}
-    for source in container.get("envFrom", []):
-        names |= set(configmap()) if "configMapRef" in source else set(secret()["stringData"])
-    return names
-
-
-def configmap() -> dict:
-    return next(d for d in manifests() if d["kind"] == "ConfigMap")["data"]
-
-
-def secret() -> dict:
-    return next(d for d in manifests() if d["kind"] == "Secret")
-
-
 def test_every_yaml_file_parses_and_names_its_kind():
-    assert {p.name for p in K8S} >= {"configmap.yaml", "secret.template.yaml", "rasa.yaml", "actions.yaml", "web.yaml"}
+    assert {p.name for p in K8S} >= {
+        "configmap.yaml",
+        "secret.template.yaml",
+        "rasa.yaml",
+        "actions.yaml",
+        "web.yaml",
+        "admin-ingress.yaml",
+        "redis.yaml",
+        "purge.yaml",
+        "networkpolicy.yaml",
+    }
     for document in manifests():
         assert document["apiVersion"] and document["kind"] and document["metadata"]["name"]
-    assert set(compose()["services"]) == {"proxy", "web", "rasa", "actions", "migrate", "postgres", "redis"}
+    assert set(compose()["services"]) == {"proxy", "web", "rasa", "actions", "migrate", "purge", "postgres", "redis"}
     assert yaml.safe_load((DEPLOY / "endpoints.production.yml").read_text())
 
 
@@ -120,14 +105,14 @@ def test_compose_services_set_only_variables_the_code_reads_and_all_it_requires(
 def test_k8s_containers_set_only_variables_the_code_reads_and_all_it_requires():
     known = variables_read_by_code() | THIRD_PARTY
     found = workloads()
-    assert set(found) == {"rasa", "actions", "web"}
+    assert set(found) == {"rasa", "actions", "web", "redis", "purge"}
     for name, workload in found.items():
         for container in containers(workload):
             env = k8s_env(container)
             assert env <= known, f"{name}/{container['name']} sets variables nothing reads: {sorted(env - known)}"
-        assert REQUIRED[name] <= k8s_env(containers(workload)[-1])
-    assert "BOT_RASA_URLS" in k8s_env(containers(found["web"])[-1])
-    assert variables_in_endpoints() <= k8s_env(containers(found["rasa"])[-1])
+        assert REQUIRED[name] <= k8s_env(main_container(workload))
+    assert "BOT_RASA_URLS" in k8s_env(main_container(found["web"]))
+    assert variables_in_endpoints() <= k8s_env(main_container(found["rasa"]))
     keys = set(configmap()) | set(secret()["stringData"])
     for workload in found.values():
         for container in containers(workload):
@@ -148,13 +133,17 @@ def test_replicas_probes_and_resources():
         for container in containers(workload):
             assert {"requests", "limits"} <= set(container["resources"]), f"{name}/{container['name']}"
             assert {"cpu", "memory"} <= set(container["resources"]["limits"])
-        main = workload["spec"]["template"]["spec"]["containers"][0]
+        if name not in paths:
+            continue
+        main = main_container(workload)
         for probe in ("readinessProbe", "livenessProbe"):
             assert main[probe]["httpGet"]["path"] == paths[name], (name, probe)
             assert main[probe]["httpGet"]["port"] in ("http", main["ports"][0]["containerPort"])
+    redis = main_container(found["redis"])
+    assert redis["readinessProbe"]["tcpSocket"] and redis["livenessProbe"]["tcpSocket"]
     for name, service in compose()["services"].items():
         assert service["deploy"]["resources"]["limits"]["memory"] if name != "proxy" else True
-        if name not in ("proxy", "migrate"):
+        if name not in ("proxy", "migrate", "purge"):
             assert service["healthcheck"]["test"], name
 
 
@@ -170,13 +159,13 @@ def rasa_pod_urls(documents: list[dict]) -> list[str]:
 
 def web_rasa_urls(documents: list[dict]) -> list[str]:
     web = next(d for d in documents if d["metadata"]["name"] == "digihjelpen-web" and d["kind"] == "Deployment")
-    return k8s_value(containers(web)[-1], "BOT_RASA_URLS").split(",")
+    return k8s_value(main_container(web), "BOT_RASA_URLS").split(",")
 
 
 def test_the_web_service_addresses_every_rasa_pod_by_name():
     rasa = workloads()["rasa"]
     assert rasa["kind"] == "StatefulSet"
-    governing = service(rasa["spec"]["serviceName"])
+    governing = k8s_service(rasa["spec"]["serviceName"])
     assert governing["spec"]["clusterIP"] == "None"  # headless: a DNS name per pod, no load balancing
     assert governing["spec"]["selector"].items() <= rasa["spec"]["template"]["metadata"]["labels"].items()
     configured, pods = web_rasa_urls(manifests()), rasa_pod_urls(manifests())
@@ -191,8 +180,8 @@ def test_the_action_servers_keep_their_spool_on_a_volume_of_their_own():
     while the database is down must outlive the pod (compose: a named volume)."""
     actions = workloads()["actions"]
     assert actions["kind"] == "StatefulSet"
-    pod = actions["spec"]["template"]["spec"]
-    container = pod["containers"][0]
+    pod = pod_spec(actions)
+    container = main_container(actions)
     mount = next(m for m in container["volumeMounts"] if m["mountPath"] == k8s_value(container, "BOT_SPOOL_DIR"))
     assert mount["name"] in {claim["metadata"]["name"] for claim in actions["spec"]["volumeClaimTemplates"]}
     assert mount["name"] not in {volume["name"] for volume in pod.get("volumes", [])}  # no emptyDir shadowing it
@@ -202,14 +191,81 @@ def test_the_action_servers_keep_their_spool_on_a_volume_of_their_own():
     assert "spool" in compose()["volumes"]
 
 
-def test_only_the_web_service_is_exposed_the_teams_webhook_included():
-    ingress = next(d for d in manifests() if d["kind"] == "Ingress")
-    backends = [
-        (path["path"], path["backend"]["service"]["name"])
+def surface_paths(surface_name: str) -> set[str]:
+    from dataclasses import replace
+
+    from bot.config import settings
+    from bot.web.app import Surface, create_app
+
+    app = create_app(replace(settings(), session_secret=""), Surface[surface_name])
+    return {resource.canonical for resource in app.router.resources()}
+
+
+def public_paths() -> set[str]:
+    """The routes only the web service's public surface has (bot/web/app.py): not the health
+    checks both surfaces answer, which the probes reach directly."""
+    return surface_paths("PUBLIC") - surface_paths("INTERNAL")
+
+
+def ingress(name: str) -> dict:
+    return next(d for d in manifests() if d["kind"] == "Ingress" and d["metadata"]["name"] == name)
+
+
+def routes(ingress: dict) -> list[tuple[str, str, str, str]]:
+    """(path, pathType, Service, port name) of every path of an Ingress."""
+    return [
+        (path["path"], path["pathType"], path["backend"]["service"]["name"], path["backend"]["service"]["port"]["name"])
         for rule in ingress["spec"]["rules"]
         for path in rule["http"]["paths"]
     ]
-    assert backends == [("/", "digihjelpen-web")]
+
+
+def test_the_ingress_routes_only_the_public_surface_the_teams_webhook_included():
+    public = routes(ingress("digihjelpen"))
+    assert {(service, port) for _, _, service, port in public} == {("digihjelpen-web", "http")}
+    assert {path for path, _, _, _ in public} == public_paths()
+    for path, kind, _, _ in public:
+        assert not path.startswith(("/admin", "/api/v1")), path
+        assert kind == "Exact" or (kind == "Prefix" and path == "/static"), (path, kind)  # no "/" prefix
+    assert "/webhooks/teams/webhook" in public_paths()
+    web = k8s_service("digihjelpen-web")
+    assert {(p["name"], p["port"]) for p in web["spec"]["ports"]} == {("http", 8080), ("admin", 8081)}
+    assert {(p["name"], p["containerPort"]) for p in main_container(workloads()["web"])["ports"]} == {
+        ("http", 8080),
+        ("admin", 8081),
+    }
+    assert configmap()["BOT_WEB_PORT"] == "8080" and configmap()["BOT_ADMIN_PORT"] == "8081"
+
+
+def test_the_internal_surface_has_an_ingress_of_its_own_on_an_internal_class():
+    admin = ingress("digihjelpen-admin")
+    assert admin["spec"]["ingressClassName"] != ingress("digihjelpen")["spec"]["ingressClassName"]
+    assert sorted(routes(admin)) == [
+        ("/admin", "Prefix", "digihjelpen-web", "admin"),
+        ("/api/v1", "Prefix", "digihjelpen-web", "admin"),
+    ]
+    assert "kubectl -n digihjelpen port-forward" in (DEPLOY / "k8s" / "admin-ingress.yaml").read_text()
+
+
+def caddy_public_paths() -> list[str]:
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    [line] = [line.strip() for line in caddyfile.splitlines() if line.strip().startswith("@public path ")]
+    return line.removeprefix("@public path ").split()
+
+
+def test_caddy_routes_only_the_public_surface_and_compose_publishes_the_internal_one_on_loopback():
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    assert re.search(r"handle @public \{[^}]*reverse_proxy web:8080\n", caddyfile)
+    assert re.search(r"handle \{\s*respond 404\s*\}", caddyfile)  # every other path
+    paths = caddy_public_paths()
+    assert not [path for path in paths if path.startswith(("/admin", "/api/v1"))]
+    assert {path.removesuffix("/*") for path in paths} == public_paths()
+    services = compose()["services"]
+    assert services["web"]["ports"] == ["127.0.0.1:8081:8081"]
+    assert services["web"]["environment"]["BOT_ADMIN_PORT"] == "8081"
+    assert services["proxy"]["ports"] == ["80:80", "443:443"]
+    published = {name for name, service in services.items() if "ports" in service}
+    assert published == {"proxy", "web"}
 
 
 def test_no_secret_values_are_committed():
@@ -217,7 +273,9 @@ def test_no_secret_values_are_committed():
         if SECRET_NAME.search(name):
             assert "REPLACE_ME" in value or value == "", f"{name} holds a value, not a placeholder"
     for name in configmap():
-        assert not SECRET_NAME.search(name) or name in ("BOT_ACTION_URL",), f"{name} belongs in the Secret"
+        assert not SECRET_NAME.search(name) or name in ("BOT_ACTION_URL", "BOT_MODEL_SERVER_URL"), (
+            f"{name} belongs in the Secret"
+        )
     for service in compose()["services"].values():
         for name, value in service.get("environment", {}).items():
             if re.search(r"SECRET|PASSWORD", name):
@@ -267,25 +325,28 @@ def test_no_command_line_carries_a_secret():
         passed = {name for name in re.findall(r"\$\$?[({]?([A-Za-z_]\w*)", text) if SECRET_NAME.search(name)}
         if where == "compose redis command":  # redis-server overwrites its command line as it starts
             passed.discard("BOT_REDIS_PASSWORD")
+        if where == "k8s redis/redis command":  # the shell's printf (a builtin) writes it to a file
+            assert "printf 'requirepass" in text and "--requirepass" not in text
+            passed.discard("BOT_REDIS_PASSWORD")
         assert not passed, f"{where} puts {sorted(passed)} on a command line"
 
 
 def test_the_image_installs_the_lock_on_python_3_10():
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.10", dockerfile, re.M)
-    assert "pip install -r requirements.lock" in dockerfile
+    assert re.search(r"pip install -r \S*requirements\.lock", dockerfile)
     assert "--no-deps -e ." in dockerfile  # our package without re-resolving anything
     for service in OUR_SERVICES:
         assert compose()["services"][service]["build"]["dockerfile"] == "deploy/Dockerfile"
-    for workload in workloads().values():
+    for name, workload in workloads().items():
         for container in containers(workload):
-            assert container["image"].startswith("digihjelpen:")
+            assert container["image"].startswith("redis:" if name == "redis" else "digihjelpen:")
 
 
 def test_the_proxy_terminates_tls_with_a_mounted_certificate():
     caddyfile = (DEPLOY / "Caddyfile").read_text()
     assert "tls /certs/tls.crt /certs/tls.key" in caddyfile and "reverse_proxy web:8080" in caddyfile
-    assert caddyfile.count("reverse_proxy") == 1  # everything, the Teams webhook included, goes to web
+    assert caddyfile.count("reverse_proxy") == 1  # only to web's public surface
     assert "./certs:/certs:ro" in compose()["services"]["proxy"]["volumes"]
     assert compose()["networks"]["back"]["internal"] is True
     for name in ("rasa", "actions", "postgres", "redis"):
@@ -331,7 +392,7 @@ async def test_rasa_reads_the_production_endpoints_and_locks_in_redis(redis_env)
 def test_the_action_servers_answer_only_requests_with_the_secret():
     entry_point = ["python", "-m", "bot.action_server"]
     assert compose()["services"]["actions"]["command"][:3] == entry_point
-    assert containers(workloads()["actions"])[-1]["command"][:3] == entry_point
+    assert main_container(workloads()["actions"])["command"][:3] == entry_point
 
 
 @pytest.mark.parametrize("path", [PROJECT_ROOT / "endpoints.yml", DEPLOY / "endpoints.production.yml"])
