@@ -86,7 +86,7 @@ def web_process(workdir: Path, database_url: str, source: Path | None = None, **
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the web service did not start:\n{Path(log.name).read_text()[-3000:]}")
             try:
-                urllib.request.urlopen(url + "/health", timeout=2)
+                urllib.request.urlopen(url + "/health/live", timeout=2)
                 break
             except OSError:
                 time.sleep(0.2)

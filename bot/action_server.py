@@ -25,13 +25,39 @@ from bot.config import settings  # noqa: E402
 from bot.service_secrets import action_secret, sanic_guard  # noqa: E402
 
 ACTIONS_PACKAGE = "actions"
-OPEN_PATHS = ("/health",)
+OPEN_PATHS = ("/health", "/health/ready")
+
+
+def readiness() -> dict:
+    """What `/health/ready` reports: whether this server reaches the database (it answers from its
+    last catalogue copy and spools records when not: "degraded") and how many records wait in its
+    spool. The web service's `/health` gathers these (bot/web/health.py)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot import spool
+    from bot.db import session_scope
+
+    try:
+        with session_scope() as session:
+            session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        database = "unavailable"
+    return {"status": "ok" if database == "ok" else "degraded", "database": database, "spool": spool.pending()}
 
 
 def create_app(secret: str) -> Sanic:
     """rasa-sdk's app with our actions, refusing requests without `secret` (except OPEN_PATHS)."""
+    from sanic.response import json
+
     app = endpoint.create_app(ACTIONS_PACKAGE, cors_origins=None)
     app.register_middleware(sanic_guard(secret, OPEN_PATHS), "request")
+
+    @app.get("/health/ready")
+    async def ready(request):
+        return json(await app.loop.run_in_executor(None, readiness))
+
     return app
 
 

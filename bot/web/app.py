@@ -2,7 +2,7 @@
 composes them, per surface. The PUBLIC surface is what the internet may reach: the employees' chat
 (page, widget, relay, static files) and the Teams webhook relay. The INTERNAL surface is for the
 municipality's network only: the admin pages (/admin), the API (/api/v1) and the model server the
-Rasa replicas poll (/models/in-service). Both answer /health.
+Rasa replicas poll (/models/in-service). Both answer /health and /health/live (bot/web/health.py).
 `python -m bot.web` serves each on a port of its own (BOT_WEB_PORT, BOT_ADMIN_PORT), so a proxy
 that publishes only the public port publishes no admin path; ALL holds both on one app, for tests.
 
@@ -26,7 +26,7 @@ from aiohttp import web
 
 from bot.config import Settings, settings
 from bot.service_secrets import HEADER, channel_secret
-from bot.web import admin, api, chat, model_server, teams_relay
+from bot.web import admin, api, chat, health, model_server, teams_relay
 
 MAX_BODY = 64 * 1024
 TOO_LARGE = "Forespørselen er for stor. Skriv en kortere melding og prøv igjen."
@@ -109,10 +109,6 @@ async def refuse_cross_site_writes(request: web.Request, handler) -> web.StreamR
     return await handler(request)
 
 
-async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
-
-
 async def _http_session(app: web.Application):
     """The client session for every call to Rasa; it carries the channel secret (bot/channels/rest.py)."""
     app["http"] = aiohttp.ClientSession(headers={HEADER: channel_secret(app["settings"])})
@@ -158,7 +154,7 @@ def create_app(config: Settings | None = None, surface: Surface = Surface.ALL) -
         ],
     )
     app["settings"] = config or settings()
-    app.router.add_get("/health", health)
+    health.setup(app)
     for add_part in PARTS[surface]:
         add_part(app)
     return app

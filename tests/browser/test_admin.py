@@ -52,11 +52,12 @@ def admin_site(tmp_path_factory):
     url = f"sqlite:///{workdir / 'bot.db'}"
     db.upgrade(url)
     _seed(url)
-    port = free_port()
+    port = free_port()  # the internal surface, where the admin pages are
     env = {
         **os.environ,
         "BOT_DATABASE_URL": url,
-        "BOT_WEB_PORT": str(port),
+        "BOT_ADMIN_PORT": str(port),
+        "BOT_WEB_PORT": str(free_port()),
         "BOT_HOST": "127.0.0.1",
         "PYTHONUNBUFFERED": "1",
     }
@@ -75,7 +76,7 @@ def admin_site(tmp_path_factory):
         [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])
+        wait_until_up(f"http://127.0.0.1:{port}/health/live", [process], [log])
         yield f"http://127.0.0.1:{port}"
     finally:
         stop([process])

@@ -91,6 +91,12 @@ def test_the_action_server_answers_rasa_and_its_probe(action_server):
     assert unknown.status_code == 404  # past the check, in rasa-sdk's executor
 
 
+def test_the_action_servers_readiness_names_its_database_and_spool(action_server):
+    """The web's /health gathers this (bot/web/health.py); it needs no secret either."""
+    ready = requests.get(f"{action_server}/health/ready", timeout=30)
+    assert ready.status_code == 200 and ready.json() == {"status": "ok", "database": "ok", "spool": 0}
+
+
 @pytest.mark.slow
 def test_the_assistant_refuses_strangers_and_answers_through_its_action_server(assistant):
     webhook, message = f"{assistant.rasa_url}/webhooks/rest/webhook", {"sender": "stranger", "message": "hei"}

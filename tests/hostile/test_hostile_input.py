@@ -77,7 +77,7 @@ async def test_the_relay_survives_hostile_requests_without_a_5xx(relay):
     normal = await relay.post("/api/messages", json={"message": "hvordan bytter jeg vakt?"})
     assert normal.status == 200
     assert (await normal.json())["replies"][0]["text"] == "hvordan bytter jeg vakt?"
-    assert (await relay.get("/health")).status == 200
+    assert (await relay.get("/health/live")).status == 200
 
 
 @pytest.mark.parametrize("size", [MAX_BODY + 1, 10 * MAX_BODY, 2 * 1024 * 1024])

@@ -45,7 +45,7 @@ async def server(aiohttp_server, tmp_path):
         ("POST", "/admin/login"),
         ("POST", "/webhooks/teams/webhook"),
         ("PUT", "/no/such/route"),
-        ("GET", "/health"),
+        ("GET", "/health/live"),
     ],
 )
 @pytest.mark.parametrize("encoding", ["deflate", "gzip, deflate"])
@@ -70,5 +70,5 @@ async def test_the_service_answers_normally_after_a_bomb(server, bomb):
             server.make_url("/api/messages"), data=bomb, headers={"Content-Encoding": "deflate"}
         ) as refused:
             assert refused.status == 415
-        async with http.get(server.make_url("/health")) as health:
+        async with http.get(server.make_url("/health/live")) as health:
             assert health.status == 200 and await health.json() == {"status": "ok"}

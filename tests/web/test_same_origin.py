@@ -77,7 +77,7 @@ async def test_with_another_secret_than_rasas_the_employee_gets_the_polite_unava
         ("OPTIONS", "/api/messages"),
         ("OPTIONS", "/api/conversation"),
         ("GET", "/admin/login"),
-        ("GET", "/health"),
+        ("GET", "/health/live"),
     ],
 )
 async def test_no_answer_grants_another_origin_anything(client, method, path):

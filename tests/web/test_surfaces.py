@@ -22,7 +22,7 @@ from bot.config import settings
 from bot.web.app import Surface, create_app
 
 PROJECT = Path(__file__).resolve().parents[2]
-BOTH = {"/health"}
+BOTH = {"/health", "/health/live"}
 
 
 def paths(surface: Surface) -> set[str]:
@@ -55,7 +55,7 @@ async def test_the_public_surface_answers_404_for_admin_and_api_paths(surface_cl
         for method in ("GET", "POST"):
             response = await public.request(method, path, allow_redirects=False)
             assert response.status == 404, (method, path)
-    assert (await public.get("/health")).status == 200
+    assert (await public.get("/health/live")).status == 200
     assert (await public.get("/widget.js")).status == 200
 
 
@@ -65,7 +65,7 @@ async def test_the_internal_surface_serves_admin_and_api_but_not_the_chat(surfac
     assert (await internal.get("/admin/static/admin.css")).status == 200
     assert (await internal.get("/api/v1/openapi.json")).status == 200
     assert (await internal.get("/api/v1/gaps")).status == 401  # served, behind a token
-    assert (await internal.get("/health")).status == 200
+    assert (await internal.get("/health/live")).status == 200
     for path in sorted(paths(Surface.PUBLIC) - BOTH):
         assert (await internal.get(path, allow_redirects=False)).status == 404, path
 
@@ -105,8 +105,8 @@ async def test_the_web_process_serves_the_surfaces_on_two_ports(tmp_path):
         [sys.executable, "-m", "bot.web"], cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        await wait_until_serving(process, f"http://127.0.0.1:{admin_port}/health")
-        await wait_until_serving(process, f"http://127.0.0.1:{public_port}/health")
+        await wait_until_serving(process, f"http://127.0.0.1:{admin_port}/health/live")
+        await wait_until_serving(process, f"http://127.0.0.1:{public_port}/health/live")
         async with aiohttp.ClientSession() as client:
             async with client.get(f"http://127.0.0.1:{public_port}/admin/login") as response:
                 assert response.status == 404
