@@ -1,0 +1,43 @@
+"""What trainers add to the training data, kept in the database beside the project's data/ files:
+examples of an intent, and new intents (themes) with their Norwegian name and answer. Each row
+says who added it and when. Training merges them with the files (bot.training.inputs)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
+
+from bot.db import Base
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TrainingIntent(Base):
+    """A new intent made by a trainer: its name in the training data (`name`, e.g. gjestenett),
+    its name shown to trainers (`display_name`) and the answer the bot gives (utter_<name>)."""
+
+    __tablename__ = "training_intents"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name = Column(String(64), nullable=False, unique=True)
+    display_name = Column(String(100), nullable=False)
+    response = Column(Text, nullable=False)
+    added_by = Column(String(100), nullable=False)
+    added_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+
+
+class TrainingExample(Base):
+    """An example of an intent (of the files or a TrainingIntent) as it is written into the NLU
+    data: masked, tool names marked up. `inbox_item_id` is the inbox message it came from, if any."""
+
+    __tablename__ = "training_examples"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    intent = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False)
+    added_by = Column(String(100), nullable=False)
+    added_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    inbox_item_id = Column(Integer, ForeignKey("inbox_items.id", ondelete="SET NULL"))
+
+    __table_args__ = (Index("ix_training_examples_intent", "intent"),)
