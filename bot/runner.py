@@ -138,10 +138,11 @@ def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[S
     every Rasa server by conversation (bot/web/upstreams.py). Every Rasa polls the web service's
     model server (bot/web/model_server.py) for the model in service, as in deploy/."""
     lock_store = lock_store_environment(config.lock_store_url)
-    result, rasa_urls = [], []
+    result, rasa_urls, action_urls = [], [], []
     for number in range(replicas):
         action_port, rasa_port = config.action_port + number, config.rasa_port + number
         result.append(actions_service(f"actions-{number + 1}", action_port))
+        action_urls.append(f"http://127.0.0.1:{action_port}")
         result.append(
             rasa_service(
                 f"rasa-{number + 1}",
@@ -157,7 +158,8 @@ def cluster_services(config: Settings, model: Path, replicas: int = 2) -> list[S
             )
         )
         rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
-    result.append(web_service(config.web_port, {"BOT_RASA_URLS": ",".join(rasa_urls)}))
+    web_env = {"BOT_RASA_URLS": ",".join(rasa_urls), "BOT_ACTION_SERVER_URLS": ",".join(action_urls)}
+    result.append(web_service(config.web_port, web_env))
     return result
 
 

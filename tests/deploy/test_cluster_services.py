@@ -55,7 +55,10 @@ def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_bot
         }
         actions = started[f"actions-{number}"].command
         assert actions[1:3] == ["-m", "bot.action_server"] and actions[actions.index("--port") + 1] == str(action_port)
-    assert started["web"].env == {"BOT_RASA_URLS": "http://127.0.0.1:6005,http://127.0.0.1:6006"}
+    assert started["web"].env == {
+        "BOT_RASA_URLS": "http://127.0.0.1:6005,http://127.0.0.1:6006",
+        "BOT_ACTION_SERVER_URLS": "http://127.0.0.1:6055,http://127.0.0.1:6056",  # its /health asks both
+    }
 
 
 def test_plain_bot_run_is_unchanged():
