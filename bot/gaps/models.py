@@ -114,6 +114,3 @@ class GapTotal(_Counted, Base):
             postgresql_include=["kind", "status", "private_tool", "department", "count"],
         ),
     )
-
-
-from bot.gaps import rollup  # noqa: E402,F401  (registers the hook that keeps gap_counts in step)

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.gaps import rollup  # noqa: F401  (keeps the dashboard's counts)
+from bot.gaps import rollup
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
 from bot.language.detect import language_of
@@ -18,6 +18,7 @@ from bot.records import Record
 
 
 def _write_gap(session: Session, payload: dict) -> None:
+    rollup.install()
     if session.scalar(select(Gap.id).where(Gap.record_id == payload["record_id"])) is None:
         values = dict(payload)
         values["created_at"] = datetime.fromisoformat(values["created_at"])
@@ -25,6 +26,7 @@ def _write_gap(session: Session, payload: dict) -> None:
 
 
 def _write_department(session: Session, payload: dict) -> None:
+    rollup.install()
     for gap in session.scalars(select(Gap).where(Gap.record_id.in_(payload["record_ids"]), Gap.department.is_(None))):
         gap.department = payload["department"]  # through the ORM, so bot.gaps.rollup moves the count
 

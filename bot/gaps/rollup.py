@@ -3,10 +3,11 @@ day, ISO week, month and quarter, in two tables: `gap_counts` per (kind, private
 department, status) and `gap_totals`, the same without the need. Needs are often free text, so
 `gap_totals` has far fewer rows; the summary reads it unless the need is filtered on.
 
-Every gap written, changed or deleted through a Session moves the counts in the same transaction
-(an `after_flush` hook below): the recorder (and so spool replay), the department an employee
-adds afterwards, and triage's status changes. No database triggers, so SQLite and PostgreSQL
-behave the same. `rebuild` recounts everything from `gaps` (`bot gaps rebuild-rollup`; migration
+Once `install()` has run, every gap the ORM inserts, changes or deletes moves the counts in the
+same transaction (mapper events on the Gap class only): the recorder (and so spool replay), the
+department an employee adds afterwards, and triage's status changes. The gap writers call
+`install()` (bot.gaps.recorder.writers, bot.gaps.triage); nothing is installed by an import. No
+database triggers, so SQLite and PostgreSQL behave the same. `rebuild` recounts everything from `gaps` (`bot gaps rebuild-rollup`; migration
 0005 runs it once).
 """
 
@@ -150,26 +151,31 @@ def _cell(gap: Gap, old: bool = False) -> tuple:
     return (day_of(values[0]), *values[1:])
 
 
-@event.listens_for(Session, "after_flush")
-def _count_flushed_gaps(session: Session, flush_context) -> None:
-    """Every gap the ORM inserts, changes or deletes moves the counts in the same transaction:
-    the recorder (and spool replay), triage, the tests' own records. Bulk `update(Gap)` and
-    `delete(Gap)` statements bypass this; use the ORM (or `rebuild`) for those."""
-    deltas: Counter = Counter()
-    for obj in session.new:
-        if isinstance(obj, Gap):
-            deltas[_cell(obj)] += 1
-    for obj in session.dirty:
-        if isinstance(obj, Gap) and session.is_modified(obj, include_collections=False):
-            old, new = _cell(obj, old=True), _cell(obj)
-            if old != new:
-                deltas[old] -= 1
-                deltas[new] += 1
-    for obj in session.deleted:
-        if isinstance(obj, Gap):
-            deltas[_cell(obj, old=True)] -= 1
-    if any(deltas.values()):
-        add(session.connection(), deltas)
+def _inserted(_mapper, connection, gap: Gap) -> None:
+    add(connection, Counter({_cell(gap): 1}))
+
+
+def _updated(_mapper, connection, gap: Gap) -> None:
+    old, new = _cell(gap, old=True), _cell(gap)
+    if old != new:
+        add(connection, Counter({old: -1, new: 1}))
+
+
+def _deleted(_mapper, connection, gap: Gap) -> None:
+    add(connection, Counter({_cell(gap, old=True): -1}))
+
+
+_LISTENERS = (("after_insert", _inserted), ("after_update", _updated), ("after_delete", _deleted))
+
+
+def install() -> None:
+    """Keep both count tables in step with the gaps the ORM inserts, changes or deletes, in the
+    flush's own transaction (the recorder, spool replay, triage, the tests' own records); calling
+    it again changes nothing. Bulk `update(Gap)` and `delete(Gap)` statements bypass it; use the
+    ORM (or `rebuild`) for those."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Gap, name, listener):
+            event.listen(Gap, name, listener)
 
 
 def _created_day(dialect: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.gaps import rollup  # noqa: F401  (the status change moves the dashboard's counts)
+from bot.gaps import rollup
 from bot.gaps.models import STATUSES, Gap, GapChange
 
 
@@ -17,6 +17,7 @@ def change(
     that really changed. An empty note removes the note."""
     if status is not None and status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
+    rollup.install()  # the status change moves the dashboard's counts
     changes = []
     if status is not None and status != gap.status:
         changes.append(GapChange(gap_id=gap.id, actor=actor, field="status", old_value=gap.status, new_value=status))

@@ -8,7 +8,8 @@ import random
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import event, func, select
 
 from bot import db
 from bot.gaps import queries, recorder, rollup, triage
@@ -194,6 +195,46 @@ def test_the_recorder_and_spool_replay_count_each_record_once(db_url, monkeypatc
     with db.session_scope(db_url) as session:
         assert queries.summary(session, gap_filter, 5)["total"] == 1
         assert queries.summary(session, gap_filter, 5)["uncovered_needs"] == [{"need": "lage skjema", "count": 1}]
+
+
+@pytest.fixture
+def counting_not_installed():
+    """The process as it is before a gap writer has run: no counting listeners on Gap."""
+    for name, listener in rollup._LISTENERS:
+        event.remove(Gap, name, listener)
+    yield
+    rollup.install()
+
+
+def _installed() -> bool:
+    return all(event.contains(Gap, name, listener) for name, listener in rollup._LISTENERS)
+
+
+def test_the_gap_writers_install_the_counting_that_imports_do_not(db_url, counting_not_installed, monkeypatch):
+    monkeypatch.setenv("BOT_DATABASE_URL", db_url)
+    rng = random.Random(3)
+    when = datetime(2024, 6, 3, 9, 30, tzinfo=timezone.utc)
+    with db.session_scope(db_url) as session:
+        session.add(_gap(when, rng))
+    assert not _installed() and _cells(db_url) == {}  # importing bot.gaps.* installs nothing
+
+    payload = {"record_id": str(uuid.uuid4()), "created_at": when.isoformat(), "kind": "missing_tool", "need": "x"}
+    with db.session_scope(db_url) as session:
+        recorder._write_gap(session, payload)
+        session.add(_gap(when, rng))  # from now on every gap flushed in this process is counted
+    with db.session_scope(db_url) as session:
+        assert (
+            queries.summary(session, queries.parse_filter({"from": "2024-06-03", "to": "2024-06-03"}, TODAY), 5)[
+                "total"
+            ]
+            == 2
+        )
+
+    for name, listener in rollup._LISTENERS:
+        event.remove(Gap, name, listener)
+    with db.session_scope(db_url) as session:
+        triage.change(session, session.scalars(select(Gap).limit(1)).one(), "it-ola", status="planlagt")
+    assert _installed()
 
 
 def _unit_length(grain: str, first: date) -> int:
