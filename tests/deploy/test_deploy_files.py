@@ -128,6 +128,9 @@ def test_k8s_containers_set_only_variables_the_code_reads_and_all_it_requires():
 def test_replicas_probes_and_resources():
     found = workloads()
     assert found["rasa"]["spec"]["replicas"] >= 2 and found["actions"]["spec"]["replicas"] >= 2
+    assert found["web"]["spec"]["replicas"] >= 2  # possible since the rate limits are shared in Redis
+    assert "BOT_RATE_LIMIT_URL" in k8s_env(main_container(found["web"]))
+    assert compose()["services"]["web"]["environment"]["BOT_RATE_LIMIT_URL"].endswith("@redis:6379/2")
     paths = {"web": "/health", "rasa": "/", "actions": "/health"}
     for name, workload in found.items():
         for container in containers(workload):
