@@ -1,5 +1,8 @@
 """Signing in and out, and `require(*roles)`: the guard every admin handler sits behind.
 
+Sign-in is with a user name and password (when BOT_LOCAL_LOGIN is on), or with the municipality's
+identity provider (bot/web/admin/oidc.py, when BOT_OIDC_ISSUER is set); both end in `open_session`.
+
 Not signed in: a page request is sent to the login page, anything else gets 401. Signed in with
 a role the page does not allow: 403. Every POST must carry the session's CSRF token (else 403).
 The session and its user are looked up on the server on every request (bot/auth/sessions.py), so
@@ -18,6 +21,7 @@ from aiohttp import web
 
 from bot.auth import accounts
 from bot.auth import sessions as admin_sessions
+from bot.auth.models import User
 from bot.web.admin import pages
 from bot.web.admin.security import LoginLimits, Session, Sessions, csrf_ok, new_session
 from bot.web.database import in_session
@@ -31,7 +35,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 LOGIN_UNAVAILABLE = "Innlogging er midlertidig utilgjengelig. Prøv igjen om litt."
 
 
-def _safe_next(value: str | None) -> str:
+def safe_next(value: str | None) -> str:
     """Only a path inside the admin pages (no open redirect)."""
     if value and value.startswith("/admin") and not value.startswith("//") and "\\" not in value:
         return value
@@ -83,7 +87,9 @@ async def login_page(
         {
             "message": message,
             "name": name,
-            "next": _safe_next(request.query.get("next")),
+            "next": safe_next(request.query.get("next")),
+            "oidc": request.app["settings"].oidc is not None,
+            "local_login": request.app["settings"].local_login,
         },
         status=status,
     )
@@ -108,7 +114,25 @@ async def _checked_user(request: web.Request, name: str, password: str):
     )
 
 
+def landing(user: User, target: str) -> str:
+    """Where a user goes after signing in: the page asked for, else their role's start page."""
+    return pages.home(user.role) if target == "/admin/" else target
+
+
+async def open_session(request: web.Request, response: web.StreamResponse, user: User) -> None:
+    """Sign `user` in: a new session on the server, its cookie on `response`. The CSRF token is
+    new as well, so a token seen before sign-in is worth nothing after."""
+    sessions = request.app[SESSIONS]
+    fresh = new_session()
+    fresh.session_id = await in_session(request, admin_sessions.start, user, sessions.lifetime, sessions.now())
+    sessions.save(request, response, fresh)
+
+
 async def login(request: web.Request) -> web.StreamResponse:
+    if not request.app["settings"].local_login:
+        return pages.error(
+            request, 403, "Innlogging med brukernavn og passord er slått av. Logg inn med kommunens konto."
+        )
     sessions, limiter = request.app[SESSIONS], request.app[LIMITER]
     session = sessions.load(request)
     form = await request.post()
@@ -135,12 +159,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         return await login_page(request, status=401, name=name, message="Feil brukernavn eller passord.")
     await limiter.succeeded(*key)
     log.info("user %s logged in", user.name)
-    target = _safe_next(form.get("next"))
-    response = web.HTTPSeeOther(pages.home(user.role) if target == "/admin/" else target)
-    # A new CSRF token at login, so a token seen before login is worth nothing after.
-    fresh = new_session()
-    fresh.session_id = await in_session(request, admin_sessions.start, user, sessions.lifetime, sessions.now())
-    sessions.save(request, response, fresh)
+    response = web.HTTPSeeOther(landing(user, safe_next(form.get("next"))))
+    await open_session(request, response, user)
     return response
 
 
