@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import difflib
 import shutil
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
@@ -36,3 +39,20 @@ def inserted_lines(before: str, after: str) -> list[str]:
         if tag == "insert":
             added += matcher.b[b1:b2]
     return added
+
+
+@contextmanager
+def read_only(project: Project) -> Iterator[None]:
+    """The project's files read-only (as in the production image) for the block, and the same
+    bytes after it: tests run as root, whom file modes do not stop, so the bytes are compared too."""
+    files = sorted(p for p in project.root.rglob("*") if p.is_file())
+    before = {path: path.read_bytes() for path in files}
+    for path in [*files, *(p for p in project.root.rglob("*") if p.is_dir()), project.root]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        yield
+    finally:
+        for path in [project.root, *project.root.rglob("*")]:
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    assert sorted(p for p in project.root.rglob("*") if p.is_file()) == files, "files were added or removed"
+    assert {path: path.read_bytes() for path in files} == before, "the project's files changed"

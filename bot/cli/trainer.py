@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bot.cli.common import UsageError, since
 
@@ -31,17 +32,25 @@ def cmd_trainer_assign(args) -> int:
     from bot.training.examples import ExampleError
     from bot.training.inbox import assign
 
+    if args.new_response is None and not args.intent:
+        raise UsageError("Give the intent with --intent (or a new one with --name and --new-response).")
+    if args.new_response is not None and not args.name:
+        raise UsageError("A new intent needs its Norwegian name: --name TEXT.")
     try:
         with session_scope() as session:
             result = assign(
-                session, args.ids, args.intent, extra_examples=tuple(args.example), new_response=args.new_response
+                session,
+                args.ids,
+                args.intent or "",
+                by="cli",
+                extra_examples=tuple(args.example),
+                new_response=args.new_response,
+                new_name=args.name,
             )
     except ExampleError as error:
         raise UsageError(str(error)) from None
     if result.created:
-        print(
-            f"Created the intent {result.intent} with its answer (domain.yml, data/rules.yml, data/nlu/{result.intent}.yml)."
-        )
+        print(f"Created the intent {result.intent} ({args.name}) with its answer, in the database.")
     for outcome in result.outcomes:
         print(f"  {outcome.status:<8} {outcome.text}" + (f"  ({outcome.reason})" if outcome.reason else ""))
     for item_id, reason in result.left.items():
@@ -94,10 +103,25 @@ def cmd_trainer_dismiss(args) -> int:
 
 def cmd_trainer_export(args) -> int:
     from bot.db import session_scope
-    from bot.training.inbox import export_patch
+    from bot.training import additions, inputs
+    from bot.training.project import Project
 
+    day = since(args.since)
     with session_scope() as session:
-        sys.stdout.write(export_patch(session, since(args.since)))
+        rows = additions.read(session, day)
+    if args.into is None:
+        sys.stdout.write(inputs.export_yaml(rows, f" since {day}" if day else ""))
+        return 0
+    project = Project(Path(args.into))
+    if not project.domain.is_file() or not project.nlu_dir.is_dir() or not project.rules.is_file():
+        raise UsageError(f"{args.into} is not a checkout of the project (no domain.yml, data/nlu or data/rules.yml).")
+    applied = inputs.apply(project, rows)
+    for intent in applied.intents:
+        print(f"New intent {intent}: data/nlu/{intent}.yml, domain.yml, data/rules.yml, data/intent_names.yml.")
+    print(
+        f"Wrote {applied.examples} example(s); {applied.skipped} the files hold already were skipped. "
+        "Review with `git diff` and commit."
+    )
     return 0
 
 
@@ -109,12 +133,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_trainer_inbox)
     p = trainer.add_parser(
-        "assign", help="add inbox messages as examples of an intent (or a new one with --new-response)"
+        "assign",
+        help="add inbox messages as examples of an intent (or a new one with --name and --new-response); "
+        "stored in the database",
     )
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
-    p.add_argument("--intent", required=True)
+    p.add_argument("--intent", help="the intent (for a new one: default made from --name)")
     p.add_argument("--example", action="append", default=[], metavar="TEXT", help="another example (repeatable)")
-    p.add_argument("--new-response", metavar="TEXT", help="create INTENT with this answer")
+    p.add_argument("--new-response", metavar="TEXT", help="create a new intent with this answer")
+    p.add_argument("--name", metavar="TEXT", help="the new intent's Norwegian name, as trainers see it")
     p.set_defaults(func=cmd_trainer_assign)
     p = trainer.add_parser(
         "attach",
@@ -130,6 +157,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p = trainer.add_parser("dismiss", help="mark inbox messages as not training material")
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
     p.set_defaults(func=cmd_trainer_dismiss)
-    p = trainer.add_parser("export", help="write the assigned examples as a Rasa NLU YAML patch to standard output")
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="only messages from this date on")
+    p = trainer.add_parser(
+        "export", help="write what trainers added in the database as Rasa YAML to standard output (or --into)"
+    )
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only what was added from this date on")
+    p.add_argument(
+        "--into",
+        metavar="DIR",
+        help="write it into the files of the checkout DIR instead (data/nlu, domain.yml, data/rules.yml), "
+        "skipping what they hold already",
+    )
     p.set_defaults(func=cmd_trainer_export)

@@ -3,8 +3,9 @@ intent's `examples: |` block without touching anything else in the file.
 
 A new example is cleaned (personal data masked, whitespace collapsed), must be 1-300 characters,
 and is refused when the same text, normalised (entity markup removed, case, spacing and end
-punctuation ignored), is already an example of any intent in any NLU file. Tool names are marked
-up as the training data does (`[Teams](tool)`) by `annotate_tools`, using the catalogue; whatever
+punctuation ignored), is already an example of any intent in any NLU file (or, given as `known`,
+among the examples trainers added in the database). Tool names are marked up as the training data
+does (`[Teams](tool)`) by `annotate_tools`, using the catalogue; whatever
 else in a message looks like Rasa's markup (`[x](tool)`, `[x]{"entity": …}`) is made plain text
 first, so an employee's message can neither add an annotation nor break the training data.
 """
@@ -12,6 +13,7 @@ first, so an employee's message can neither add an annotation nor break the trai
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +33,14 @@ _EDGE_PUNCTUATION = " .,!?;:…\"'«»"
 
 
 class ExampleError(ValueError):
-    """An intent name or example that cannot be used; the message says why (shown to trainers)."""
+    """An intent name or example that cannot be used; the message says why (shown to trainers).
+    `field` names the form field it is about, when there is one ("examples", "name", "response");
+    `outcomes` are the examples' when too few of them could be used."""
+
+    def __init__(self, message: str, field: str | None = None, outcomes: tuple[Outcome, ...] = ()) -> None:
+        super().__init__(message)
+        self.field = field
+        self.outcomes = outcomes
 
 
 @dataclass(frozen=True)
@@ -43,18 +52,21 @@ class Example:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one example: added, already there (same intent), or refused with a reason."""
+    """What happened to one example: added, already there (same intent), or refused with a reason;
+    `intent` is the intent that has it already ("exists", or "refused" as another intent's)."""
 
     text: str
     status: str  # "added" | "exists" | "refused"
     reason: str = ""
+    intent: str = ""
 
 
 def check_intent_name(name: str) -> str:
     if not INTENT_NAME.match(name or "") or len(name) > MAX_INTENT_LENGTH:
         raise ExampleError(
             f"{name!r} is not a valid intent name: use lower-case letters a-z, digits and _, starting with "
-            f"a letter, at most {MAX_INTENT_LENGTH} characters (for example: wifi_guest)."
+            f"a letter, at most {MAX_INTENT_LENGTH} characters (for example: wifi_guest).",
+            "name",
         )
     return name
 
@@ -134,9 +146,10 @@ def intents_with_examples(nlu_dir: Path) -> set[str]:
     return {example.intent for example in read_examples(nlu_dir)}
 
 
-def check_new(nlu_dir: Path, intent: str, texts: list[str]) -> list[Outcome]:
-    """Clean each text and say whether it can be added to `intent` (nothing is written)."""
-    existing = {normalise(e.text): e for e in read_examples(nlu_dir)}
+def check_new(nlu_dir: Path, intent: str, texts: list[str], known: Iterable[Example] = ()) -> list[Outcome]:
+    """Clean each text and say whether it can be added to `intent`, given the examples of the NLU
+    files and the `known` ones (nothing is written)."""
+    existing = {normalise(e.text): e for e in [*known, *read_examples(nlu_dir)]}  # the files win
     outcomes = []
     for raw in texts:
         try:
@@ -149,10 +162,11 @@ def check_new(nlu_dir: Path, intent: str, texts: list[str]) -> list[Outcome]:
             outcomes.append(Outcome(text, "added"))
             existing[normalise(text)] = Example(intent, text, Path())
         elif same.intent == intent:
-            outcomes.append(Outcome(text, "exists", f"already an example of {intent}"))
+            outcomes.append(Outcome(text, "exists", f"already an example of {intent}", intent))
         else:
             where = f" in {same.path.name}" if same.path.name else ""
-            outcomes.append(Outcome(text, "refused", f"already an example of the intent {same.intent}{where}"))
+            reason = f"already an example of the intent {same.intent}{where}"
+            outcomes.append(Outcome(text, "refused", reason, same.intent))
     return outcomes
 
 

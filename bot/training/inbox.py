@@ -1,18 +1,19 @@
 """The trainers' work on the inbox (bot.feedback.models.InboxItem): assign messages to an intent
 (existing, or new with its answer), attach them to the tool or process that should have answered
-them, dismiss them, and export what was assigned.
+them, dismiss them.
 
 Every function takes the caller's database session and commits nothing itself, so the command
-line and the web inbox use them the same way. Assigning writes the training files first; the
-items are marked only for the examples that were added or already there. Attaching changes the
-catalogue in the same transaction (bot.catalogue.changes): no training, answered at once.
+line and the web inbox use them the same way. Assigning stores the examples (and a new intent) in
+the database (bot.training.additions), never in the project's files, in the same transaction that
+marks the items; the items are marked only for the examples that were added or already there.
+Attaching changes the catalogue in the same transaction (bot.catalogue.changes): no training,
+answered at once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from bot.catalogue import changes
 from bot.catalogue.changes import PhraseAdded
 from bot.feedback.models import InboxItem
 from bot.language.norwegian import term_key
-from bot.training import examples, intents
+from bot.training import additions, examples
 from bot.training.examples import ExampleError, Outcome
 from bot.training.project import Project
 
@@ -84,20 +85,27 @@ def assign(
     item_ids: list[int],
     intent: str,
     *,
+    by: str,
     extra_examples: tuple[str, ...] = (),
     new_response: str | None = None,
+    new_name: str | None = None,
     project: Project | None = None,
 ) -> Assignment:
-    """Add the items' messages (and any extra examples) as examples of `intent`; with
-    `new_response`, create `intent` first, answered by that text. Tool names are marked up."""
+    """Add the items' messages (and any extra examples) as examples of `intent`, added `by` a user
+    name (or "cli"). With `new_response`, create the intent first, called `new_name` in Norwegian
+    and answered by that text; an empty `intent` is then made from `new_name`. Tool names are
+    marked up."""
     project = project or Project()
     items = _new_items(session, item_ids)
     texts = [examples.annotate_tools(session, text) for text in [item.text for item in items] + list(extra_examples)]
+    sources = [item.id for item in items]
     if new_response is not None:
-        created = intents.create_intent(intent, new_response, texts, project)
-        outcomes = created.examples
+        intent = intent or additions.free_intent_name(session, project, new_name or "")
+        outcomes = additions.create_intent(
+            session, project, intent, new_name or "", new_response, texts, by=by, sources=sources
+        )
     else:
-        outcomes = examples.add_examples(project.nlu_dir, intent, texts)
+        outcomes = additions.add_examples(session, project, intent, texts, by=by, sources=sources)
     assigned, left = [], {}
     for item, outcome in zip(items, outcomes):
         if outcome.status in ("added", "exists"):
@@ -150,28 +158,3 @@ def dismiss(session: Session, item_ids: list[int]) -> int:
     for item in items:
         item.status = DISMISSED
     return len(items)
-
-
-def assigned_since(session: Session, since: date | None = None) -> list[InboxItem]:
-    """Assigned items, oldest first; with `since`, only those that came in on or after that day."""
-    query = select(InboxItem).where(InboxItem.status == ASSIGNED, InboxItem.assigned_intent.is_not(None))
-    if since is not None:
-        query = query.where(InboxItem.created_at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
-    return list(session.scalars(query.order_by(InboxItem.created_at, InboxItem.id)))
-
-
-def export_patch(session: Session, since: date | None = None) -> str:
-    """The assigned examples as a Rasa NLU YAML file (tool names marked up), one block per intent."""
-    by_intent: dict[str, list[str]] = defaultdict(list)
-    for item in assigned_since(session, since):
-        text = examples.annotate_tools(session, " ".join(item.text.split()))
-        if text not in by_intent[item.assigned_intent]:
-            by_intent[item.assigned_intent].append(text)
-    lines = [
-        'version: "3.1"',
-        f"# Examples assigned in the trainer inbox{f' since {since}' if since else ''}.",
-        "nlu:" if by_intent else "nlu: []",
-    ]
-    for intent in sorted(by_intent):
-        lines += [f"  - intent: {intent}", "    examples: |", *(f"      - {text}" for text in by_intent[intent])]
-    return "\n".join(lines) + "\n"

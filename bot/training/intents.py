@@ -1,5 +1,7 @@
-"""A new intent with its answer: examples in `data/nlu/<intent>.yml`, the intent and its response
-`utter_<intent>` in domain.yml, and a rule in data/rules.yml (intent -> utter_<intent>).
+"""A new intent with its answer written into a project's files: examples in
+`data/nlu/<intent>.yml`, the intent and its response `utter_<intent>` in domain.yml, and a rule in
+data/rules.yml (intent -> utter_<intent>). Trainers' new intents live in the database
+(bot.training.additions); this writes them into a training copy or, on export, a checkout.
 
 domain.yml and data/rules.yml are read with ruamel.yaml to find where each section ends, and the
 new lines are inserted there as text, so every other byte of those files (comments, order,
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +47,11 @@ class NewIntent:
 def check_response(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ExampleError("A new intent needs the answer the bot should give.")
+        raise ExampleError("A new intent needs the answer the bot should give.", "response")
     if len(text) > MAX_RESPONSE_LENGTH:
-        raise ExampleError(f"The answer is {len(text)} characters long; at most {MAX_RESPONSE_LENGTH} are allowed.")
+        raise ExampleError(
+            f"The answer is {len(text)} characters long; at most {MAX_RESPONSE_LENGTH} are allowed.", "response"
+        )
     return text
 
 
@@ -55,6 +60,17 @@ def _render(value) -> str:
     out = io.StringIO()
     round_trip_yaml().dump(value, out)
     return textwrap.dedent(out.getvalue())
+
+
+def response_yaml(intent: str, response: str) -> str:
+    """The domain's `utter_<intent>` response entry, at column 0."""
+    return _render(CommentedMap({f"utter_{intent}": [CommentedMap(text=DoubleQuotedScalarString(response))]}))
+
+
+def rule_yaml(intent: str) -> str:
+    """The rule intent -> utter_<intent> as a list entry, at column 0."""
+    steps = [CommentedMap(intent=intent), CommentedMap(action=f"utter_{intent}")]
+    return _render([CommentedMap(rule=f"{intent} (added by a trainer)", steps=steps)])
 
 
 def _append_to_section(text: str, key: str, item_yaml: str, name: str) -> str:
@@ -71,42 +87,47 @@ def _append_to_section(text: str, key: str, item_yaml: str, name: str) -> str:
     return inserted(lines, at, [indent + line for line in item_yaml.splitlines(keepends=True)])
 
 
-def create_intent(intent: str, response: str, texts: list[str], project: Project | None = None) -> NewIntent:
-    """Create `intent` answered by `response`, with the examples among `texts` that are new.
-
-    Refused (ExampleError, nothing written) when the name is invalid or taken, the answer is empty
-    or too long, or no example can be added."""
-    project = project or Project()
+def check_free(intent: str, project: Project, taken: Iterable[str] = ()) -> None:
+    """ExampleError unless `intent` is a valid name that neither the project's files nor `taken`
+    (the intents in the database) use, for an intent or its response utter_<intent>."""
     check_intent_name(intent)
-    response = check_response(response)
     domain = round_trip_yaml().load(project.domain.read_text(encoding="utf-8")) or {}
     utterance = f"utter_{intent}"
     if (
         intent in RESERVED
         or intent in (domain.get("intents") or [])
         or intent in intents_with_examples(project.nlu_dir)
+        or intent in set(taken)
     ):
-        raise ExampleError(f"The intent {intent!r} exists already; add the examples to it instead.")
+        raise ExampleError(f"The intent {intent!r} exists already; add the examples to it instead.", "name")
     if utterance in (domain.get("responses") or {}) or utterance in (domain.get("actions") or []):
-        raise ExampleError(f"The domain already has a response or action {utterance!r}.")
+        raise ExampleError(f"The domain already has a response or action {utterance!r}.", "name")
     nlu_file = project.nlu_dir / f"{intent}.yml"
     if nlu_file.exists():
-        raise ExampleError(f"{nlu_file.name} exists already.")
+        raise ExampleError(f"{nlu_file.name} exists already.", "name")
+
+
+def write_intent(intent: str, response: str, texts: list[str], project: Project | None = None) -> NewIntent:
+    """Write `intent` answered by `response` into the project's files, with the examples among
+    `texts` that are new.
+
+    Refused (ExampleError, nothing written) when the name is invalid or taken, the answer is empty
+    or too long, or no example can be added."""
+    project = project or Project()
+    check_free(intent, project)
+    response = check_response(response)
+    nlu_file = project.nlu_dir / f"{intent}.yml"
     outcomes = check_new(project.nlu_dir, intent, texts)
     added = [o.text for o in outcomes if o.status == "added"]
     if not added:
         reasons = "; ".join(f"{o.text!r}: {o.reason}" for o in outcomes) or "no examples given"
         raise ExampleError(f"A new intent needs at least one new example ({reasons}).")
 
-    response_yaml = _render(CommentedMap({utterance: [CommentedMap(text=DoubleQuotedScalarString(response))]}))
-    rule = CommentedMap(
-        rule=f"{intent} (added by a trainer)", steps=[CommentedMap(intent=intent), CommentedMap(action=utterance)]
-    )
     domain_text = project.domain.read_text(encoding="utf-8")
     domain_text = _append_to_section(domain_text, "intents", _render([intent]), project.domain.name)
-    domain_text = _append_to_section(domain_text, "responses", response_yaml, project.domain.name)
+    domain_text = _append_to_section(domain_text, "responses", response_yaml(intent, response), project.domain.name)
     rules_text = _append_to_section(
-        project.rules.read_text(encoding="utf-8"), "rules", _render([rule]), project.rules.name
+        project.rules.read_text(encoding="utf-8"), "rules", rule_yaml(intent), project.rules.name
     )
     nlu_file.write_text(new_intent_file(intent, added), encoding="utf-8")
     project.domain.write_text(domain_text, encoding="utf-8")

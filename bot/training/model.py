@@ -34,7 +34,8 @@ class TrainingError(Exception):
 
 
 def fingerprint(project: Project | None = None) -> str:
-    """A hash of every training input file (name and content)."""
+    """A hash of every training input file of `project` (name and content). Training hashes its
+    merged copy (bot.training.inputs), so the trainers' additions in the database count too."""
     project = project or Project()
     digest = hashlib.sha256()
     for path in project.training_files():
@@ -108,7 +109,7 @@ def run_rasa(args: list[str], log_file: Path, progress: Progress | None = None, 
             if progress and message:
                 progress(time.monotonic() - started, message)
     if process.returncode != 0:
-        shown = "\n".join(l for l in tail if l.strip() and "Warning" not in l and not l.startswith("  "))
+        shown = "\n".join(line for line in tail if line.strip() and "Warning" not in line and not line.startswith("  "))
         raise TrainingError(f"`rasa {args[0]}` failed (exit {process.returncode}); see {log_file}:\n{shown}")
 
 

@@ -2,6 +2,9 @@
 promote it when it is not worse, and switch the running Rasa (every replica) to it. Also `ensure`
 (what `make run` does: the same, but only when the inputs changed), rollback and `switch`.
 
+The inputs are the project's files merged with the trainers' additions from the database, in a
+temporary copy (bot.training.inputs); the fingerprint of a model is that copy's.
+
 Every step reports through `say` (a line of text) and `progress` (Rasa's log while it works), so
 the command line and, later, the trainers' web page can show them.
 """
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import settings
-from bot.training import evaluation, promotion, registry, serving
+from bot.training import evaluation, inputs, promotion, registry, serving
 from bot.training.model import Progress, fingerprint, is_current, train, validate_data
 from bot.training.project import Project
 
@@ -42,9 +45,26 @@ def train_and_promote(
     progress: Progress | None = None,
     rasa_urls: Sequence[str] | None = None,
     secret: str | None = None,
+    database_url: str | None = None,
 ) -> Outcome:
-    """The whole `bot train`; raises TrainingError when the data is invalid or training fails."""
-    project = project or Project()
+    """The whole `bot train` on the project's files and the trainers' additions in the database
+    at `database_url` (default BOT_DATABASE_URL); raises TrainingError when the data is invalid or
+    training fails."""
+    with inputs.merged(project or Project(), database_url) as training:
+        return _train_and_promote(
+            training, tolerance=tolerance, say=say, progress=progress, rasa_urls=rasa_urls, secret=secret
+        )
+
+
+def _train_and_promote(
+    project: Project,
+    *,
+    tolerance: float | None,
+    say: Say,
+    progress: Progress | None,
+    rasa_urls: Sequence[str] | None = None,
+    secret: str | None = None,
+) -> Outcome:
     tolerance = settings().promote_tolerance if tolerance is None else tolerance
     project.models_dir.mkdir(parents=True, exist_ok=True)
 
@@ -91,7 +111,8 @@ def train_and_promote(
 
 
 def turned_down_on_current_data(project: Project) -> Path | None:
-    """The newest model trained on exactly the current inputs that was rejected or rolled back."""
+    """The newest model trained on exactly the inputs of `project` (a merged copy) that was
+    rejected or rolled back."""
     stamp = fingerprint(project)
     turned_down = [
         m
@@ -102,11 +123,22 @@ def turned_down_on_current_data(project: Project) -> Path | None:
     return turned_down[-1] if turned_down else None
 
 
-def ensure(project: Project | None = None, *, say: Say = print, progress: Progress | None = None) -> Outcome | None:
-    """Train, evaluate and promote only when no model is in service or the inputs changed since
-    it was trained, and no model trained on these inputs was rejected or rolled back already (so
-    `make run` never undoes a rollback). Returns None when nothing had to be done."""
-    project = project or Project()
+def ensure(
+    project: Project | None = None,
+    *,
+    say: Say = print,
+    progress: Progress | None = None,
+    database_url: str | None = None,
+) -> Outcome | None:
+    """Train, evaluate and promote only when no model is in service or the inputs (the files and
+    the trainers' additions) changed since it was trained, and no model trained on these inputs was
+    rejected or rolled back already (so `make run` never undoes a rollback). Returns None when
+    nothing had to be done."""
+    with inputs.merged(project or Project(), database_url) as training:
+        return _ensure(training, say=say, progress=progress)
+
+
+def _ensure(project: Project, *, say: Say, progress: Progress | None) -> Outcome | None:
     current = registry.in_service(project.models_dir)
     if current is not None and is_current(current, project):
         say(f"The model in service ({current.name}) was trained on the current data.")
@@ -125,7 +157,7 @@ def ensure(project: Project | None = None, *, say: Say = print, progress: Progre
         if current is None
         else "The training data or config changed since the model in service was trained."
     )
-    return train_and_promote(project, say=say, progress=progress)
+    return _train_and_promote(project, tolerance=None, say=say, progress=progress)
 
 
 def rollback(

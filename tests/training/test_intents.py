@@ -1,5 +1,6 @@
-"""A new intent with its answer: NLU file, domain intent and response, and rule, on a copy of the
-project's files; the rest of domain.yml and data/rules.yml stays byte for byte."""
+"""A new intent with its answer written into files (a training copy, or a checkout on export): NLU
+file, domain intent and response, and rule, on a copy of the project's files; the rest of
+domain.yml and data/rules.yml stays byte for byte."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def snapshot(project) -> dict:
 def test_a_new_intent_is_wired_into_domain_rules_and_its_own_nlu_file(project):
     domain_before = project.domain.read_text(encoding="utf-8")
     rules_before = project.rules.read_text(encoding="utf-8")
-    created = intents.create_intent("guest_wifi", ANSWER, EXAMPLES + ["ha det"], project)
+    created = intents.write_intent("guest_wifi", ANSWER, EXAMPLES + ["ha det"], project)
 
     assert [o.status for o in created.examples] == ["added", "added", "added", "refused"]
     assert "goodbye" in created.examples[3].reason
@@ -58,7 +59,7 @@ def test_a_new_intent_is_wired_into_domain_rules_and_its_own_nlu_file(project):
 def test_refusals_write_nothing(project, name, answer, texts, message):
     before = snapshot(project)
     with pytest.raises(ExampleError, match=message):
-        intents.create_intent(name, answer, texts, project)
+        intents.write_intent(name, answer, texts, project)
     assert snapshot(project) == before
 
 
@@ -69,7 +70,7 @@ def test_a_response_that_exists_is_refused(project):
     )
     before = snapshot(project)
     with pytest.raises(ExampleError, match="utter_wifi"):
-        intents.create_intent("wifi", "Svar", ["trådløst nett på jobben"], project)
+        intents.write_intent("wifi", "Svar", ["trådløst nett på jobben"], project)
     assert snapshot(project) == before
 
 
@@ -77,6 +78,6 @@ def test_a_response_that_exists_is_refused(project):
 def test_rasa_accepts_the_data_after_new_intents_and_examples(project):
     from bot.training.examples import add_examples
 
-    intents.create_intent("guest_wifi", ANSWER, EXAMPLES, project)
+    intents.write_intent("guest_wifi", ANSWER, EXAMPLES, project)
     add_examples(project.nlu_dir, "greet", ["heisann alle sammen"])
     validate_data(project)  # raises TrainingError with Rasa's reason otherwise

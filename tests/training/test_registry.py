@@ -109,7 +109,7 @@ def test_the_token_is_what_rasa_requires_for_admin_endpoints():
     assert payload["user"]["role"] == "admin" and payload["exp"] - payload["iat"] == serving.TOKEN_SECONDS
 
 
-def test_ensure_trains_nothing_when_the_model_in_service_is_current_or_a_rollback_was_made(project):
+def test_ensure_trains_nothing_when_the_model_in_service_is_current_or_a_rollback_was_made(project, database):
     from bot.training.model import fingerprint
     from bot.training.pipeline import ensure
 

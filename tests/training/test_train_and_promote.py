@@ -1,6 +1,7 @@
-"""Train -> evaluate -> promote on copies of the project's data, against the model in service (the
-session's `trained_model`, trained on the project's data), and the running Rasa switched to the
-promoted model over its JWT-protected HTTP API, with the conversation kept.
+"""Train -> evaluate -> promote on copies of the project's data (merged with the trainers' additions in
+the database), against the model in service (the session's `trained_model`, trained on the
+project's data), and the running Rasa switched to the promoted model over its JWT-protected HTTP
+API, with the conversation kept.
 
 Slow: each candidate is a real `rasa train` and a real evaluation of two models."""
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from bot import db
 from bot.feedback.models import InboxItem
 from bot.training import inbox, pipeline, registry, serving
+from bot.training.model import fingerprint
 from bot.training.project import Project
 
 pytestmark = pytest.mark.slow
@@ -91,14 +93,23 @@ def test_a_missed_message_goes_through_the_inbox_into_a_model_that_answers_it(
             item = session.scalars(select(InboxItem).where(InboxItem.text == MISSED)).one()
             assert item.kind in ("fallback", "out_of_scope") and item.status == "ny"
             assignment = inbox.assign(
-                session, [item.id], "guest_wifi", extra_examples=EXAMPLES, new_response=ANSWER, project=project
+                session,
+                [item.id],
+                "guest_wifi",
+                by="trener-ola",
+                extra_examples=EXAMPLES,
+                new_response=ANSWER,
+                new_name="Gjestenett",
+                project=project,
             )
         assert assignment.assigned == [item.id]
+        assert not (project.nlu_dir / "guest_wifi.yml").exists()  # in the database, merged when training
 
         said = []
         outcome = pipeline.train_and_promote(project, say=said.append, rasa_urls=[rasa.rasa_url], secret=SECRET)
         print("\n".join(said))
         assert outcome.promoted, f"{outcome.reason}\n{outcome.table}"
+        assert registry.read_record(outcome.candidate)["fingerprint"] != fingerprint(project)  # files + rows
         assert outcome.switch.switched, outcome.switch.message
         assert registry.in_service(project.models_dir) == outcome.candidate
 

@@ -34,6 +34,15 @@ _MESSAGES: list[tuple[re.Pattern, str]] = [
             "Temaet «{name}» finnes ikke. Velg et tema fra listen, eller lag et nytt tema.",
         ),
         (r"A new intent needs the answer the bot should give\.", "Et nytt tema må ha svaret roboten skal gi."),
+        (r"A new intent needs a Norwegian name\.", "Et nytt tema må ha et navn."),
+        (
+            r"The name is (?P<n>\d+) characters long; at most (?P<max>\d+) are allowed\.",
+            "Navnet er {n} tegn langt. Det kan være høyst {max} tegn.",
+        ),
+        (
+            r"An intent is called " + _NAME + r" already \(\S+\)\.",
+            "Det finnes allerede et tema som heter «{name}». Velg det i listen over temaer, eller gi det nye et annet navn.",
+        ),
         (
             r"The answer is (?P<n>\d+) characters long; at most (?P<max>\d+) are allowed\.",
             "Svaret er {n} tegn langt. Det kan være høyst {max} tegn.",

@@ -1,12 +1,14 @@
 """The trainer inbox at /admin/trainer: the open inbox items (bot.training.inbox) in groups of
-similar messages, newest first, and one form per group to assign the chosen messages to an intent
-that exists, to a new intent with its answer, to attach them to the tool or process that should
-have answered them (a task or name in the catalogue, answered at once), or to dismiss them.
+similar messages, newest first, and one form per group to assign the chosen messages to a theme
+(intent) that exists, to a new theme with its Norwegian name, answer and at least three examples,
+to attach them to the tool or process that should have answered them (a task or name in the
+catalogue, answered at once), or to dismiss them. Themes are shown by their Norwegian names
+(bot.training.names).
 
 The work itself is bot.training.inbox's; this module only reads the form, runs it in a worker
-thread (one write at a time per process, since it edits the project's training files) and shows
-the outcome in Norwegian. The files written are those of the app's TRAINING_PROJECT (tests give a
-copy)."""
+thread (one assignment at a time per process, so two trainers do not add the same example at
+once) and shows the outcome in Norwegian. Examples and themes go into the database; the app's
+TRAINING_PROJECT (tests give a copy) is only read, for the examples and intents of its files."""
 
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from aiohttp import web
 from bot.catalogue import snapshot, store
 from bot.catalogue.changes import MAX_PHRASE, PHRASE_KINDS, ChangeError
 from bot.gaps.queries import FilterError, Page, parse_paging
-from bot.training import inbox
-from bot.training.examples import INTENT_NAME, ExampleError, intents_with_examples, round_trip_yaml
+from bot.training import additions, inbox
+from bot.training.examples import ExampleError
+from bot.training.names import display_names
 from bot.training.project import Project
 from bot.web.admin import pages
 from bot.web.admin.auth import require
@@ -39,13 +42,6 @@ CHOOSE_ENTRY = "Velg verktøyet eller fremgangsmåten meldingene skal kobles til
 _WRITING = threading.Lock()
 
 
-def assignable_intents(project: Project) -> list[str]:
-    """The domain's intents that have examples to add to, in the domain's order."""
-    domain = round_trip_yaml().load(project.domain.read_text(encoding="utf-8")) or {}
-    with_examples = intents_with_examples(project.nlu_dir)
-    return [str(name) for name in domain.get("intents") or [] if str(name) in with_examples]
-
-
 _NORWEGIAN_ORDER = str.maketrans({"æ": "z\x01", "ø": "z\x02", "å": "z\x03"})
 
 
@@ -63,13 +59,23 @@ def attachable_entries(session) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def themes(session, project: Project) -> list[tuple[str, str]]:
+    """The themes messages can be added to, as (intent, Norwegian name), by name."""
+    names = display_names(session, project)
+    return sorted(
+        ((intent, names.get(intent, intent)) for intent in additions.assignable_intents(session, project)),
+        key=lambda pair: _by_name(pair[1]),
+    )
+
+
 def _inbox_page(session, project: Project, page: int, per_page: int) -> dict:
     groups = inbox.open_groups(session)
     start = (page - 1) * per_page
     return {
         "page": Page(groups[start : start + per_page], len(groups), page, per_page),
         "waiting": sum(group.count for group in groups),
-        "intents": assignable_intents(project),
+        "themes": themes(session, project),
+        "theme_names": display_names(session, project),
         "entries": attachable_entries(session),
     }
 
@@ -102,21 +108,22 @@ async def _render(
             "per_page": per_page,
             "field_errors": field_errors or {},
             "max_phrase": MAX_PHRASE,
+            "min_examples": additions.MIN_NEW_INTENT_EXAMPLES,
+            "max_name": additions.MAX_DISPLAY_NAME,
         },
         status=status,
     )
 
 
-def _notices(query) -> list[str]:
+def _notices(query, names: dict[str, str]) -> list[str]:
     """The outcome of the last form, from the redirect's query (see _done)."""
     notices = []
     intent = query.get("tema", "")
-    if query.get("nytt") == "1" and INTENT_NAME.match(intent):
-        notices.append(f"Temaet {intent} er laget, med svaret ditt og en regel som gir svaret.")
-    if query.get("tildelt", "").isdigit() and INTENT_NAME.match(intent):
-        notices.append(
-            f"{query['tildelt']} {_messages(int(query['tildelt']))} lagt til som eksempel på temaet {intent}."
-        )
+    name = f"«{names[intent]}»" if intent in names else ""
+    if query.get("nytt") == "1" and name:
+        notices.append(f"Temaet {name} er laget, med svaret ditt og eksemplene.")
+    if query.get("tildelt", "").isdigit() and name:
+        notices.append(f"{query['tildelt']} {_messages(int(query['tildelt']))} lagt til som eksempel på temaet {name}.")
     if query.get("avvist", "").isdigit():
         notices.append(f"{query['avvist']} {_messages(int(query['avvist']))} avvist.")
     if notices:
@@ -155,9 +162,13 @@ def _attach_notices(session, kind: str, entry_id: str, count: int, changed: bool
     return notices
 
 
+async def _names(request: web.Request) -> dict[str, str]:
+    return await in_session(request, display_names, request.app[TRAINING_PROJECT])
+
+
 @require(*TRAINER_ROLES)
 async def inbox_page(request: web.Request) -> web.Response:
-    notices = _notices(request.query)
+    notices = _notices(request.query, await _names(request))
     attached, count = _entry(request.query.get("til", "")), request.query.get("koblet", "")
     if attached and count.isdigit():
         notices += await in_session(request, _attach_notices, *attached, int(count), request.query.get("endret") == "1")
@@ -174,7 +185,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     action = form.get("action")
     posted = {
         name: str(form.get(name, ""))
-        for name in ("group", "action", "intent", "new_intent", "response", "entry", "phrase")
+        for name in ("group", "action", "intent", "name", "response", "examples", "entry", "phrase")
     }
     paging = (1, parse_paging({})[1])
     try:
@@ -193,37 +204,93 @@ async def handle(request: web.Request) -> web.StreamResponse:
         return await _attach(request, ids, posted, paging)
     project = request.app[TRAINING_PROJECT]
 
+    by = request["user"].name
+    new_examples = tuple(line.strip() for line in posted["examples"].splitlines() if line.strip())
+    if action == "new":
+        wrong = _new_theme_errors(posted, len(set(ids)) + len(new_examples))
+        if wrong:
+            return await _render(
+                request, status=400, errors=list(wrong.values()), field_errors=wrong, posted=posted, paging=paging
+            )
+
     def work(session):
         with _WRITING:
             if action == "dismiss":
                 return inbox.dismiss(session, ids)
             if action == "existing":
-                return inbox.assign(session, ids, posted["intent"], project=project)
+                return inbox.assign(session, ids, posted["intent"], by=by, project=project)
             return inbox.assign(
-                session, ids, posted["new_intent"].strip(), new_response=posted["response"], project=project
+                session,
+                ids,
+                "",
+                by=by,
+                extra_examples=new_examples,
+                new_response=posted["response"],
+                new_name=posted["name"],
+                project=project,
             )
 
     try:
         result = await in_session(request, work)
     except ExampleError as error:
-        return await _render(request, status=400, errors=[in_norwegian(str(error))], posted=posted, paging=paging)
+        message = _too_few(error, await _names(request)) if error.outcomes else in_norwegian(str(error))
+        wrong = {error.field: message} if action == "new" and error.field else {}
+        return await _render(request, status=400, errors=[message], field_errors=wrong, posted=posted, paging=paging)
     if action == "dismiss":
         raise _done(page, avvist=result)
     outcome = {"tildelt": len(result.assigned), "tema": result.intent, **({"nytt": 1} if result.created else {})}
     if not result.left:
         raise _done(page, **outcome)
-    texts = {item_id: refused.text for item_id, refused in zip(sorted(set(ids)), result.outcomes)}
+    names = await _names(request)
+    outcomes = dict(zip(sorted(set(ids)), result.outcomes))
     errors = [
-        f"Melding nr. {item_id} («{texts[item_id]}») ble ikke lagt til: {in_norwegian(reason).rstrip('.')}."
-        for item_id, reason in result.left.items()
+        f"Melding nr. {item_id} («{outcomes[item_id].text}») ble ikke lagt til: {_reason(outcomes[item_id], names)}."
+        for item_id in result.left
     ]
     return await _render(
         request,
         status=200 if result.assigned else 400,
         paging=paging,
         posted=posted,
-        notices=_notices({key: str(value) for key, value in outcome.items()}) if result.assigned else [],
+        notices=_notices({key: str(value) for key, value in outcome.items()}, names) if result.assigned else [],
         errors=errors,
+    )
+
+
+def _new_theme_errors(posted: dict, examples: int) -> dict[str, str]:
+    """The new-theme form's fields that are missing, in Norwegian, by field name."""
+    wrong = {}
+    if not posted["name"].strip():
+        wrong["name"] = "Skriv navnet på det nye temaet, for eksempel «Gjestenett for besøkende»."
+    if not posted["response"].strip():
+        wrong["response"] = "Skriv svaret roboten skal gi."
+    if examples < additions.MIN_NEW_INTENT_EXAMPLES:
+        wrong["examples"] = (
+            f"Et nytt tema trenger minst {additions.MIN_NEW_INTENT_EXAMPLES} eksempler. Du har valgt eller skrevet "
+            f"{examples}. Skriv flere eksempler i feltet, ett per linje."
+        )
+    return wrong
+
+
+def _reason(outcome, names: dict[str, str]) -> str:
+    """Why an example was not added, in Norwegian, naming the theme that has it by its Norwegian name."""
+    if outcome.status == "refused" and outcome.intent:
+        return (
+            f"finnes allerede som eksempel på et annet tema, «{names.get(outcome.intent, outcome.intent)}». "
+            "Avgjør hvilket tema som er riktig; spør en utvikler om det gamle eksempelet skal flyttes"
+        )
+    return in_norwegian(outcome.reason).rstrip(".")
+
+
+def _too_few(error: ExampleError, names: dict[str, str]) -> str:
+    """The Norwegian message when too few of a new theme's examples can be used."""
+    usable = sum(1 for outcome in error.outcomes if outcome.status == "added")
+    refused = [f"«{o.text}» {_reason(o, names)}" for o in error.outcomes if o.status != "added"]
+    return (
+        f"Et nytt tema trenger minst {additions.MIN_NEW_INTENT_EXAMPLES} eksempler som ikke finnes fra før, og bare "
+        f"{usable} kan brukes."
+        + (f" {'; '.join(refused)}." if refused else "")
+        + " Skriv flere eksempler, ett per linje."
     )
 
 
