@@ -240,3 +240,16 @@ def test_the_command_line_assigns_to_a_new_theme_by_its_norwegian_name(inbox_db,
     code, out, _ = cli("trainer", "assign", str(second), "--intent", "gjestenett")
     assert code == 0 and "added    gjestenett passord" in out
     assert [(intent, added_by) for intent, _, added_by, _ in stored_examples(inbox_db)] == [("gjestenett", "cli")] * 4
+
+
+def test_purging_old_inbox_messages_keeps_the_examples_made_of_them(inbox_db, project):
+    from bot import retention
+
+    write_record(recorder.inbox_record("fallback", "hvem gir meg tilgang til Teams?", "tool_access", 0.31))
+    item_id = next(iter(items(inbox_db).values())).id
+    with db.session_scope(inbox_db) as session:
+        inbox.assign(session, [item_id], "tool_access", by="trener-ola", project=project)
+    with db.session_scope(inbox_db) as session:
+        assert retention.purge_inbox(session, datetime.now(timezone.utc) + timedelta(days=1)) == 1
+    assert items(inbox_db) == {}
+    assert stored_examples(inbox_db) == [("tool_access", "hvem gir meg tilgang til [Teams](tool)?", "trener-ola", None)]
