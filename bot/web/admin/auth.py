@@ -159,7 +159,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return await login_page(request, status=401, name=name, message="Feil brukernavn eller passord.")
     await limiter.succeeded(*key)
     log.info("user %s logged in", user.name)
-    response = web.HTTPSeeOther(landing(user, safe_next(form.get("next"))))
+    response = web.HTTPSeeOther(landing(user, safe_next(str(form.get("next", "")))))
     await open_session(request, response, user)
     return response
 
