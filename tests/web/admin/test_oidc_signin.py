@@ -76,9 +76,9 @@ def _form(page: str) -> tuple[str, dict[str, str], bool]:
     return html.unescape(form.group(1)), hidden, 'name="login"' in form.group(2)
 
 
-async def at_provider(browser: aiohttp.ClientSession, url: str, login: str) -> str:
-    """Sign in at the provider as `login` (its login and consent forms, following its redirects);
-    returns the URL the provider sends the browser back to."""
+async def at_provider(browser: aiohttp.ClientSession, url: str, login: str | None) -> str:
+    """Sign in at the provider as `login` (its login and consent forms, following its redirects),
+    or with no `login` press its «Cancel»; returns the URL the provider sends the browser back to."""
     method, data = "GET", None
     for _ in range(12):
         async with browser.request(method, url, data=data, allow_redirects=False) as response:
@@ -90,6 +90,12 @@ async def at_provider(browser: aiohttp.ClientSession, url: str, login: str) -> s
                 continue
             page = await response.text()
             assert response.status == 200, page
+        if login is None:
+            method, url = (
+                "GET",
+                urljoin(url, html.unescape(re.search(r'<a href="([^"]+)">\[ Cancel \]', page).group(1))),
+            )
+            continue
         action, data, asks_login = _form(page)
         if asks_login:
             data |= {"login": login, "password": "hva som helst"}
@@ -104,7 +110,7 @@ class Attempt:
     pending: str  # the sealed pending sign-in cookie
 
 
-async def to_provider_and_back(client, browser, login: str, next_page: str = "/admin/") -> Attempt:
+async def to_provider_and_back(client, browser, login: str | None, next_page: str = "/admin/") -> Attempt:
     start = await client.get(oidc.START_PATH, params={"next": next_page}, allow_redirects=False)
     assert start.status == 303
     return Attempt(
@@ -117,7 +123,7 @@ def callback_path(callback_url: str) -> str:
     return f"{parts.path}?{parts.query}"
 
 
-async def sign_in(client, browser, login: str, next_page: str = "/admin/") -> aiohttp.ClientResponse:
+async def sign_in(client, browser, login: str | None, next_page: str = "/admin/") -> aiohttp.ClientResponse:
     """The whole sign-in: returns our answer to the callback."""
     attempt = await to_provider_and_back(client, browser, login, next_page)
     return await client.get(callback_path(attempt.callback_url), allow_redirects=False)
@@ -208,6 +214,12 @@ async def test_the_role_follows_the_groups_at_every_sign_in(client, oidc_client,
     for signed_in_before in (client, elsewhere):
         assert (await signed_in_before.get("/admin/trainer", allow_redirects=False)).status == 303
     assert stored_user(db_url, "per.sjef@kommune.no") is None
+
+
+async def test_cancelling_at_the_provider_signs_nobody_in(client, browser, idp, db_url):
+    refused = await sign_in(client, browser, None)
+    assert refused.status == 400 and "Innloggingen ble avbrutt" in await refused.text()
+    assert stored_sessions(db_url) == 0
 
 
 async def test_a_wrong_or_missing_state_is_refused(client, oidc_client, browser, idp, db_url):
