@@ -131,7 +131,7 @@ def test_replicas_probes_and_resources():
     assert found["web"]["spec"]["replicas"] >= 2  # possible since the rate limits are shared in Redis
     assert "BOT_RATE_LIMIT_URL" in k8s_env(main_container(found["web"]))
     assert compose()["services"]["web"]["environment"]["BOT_RATE_LIMIT_URL"].endswith("@redis:6379/2")
-    paths = {"web": "/health", "rasa": "/", "actions": "/health"}
+    paths = {"web": "/health/live", "rasa": "/", "actions": "/health"}
     for name, workload in found.items():
         for container in containers(workload):
             assert {"requests", "limits"} <= set(container["resources"]), f"{name}/{container['name']}"

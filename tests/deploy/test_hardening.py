@@ -99,7 +99,7 @@ def test_egress_and_ingress_are_denied_unless_allowed():
     assert set(deny["spec"]["policyTypes"]) == {"Ingress", "Egress"} and "egress" not in deny["spec"]
     dns = next(p for p in policies() if p["spec"]["podSelector"] == {} and "egress" in p["spec"])
     assert {port["port"] for rule in dns["spec"]["egress"] for port in rule["ports"]} == {53}
-    assert allowed_ports("web", "egress") == {5005, 6379, 5432, 443}  # rasa, redis, PostgreSQL, OIDC
+    assert allowed_ports("web", "egress") == {5005, 5055, 6379, 5432, 443}  # rasa, actions' health, redis, …, OIDC
     assert allowed_ports("rasa", "egress") == {5055, 8081, 6379, 5432, 443}  # actions, model pull, …, Teams
     assert allowed_ports("actions", "egress") == {5432}
     assert allowed_ports("purge", "egress") == {5432}
