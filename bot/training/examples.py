@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from bot.privacy.masking import MASKS, mask
 
@@ -117,8 +118,8 @@ def annotate_tools(session, text: str) -> str:
 
 def round_trip_yaml() -> YAML:
     yaml = YAML()  # round trip: keeps comments, order and quoting
-    yaml.preserve_quotes = True
-    yaml.width = 4096
+    yaml.preserve_quotes = True  # type: ignore[assignment]  # ruamel declares these attributes as None
+    yaml.width = 4096  # type: ignore[assignment]
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
@@ -174,7 +175,8 @@ def block_end(lines: list[str], key_line: int, key_column: int) -> tuple[int, st
     """(index after the last line of the block under the key at (key_line, key_column), the block's
     indentation): the block is the lines indented deeper than the key (blank lines inside it and
     trailing blank or less indented comment lines are not part of it). None when it is empty."""
-    last, indent = None, None
+    last: int | None = None
+    indent = ""
     for number in range(key_line + 1, len(lines)):
         line = lines[number]
         if not line.strip():
@@ -182,7 +184,7 @@ def block_end(lines: list[str], key_line: int, key_column: int) -> tuple[int, st
         column = len(line) - len(line.lstrip(" "))
         if column <= key_column:
             break
-        indent = line[:column] if indent is None else indent
+        indent = indent or line[:column]
         last = number
     return None if last is None else (last + 1, indent)
 
@@ -199,7 +201,7 @@ def inserted(lines: list[str], at: int, new: list[str]) -> str:
 def _examples_end(lines: list[str], path: Path, intent: str) -> tuple[int, str]:
     document = round_trip_yaml().load("".join(lines)) or {}
     for item in document.get("nlu") or []:
-        if isinstance(item, dict) and item.get("intent") == intent and "examples" in item:
+        if isinstance(item, CommentedMap) and item.get("intent") == intent and "examples" in item:
             end = block_end(lines, *item.lc.key("examples"))
             if end is None:
                 raise ExampleError(f"The examples of {intent} in {path.name} are empty or not a `|` block.")

@@ -58,17 +58,17 @@ def apply(project: Project, rows: additions.Additions) -> Applied:
     by_intent: dict[str, list[str]] = defaultdict(list)
     for row in rows.examples:
         by_intent[row.intent].append(row.text)
-    for intent in rows.intents:
-        texts = by_intent.pop(intent.name, [])
+    for new in rows.intents:
+        texts = by_intent.pop(new.name, [])
         try:
-            written = intents.write_intent(intent.name, intent.response, texts, project)
+            written = intents.write_intent(new.name, new.response, texts, project)
         except ExampleError:  # the files have the intent already, or none of its examples is new
-            by_intent[intent.name] = texts
+            by_intent[new.name] = texts
             continue
-        applied.intents.append(intent.name)
+        applied.intents.append(new.name)
         applied.examples += sum(1 for o in written.examples if o.status == "added")
         applied.skipped += sum(1 for o in written.examples if o.status != "added")
-        _add_name(project, intent.name, intent.display_name)
+        _add_name(project, new.name, new.display_name)
     for intent, texts in by_intent.items():
         try:
             outcomes = examples.add_examples(project.nlu_dir, intent, texts)

@@ -13,6 +13,7 @@ TRAINING_PROJECT (tests give a copy) is only read, for the examples and intents 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -84,8 +85,8 @@ async def _render(
     request: web.Request,
     *,
     status: int = 200,
-    notices: list[str] = (),
-    errors: list[str] = (),
+    notices: Sequence[str] = (),
+    errors: Sequence[str] = (),
     posted: dict | None = None,
     paging: tuple[int, int] | None = None,
     field_errors: dict[str, str] | None = None,
@@ -182,15 +183,16 @@ def _done(page: str, **outcome) -> web.HTTPSeeOther:
 @require(*TRAINER_ROLES)
 async def handle(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    action = form.get("action")
+    fields = pages.text_fields(form)
     posted = {
-        name: str(form.get(name, ""))
+        name: fields.get(name, "")
         for name in ("group", "action", "intent", "name", "response", "examples", "entry", "phrase")
     }
+    action = posted["action"]
     paging = (1, parse_paging({})[1])
     try:
-        paging = parse_paging(form)
-        ids = [int(value) for value in form.getall("ids", [])]
+        paging = parse_paging(fields)
+        ids = [int(value) for value in form.getall("ids", []) if isinstance(value, str)]
     except (FilterError, ValueError):
         return await _render(request, status=400, errors=["Skjemaet var ugyldig. Last siden på nytt og prøv igjen."])
     page = str(paging[0])
