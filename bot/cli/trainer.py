@@ -125,6 +125,44 @@ def cmd_trainer_export(args) -> int:
     return 0
 
 
+def cmd_trainer_added(args) -> int:
+    from bot.db import session_scope
+    from bot.training import additions
+
+    with session_scope() as session:
+        rows = additions.read(session, since(args.since))
+    if not rows.intents and not rows.examples:
+        print("Trainers have added nothing" + (f" since {args.since}." if args.since else "."))
+    for new in rows.intents:
+        print(
+            f"intent  {new.name} ({new.display_name})  {new.added_at:%Y-%m-%d}  {new.added_by}  answer: {new.response}"
+        )
+    for row in rows.examples:
+        print(f"{row.id:>6}  {row.intent:<24} {row.added_at:%Y-%m-%d}  {row.added_by:<16} {row.text}")
+    return 0
+
+
+def cmd_trainer_remove(args) -> int:
+    from bot.db import session_scope
+    from bot.training import additions
+    from bot.training.examples import ExampleError
+
+    if not args.ids and args.intent is None:
+        raise UsageError("Give the ids of the examples to remove (see bot trainer added), or --intent NAME.")
+    try:
+        with session_scope() as session:
+            removed = additions.remove_examples(session, args.ids) if args.ids else 0
+            if args.intent is not None:
+                removed += additions.remove_intent(session, args.intent)
+    except ExampleError as error:
+        raise UsageError(str(error)) from None
+    print(
+        f"Removed {removed} example(s)" + (f" and the intent {args.intent}" if args.intent else "") + ". "
+        "Run `bot train` for a model without them."
+    )
+    return 0
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     trainer = commands.add_parser("trainer", help="the trainer inbox").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -168,3 +206,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "skipping what they hold already",
     )
     p.set_defaults(func=cmd_trainer_export)
+    p = trainer.add_parser("added", help="list the examples and intents trainers added in the database, oldest first")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only what was added from this date on")
+    p.set_defaults(func=cmd_trainer_added)
+    p = trainer.add_parser("remove", help="remove examples trainers added (by id), or an intent a trainer made")
+    p.add_argument("ids", type=int, nargs="*", metavar="ID", help="example ids, see bot trainer added")
+    p.add_argument("--intent", metavar="NAME", help="remove this intent a trainer made, with all its examples")
+    p.set_defaults(func=cmd_trainer_remove)

@@ -161,3 +161,27 @@ def create_intent(
     _store(session, intent, outcomes, by, sources)
     session.flush()
     return outcomes
+
+
+def remove_examples(session: Session, example_ids: list[int]) -> int:
+    """Delete trainers' examples by id (a bad example, or one behind a model that was rolled back);
+    ExampleError, nothing deleted, when an id is not there."""
+    rows = list(session.scalars(select(TrainingExample).where(TrainingExample.id.in_(example_ids))))
+    missing = sorted(set(example_ids) - {row.id for row in rows})
+    if missing:
+        raise ExampleError(f"No example added by a trainer has the id {', '.join(map(str, missing))}.")
+    for row in rows:
+        session.delete(row)
+    return len(rows)
+
+
+def remove_intent(session: Session, name: str) -> int:
+    """Delete an intent a trainer made, with all its examples; returns how many examples. An
+    intent of the files cannot be removed here (ExampleError)."""
+    intent = session.scalars(select(TrainingIntent).where(TrainingIntent.name == name)).one_or_none()
+    if intent is None:
+        raise ExampleError(f"No intent added by a trainer is called {name!r}; intents of the files are changed in git.")
+    examples = list(session.scalars(select(TrainingExample).where(TrainingExample.intent == name)))
+    for row in [*examples, intent]:
+        session.delete(row)
+    return len(examples)

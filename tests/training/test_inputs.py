@@ -105,3 +105,20 @@ def test_rasa_accepts_the_merged_data(project, db_url):
     add_example(db_url, "greet", "heisann alle sammen")
     with inputs.merged(project, db_url) as training:
         validate_data(training)  # raises TrainingError with Rasa's reason otherwise
+
+
+def test_trainers_additions_are_listed_and_removed_from_the_command_line(project, database, cli):
+    add_theme(database, project)
+    add_example(database, "tool_access", "slipper jeg inn i [Teams](tool) som vikar?")
+    code, out, _ = cli("trainer", "added")
+    assert code == 0 and "intent  gjestenett (Gjestenett for besøkende)" in out
+    assert "tool_access" in out and "trener-ola" in out and len(out.splitlines()) == 5
+    with db.session_scope(database) as session:
+        access = next(row.id for row in additions.read(session).examples if row.intent == "tool_access")
+    assert cli("trainer", "remove", "999999")[2].startswith("error: No example added by a trainer has the id 999999")
+    assert "intents of the files are changed in git" in cli("trainer", "remove", "--intent", "find_tool")[2]
+    assert cli("trainer", "remove")[0] == 2
+    code, out, _ = cli("trainer", "remove", str(access), "--intent", "gjestenett")
+    assert code == 0 and "Removed 4 example(s) and the intent gjestenett." in out
+    assert merged_fingerprint(project, database) == fingerprint(project)
+    assert cli("trainer", "added")[1] == "Trainers have added nothing.\n"
