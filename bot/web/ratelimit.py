@@ -12,9 +12,12 @@ caller decides (the chat lets messages through, the login refuses)."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from inspect import isawaitable
+from typing import Protocol
 
 from aiohttp import web
-from pyrate_limiter import AbstractClock, InMemoryBucket, Rate, RateItem, RedisBucket, TimeClock
+from pyrate_limiter import AbstractBucket, InMemoryBucket, Rate, RateItem, RedisBucket, TimeClock
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisError
 
@@ -28,11 +31,24 @@ class LimitsUnavailable(Exception):
     """The Redis server that keeps the counts did not answer."""
 
 
+class Clock(Protocol):
+    """pyrate-limiter's clock hook, synchronous: milliseconds now (TimeClock: the wall clock)."""
+
+    def now(self) -> int: ...
+
+
+async def _put(bucket: AbstractBucket, item: RateItem) -> bool:
+    """pyrate-limiter's check-and-add; a Redis bucket on an asyncio client answers with an awaitable."""
+    counted = bucket.put(item)
+    return await counted if isawaitable(counted) else counted
+
+
 class MemoryCounts:
     """Counts in this process only."""
 
-    def __init__(self, clock: AbstractClock | None = None, max_keys: int = MAX_MEMORY_KEYS):
-        self.clock, self.max_keys = clock or TimeClock(), max_keys
+    def __init__(self, clock: Clock | None = None, max_keys: int = MAX_MEMORY_KEYS):
+        self.clock: Clock = clock or TimeClock()
+        self.max_keys = max_keys
         self._buckets: OrderedDict[str, InMemoryBucket] = OrderedDict()
 
     async def add(self, key: str, rate: Rate) -> bool:
@@ -45,7 +61,7 @@ class MemoryCounts:
             self._buckets.move_to_end(key)
         now = self.clock.now()
         bucket.leak(now)
-        return bucket.put(RateItem(key, now))
+        return await _put(bucket, RateItem(key, now))
 
     async def forget(self, key: str) -> None:
         self._buckets.pop(key, None)
@@ -58,9 +74,10 @@ class RedisCounts:
     """Counts in Redis, shared by every process that uses the same server and `prefix`. Event times
     come from `clock` (wall-clock milliseconds: the replicas' clocks must agree, as NTP keeps them)."""
 
-    def __init__(self, url: str, prefix: str, clock: AbstractClock | None = None):
+    def __init__(self, url: str, prefix: str, clock: Clock | None = None):
         self.redis = Redis.from_url(url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT)
-        self.prefix, self.clock = prefix, clock or TimeClock()
+        self.prefix = prefix
+        self.clock: Clock = clock or TimeClock()
         self._script_hash: str | None = None
 
     async def _bucket(self, name: str, rate: Rate, reload: bool = False) -> RedisBucket:
@@ -72,9 +89,9 @@ class RedisCounts:
         name, now = f"{self.prefix}:{key}", self.clock.now()
         try:
             try:
-                counted = await (await self._bucket(name, rate)).put(RateItem(key, now))
+                counted = await _put(await self._bucket(name, rate), RateItem(key, now))
             except NoScriptError:  # Redis restarted and lost the script: load it again
-                counted = await (await self._bucket(name, rate, reload=True)).put(RateItem(key, now))
+                counted = await _put(await self._bucket(name, rate, reload=True), RateItem(key, now))
             if counted:  # keep the key to the window: drop older events, expire with the last
                 async with self.redis.pipeline(transaction=False) as pipe:
                     pipe.zremrangebyscore(name, 0, now - rate.interval - 1)
@@ -105,10 +122,11 @@ def counts_for(app: web.Application) -> Counts:
         RedisCounts(config.rate_limit_url, config.rate_limit_prefix) if config.rate_limit_url else MemoryCounts()
     )
 
-    async def close(_: web.Application) -> None:
+    async def closed_with_app(_: web.Application) -> AsyncIterator[None]:
+        yield
         await counts.close()
 
-    app.on_cleanup.append(close)
+    app.cleanup_ctx.append(closed_with_app)
     return counts
 
 

@@ -8,14 +8,13 @@ import os
 import uuid
 
 import pytest
-from pyrate_limiter import AbstractClock
 
 from bot.web.ratelimit import Counts, MemoryCounts, RedisCounts
 
 BACKENDS = ["memory", "redis"]
 
 
-class FakeClock(AbstractClock):
+class FakeClock:
     """Milliseconds that pass only when a test says so."""
 
     def __init__(self, seconds: float = 1_000.0) -> None:
@@ -36,7 +35,7 @@ def unique_prefix() -> str:
     return f"test-ratelimit:{uuid.uuid4().hex}"
 
 
-def make_counts(backend: str, clock: AbstractClock | None = None) -> Counts:
+def make_counts(backend: str, clock: FakeClock | None = None) -> Counts:
     if backend == "memory":
         return MemoryCounts(clock)
     return RedisCounts(redis_url(), unique_prefix(), clock)
