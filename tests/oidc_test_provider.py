@@ -43,7 +43,13 @@ def _node() -> str:
             pytest.fail("node is not installed, and CI must run the OpenID Connect sign-in tests (tests/oidc_provider)")
         pytest.skip("node is not installed: the OpenID Connect sign-in tests need Node 20 or newer")
     if not (PROVIDER_DIR / "node_modules").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, check=True, capture_output=True)
+        installed = subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, capture_output=True, text=True
+        )
+        if installed.returncode != 0:
+            pytest.fail(
+                f"npm ci in {PROVIDER_DIR} failed (it needs the npm registry once):\n{installed.stderr[-2000:]}"
+            )
     return node
 
 
