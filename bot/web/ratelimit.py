@@ -23,7 +23,7 @@ from redis.exceptions import NoScriptError, RedisError
 
 from bot.config import Settings
 
-MAX_MEMORY_KEYS = 100_000  # keys kept in memory; past this, the least recently used is forgotten
+MAX_MEMORY_KEYS = 10_000  # keys kept in memory (about 650 bytes each); past this, the least recently used is forgotten
 REDIS_TIMEOUT = 0.5  # seconds a check waits for Redis before it counts as unavailable
 
 
