@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -18,11 +19,22 @@ Base = declarative_base()
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
+def utc_now() -> datetime:
+    """The current time, UTC and timezone-aware: the default of the tables' time columns."""
+    return datetime.now(timezone.utc)
+
+
+def set_sqlite_pragmas(engine: Engine, *pragmas: str) -> None:
+    """Run `PRAGMA <pragma>` for each of `pragmas` (e.g. "journal_mode=WAL") on every new
+    connection of the SQLite `engine`."""
+
+    def on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    event.listen(engine, "connect", on_connect)
 
 
 @functools.cache
@@ -36,7 +48,7 @@ def engine_for(url: str) -> Engine:
             except OSError:
                 pass  # connecting then fails with SQLAlchemy's OperationalError, which callers handle
         engine = create_engine(url, future=True, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        set_sqlite_pragmas(engine, "foreign_keys=ON", "journal_mode=WAL")
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
 

@@ -24,24 +24,19 @@ from typing import Any, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
+
+from bot.db import set_sqlite_pragmas
 
 log = logging.getLogger(__name__)
 
 WAIT_FOR_DATABASE_SECONDS = 20.0  # under the web relay's 30 s wait for Rasa's answer
 RETRY_SECONDS = 0.5
 T = TypeVar("T")
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 class TrackerStore(SQLTrackerStore):
@@ -55,7 +50,7 @@ class TrackerStore(SQLTrackerStore):
         self.engine.dispose()
         if dialect == "sqlite":
             self.engine = create_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            set_sqlite_pragmas(self.engine, "journal_mode=WAL", "synchronous=NORMAL")
         else:
             self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)

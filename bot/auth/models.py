@@ -8,15 +8,9 @@ and subject, and its role is the one their groups gave at their latest sign-in.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
 
-from bot.db import Base
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+from bot.db import Base, utc_now
 
 
 class User(Base):
@@ -28,7 +22,7 @@ class User(Base):
     password_hash = Column(String(255))  # None for a user of the identity provider
     oidc_issuer = Column(String(255))  # the identity provider's `iss`, for its users only
     oidc_subject = Column(String(255))  # their `sub` there
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
 
 
 class ApiToken(Base):
@@ -37,7 +31,7 @@ class ApiToken(Base):
     digest = Column(String(64), nullable=False, unique=True)  # SHA-256 hex of the token
     role = Column(String(20), nullable=False)
     label = Column(String(200), nullable=False, default="")
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     revoked_at = Column(DateTime(timezone=True))
 
 

@@ -3,20 +3,14 @@ audit trail of changes made to entries one at a time (not by a file import)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import relationship
 
-from bot.db import Base
+from bot.db import Base, utc_now
 
 ID_LENGTH = 64
 NAME_LENGTH = 200
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _owned_list(child: str):
@@ -53,7 +47,7 @@ class Tool(Base):
     support = Column(Text)
     url = Column(Text)
     data_classification = Column(String(32))
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=_now, onupdate=_now)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     aliases = _owned_list("ToolAlias")
     tasks = _owned_list("ToolTask")
@@ -77,7 +71,7 @@ class PrivateTool(Base):
     name = Column(String(NAME_LENGTH), nullable=False)
     category = Column(String(NAME_LENGTH), nullable=False)
     guidance = Column(Text, nullable=False)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=_now, onupdate=_now)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     aliases = _owned_list("PrivateToolAlias")
     alternatives = _owned_list("PrivateToolAlternative")
@@ -103,7 +97,7 @@ class Process(Base):
     __tablename__ = "processes"
     id = Column(String(ID_LENGTH), primary_key=True)
     name = Column(String(NAME_LENGTH), nullable=False)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=_now, onupdate=_now)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     aliases = _owned_list("ProcessAlias")
     steps = _owned_list("ProcessStep")
@@ -133,7 +127,7 @@ class CatalogueState(Base):
     __tablename__ = "catalogue_state"
     id = Column(Integer, primary_key=True)
     revision = Column(Integer, nullable=False, default=0)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
 
 
 ENTRY_KINDS = ("tool", "private_tool", "process")  # as in the CSV's kind column
@@ -155,7 +149,7 @@ class CatalogueChange(Base):
 
     __tablename__ = "catalogue_changes"
     id = Column(Integer, primary_key=True, autoincrement=True)
-    changed_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    changed_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     changed_by = Column(String(100), nullable=False)  # the admin user's name, or "cli"
     entry_kind = Column(String(20), nullable=False)  # one of ENTRY_KINDS
     entry_id = Column(String(ID_LENGTH), nullable=False)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import Boolean, Column, DateTime, Float, Index, Integer, String, Text
 
-from bot.db import Base
+from bot.db import Base, utc_now
 
 # fallback: not understood; out_of_scope: not about work tools; not_helpful: 👎 on an answer (the
 # text is the question answered); no_fit: a need the assistant found no catalogue entry for.
@@ -16,17 +14,13 @@ INBOX_KINDS = ("fallback", "out_of_scope", "not_helpful", "no_fit")
 INBOX_STATUSES = ("ny", "tildelt", "avvist", "koblet")
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class InboxItem(Base):
     """A message the bot did not understand, or answered unhelpfully: work for a trainer."""
 
     __tablename__ = "inbox_items"
     id = Column(Integer, primary_key=True, autoincrement=True)
     record_id = Column(String(36), nullable=False, unique=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     kind = Column(String(20), nullable=False)
     text = Column(Text, nullable=False)  # masked
     intent = Column(String(100))  # the predicted intent
@@ -45,7 +39,7 @@ class Feedback(Base):
     __tablename__ = "feedback"
     id = Column(Integer, primary_key=True, autoincrement=True)
     record_id = Column(String(36), nullable=False, unique=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     helpful = Column(Boolean, nullable=False)
     intent = Column(String(100))
     tool = Column(String(64))

@@ -3,25 +3,19 @@ person-linked field; the audit trail names the IT staff who changed a gap, never
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text
 
-from bot.db import Base
+from bot.db import Base, utc_now
 
 KINDS = ("private_tool", "missing_tool")
 STATUSES = ("ny", "under vurdering", "planlagt", "løst", "avvist")
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Gap(Base):
     __tablename__ = "gaps"
     id = Column(Integer, primary_key=True, autoincrement=True)
     record_id = Column(String(36), nullable=False, unique=True)  # makes spool replay exactly-once
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     kind = Column(String(20), nullable=False)
     private_tool = Column(String(200))  # catalogue id, or the name as written when not in the catalogue
     need = Column(String(300))  # the category, or a short description of what the employee wanted
@@ -32,7 +26,7 @@ class Gap(Base):
     language = Column(String(10), nullable=False, default="nb")
     status = Column(String(20), nullable=False, default="ny")
     note = Column(Text)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=_now, onupdate=_now)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     __table_args__ = (
         Index("ix_gaps_created_at", "created_at"),
@@ -58,7 +52,7 @@ class GapChange(Base):
     __tablename__ = "gap_changes"
     id = Column(Integer, primary_key=True, autoincrement=True)
     gap_id = Column(Integer, ForeignKey("gaps.id", ondelete="CASCADE"), nullable=False)
-    changed_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    changed_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     actor = Column(String(100), nullable=False)  # the user name (kept when the user is removed)
     field = Column(String(20), nullable=False)  # "status" or "note"
     old_value = Column(Text)
