@@ -6,9 +6,7 @@ import math
 import platform
 import re
 import sys
-import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +14,13 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
-SEED_CATALOGUE = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
 
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
+
+# Throwaway databases and the seed catalogue: one home with the tests' (bot/throwaway.py).
+from bot.throwaway import SEED_CATALOGUE, seeded  # noqa: E402,F401
+from bot.throwaway import postgres as throwaway_postgres  # noqa: E402,F401
 
 _HEADER_RE = re.compile(r"^\s*#\s*-{2,}\s*(.+?)\s*-*\s*$")
 
@@ -116,38 +117,3 @@ def publish(name: str, report: str, write: bool = True) -> Path | None:
     path = write_result(name, report)
     print(f"\n(written to {path.relative_to(PROJECT_ROOT)})", file=sys.stderr)
     return path
-
-
-def seeded(db_url: str, catalogue: Path = SEED_CATALOGUE) -> str:
-    """`db_url` upgraded and holding `catalogue` (the seed catalogue by default), as `make db` does."""
-    from bot import db
-    from bot.catalogue import store
-
-    db.upgrade(db_url)
-    with db.session_scope(db_url) as session:
-        store.load_and_import(session, catalogue.read_text(encoding="utf-8"), str(catalogue))
-    db.engine_for(db_url).dispose()
-    return db_url
-
-
-@contextmanager
-def throwaway_postgres(server_url: str, prefix: str = "digihjelpen_bench") -> Iterator[str]:
-    """A new, empty PostgreSQL database on the server of `server_url`, dropped afterwards (even
-    with connections left open); yields its URL."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from bot import db
-
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url
-    finally:
-        db.engine_for(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -720,19 +720,17 @@ class Postgres:
             return str(error).splitlines()[0]
 
     def create(self, label: str) -> str:
-        from sqlalchemy.engine import make_url
+        from bot.throwaway import new_postgres
 
-        name = f"digihjelpen_bench_{os.getpid()}_{label}"
-        with self.engine.connect() as connection:
-            connection.execute(self._text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(self._text(f'CREATE DATABASE "{name}"'))
-        self.created.append(name)
-        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+        url = new_postgres(self.admin_url, f"digihjelpen_bench_{label}")
+        self.created.append(url)
+        return url
 
     def drop_all(self) -> None:
-        with self.engine.connect() as connection:
-            for name in self.created:
-                connection.execute(self._text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        from bot import db
+
+        for url in self.created:
+            db.drop_database(url)
         self.created.clear()
         self.engine.dispose()
 

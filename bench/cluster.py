@@ -24,6 +24,8 @@ import requests
 from _common import PROJECT_ROOT
 from sqlalchemy import create_engine, text
 
+from bot import db
+
 STARTUP_SECONDS = 300
 COOKIE = "dh_conversation"
 BENCH_MODELS = PROJECT_ROOT / "bench" / "results" / "models"
@@ -127,12 +129,7 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def create_database(self, name: str) -> str:
-        engine = create_engine(self.url(), isolation_level="AUTOCOMMIT", future=True)
-        try:
-            with engine.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-        finally:
-            engine.dispose()
+        db.create_database(self.url(name))
         return self.url(name)
 
     def __enter__(self) -> PrivatePostgres:
@@ -170,7 +167,7 @@ class PrivateRedis:
                     return self
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError("redis-server did not start")
+                    raise RuntimeError("redis-server did not start") from None
                 time.sleep(0.1)
 
     def __exit__(self, *exc) -> None:
@@ -302,7 +299,7 @@ class Stack:
         return self
 
     def __exit__(self, *exc) -> None:
-        for name, process in self.processes.items():
+        for process in self.processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
         for name in self.processes:

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from bot.config import settings
@@ -107,23 +107,40 @@ def is_current(url: str | None = None) -> bool:
         return False
 
 
+@contextmanager
+def maintenance(url: str) -> Iterator[Connection]:
+    """An AUTOCOMMIT connection to the `postgres` database of the server `url` is on (CREATE and
+    DROP DATABASE cannot run in a transaction, nor in the database they name)."""
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            yield connection
+    finally:
+        admin.dispose()
+
+
+def _quoted_name(url: str) -> str:
+    return '"' + make_url(url).database.replace('"', "") + '"'
+
+
 def create_database(url: str) -> bool:
     """Create the PostgreSQL database `url` names, through the server's `postgres` database, unless
     it exists. True if it was created. (SQLite files are created on first use.)"""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    if not target.drivername.startswith("postgresql"):
+    if not make_url(url).drivername.startswith("postgresql"):
         return False
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
-    try:
-        with admin.connect() as connection:
-            if connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
-            ).first():
-                return False
-            connection.execute(text(f'CREATE DATABASE "{target.database.replace(chr(34), "")}"'))
-            return True
-    finally:
-        admin.dispose()
+    with maintenance(url) as connection:
+        if connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": make_url(url).database}
+        ).first():
+            return False
+        connection.execute(text(f"CREATE DATABASE {_quoted_name(url)}"))
+        return True
+
+
+def drop_database(url: str) -> None:
+    """Drop the PostgreSQL database `url` names if it exists, even while connections to it are open
+    (this process's pooled ones are closed first). For the throwaway databases of tests and
+    benchmarks (bot/throwaway.py)."""
+    engine_for(url).dispose()
+    with maintenance(url) as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted_name(url)} WITH (FORCE)"))

@@ -18,15 +18,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import db, runner
-from bot.catalogue import store
+from bot import runner, throwaway
 from bot.config import PROJECT_ROOT, settings
 from bot.service_secrets import HEADER
+from bot.throwaway import postgres as fresh_postgres_database  # noqa: F401  (tests/db, tests/deploy import it)
 from bot.training import model as training
 from bot.training import registry
 from bot.training.project import Project
 
-SEED = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
 STARTUP_SECONDS = 180
 # The services' shared secrets in every test run (so nothing is generated into the project's var/).
 SECRETS = {
@@ -45,11 +44,8 @@ def free_port() -> int:
 
 
 def seeded_database(path: Path) -> str:
-    url = f"sqlite:///{path}"
-    db.upgrade(url)
-    with db.session_scope(url) as session:
-        store.load_and_import(session, SEED.read_text(encoding="utf-8"), str(SEED))
-    return url
+    """A SQLite database at `path` holding the seed catalogue; returns its URL."""
+    return throwaway.seeded(f"sqlite:///{path}")
 
 
 @pytest.fixture(scope="session")
@@ -226,25 +222,6 @@ def free_port_pair() -> int:
 
 
 @contextmanager
-def fresh_postgres_database(admin_url: str, prefix: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on the server of `admin_url`, dropped afterwards."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", future=True)
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
 def flushed_redis_db(redis_url: str, index: int) -> Iterator[str]:
     """Redis database `index` of the server of `redis_url`, emptied before and after use."""
     from urllib.parse import urlsplit, urlunsplit
@@ -290,10 +267,7 @@ def running_stack(
     `tracker_store_url`."""
     models_dir = workdir / "models"
     registry.serve_alone(model, models_dir)
-    db.upgrade(db_url)
-    with db.session_scope(db_url) as session:
-        store.load_and_import(session, SEED.read_text(encoding="utf-8"), str(SEED))
-    db.engine_for(db_url).dispose()
+    throwaway.seeded(db_url)
     count = replicas if cluster else 1
     web_port, rasa_port, action_port = free_port(), free_port_pair(), free_port_pair()
     env = {

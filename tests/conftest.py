@@ -16,27 +16,32 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from sqlalchemy import MetaData, create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot import db  # noqa: E402
+from bot import db, throwaway  # noqa: E402
 
 # The real services (trained model, assistant, web service), shared by every test directory.
 pytest_plugins = ["assistant_services"]
 
 POSTGRES_ENV = "BOT_TEST_POSTGRES_URL"
 TEST_CATALOGUE = Path(__file__).parent / "catalogue" / "data" / "catalogue.yml"
-SEED_CATALOGUE = Path(__file__).parent.parent / "data" / "catalogue" / "tools.yml"
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="session")
-def postgres_admin():
-    """An AUTOCOMMIT engine on the server's maintenance database (CREATE/DROP DATABASE need it)."""
+def postgres_server_url() -> str:
+    """BOT_TEST_POSTGRES_URL, the server the PostgreSQL tests make their databases on."""
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         pytest.skip(f"{POSTGRES_ENV} not set: PostgreSQL tests skipped")
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", future=True)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_admin(postgres_server_url):
+    """An AUTOCOMMIT engine on the server's maintenance database (ALTER DATABASE and
+    pg_terminate_backend, for tests that take a database away)."""
+    engine = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT", future=True)
     yield engine
     engine.dispose()
 
@@ -51,22 +56,18 @@ class Databases:
     costs a few milliseconds.
     """
 
-    def __init__(self, backend: str, directory: Path, admin=None):
-        self.backend, self.directory, self.admin = backend, directory, admin
-        self.created: list[tuple[str, str]] = []  # (url, postgres database name or "")
+    def __init__(self, backend: str, directory: Path, server_url: str = ""):
+        self.backend, self.directory, self.server_url = backend, directory, server_url
+        self.created: list[str] = []
         self.free: list[str] = []
         self.tables: dict[str, list] = {}  # url → its tables, in an order safe to empty them in
 
     def create(self) -> str:
-        name = f"digihjelpen_test_{uuid.uuid4().hex[:16]}"
         if self.backend == "sqlite":
-            url, pg_name = f"sqlite:///{self.directory / (name + '.db')}", ""
+            url = f"sqlite:///{self.directory / f'digihjelpen_test_{uuid.uuid4().hex[:16]}.db'}"
         else:
-            with self.admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(os.environ[POSTGRES_ENV]).set(database=name).render_as_string(hide_password=False)
-            pg_name = name
-        self.created.append((url, pg_name))
+            url = throwaway.new_postgres(self.server_url, "digihjelpen_test")
+        self.created.append(url)
         db.upgrade(url)
         return url
 
@@ -92,19 +93,18 @@ class Databases:
         self.free.append(url)
 
     def close(self) -> None:
-        for url, pg_name in reversed(self.created):
-            db.engine_for(url).dispose()  # engine_for is cached: close its pooled connections
-            if pg_name:
-                with self.admin.connect() as connection:
-                    # FORCE: Alembic's own engine may still hold an idle pooled connection.
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+        for url in reversed(self.created):
+            if self.backend == "sqlite":
+                db.engine_for(url).dispose()  # engine_for is cached: close its pooled connections
+            else:
+                db.drop_database(url)  # WITH (FORCE): Alembic's own engine may still hold a connection
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def databases(request, tmp_path_factory) -> Iterator[Databases]:
     """The database pool of one backend: every database test runs once on SQLite, once on PostgreSQL."""
-    admin = request.getfixturevalue("postgres_admin") if request.param == "postgres" else None
-    pool = Databases(request.param, tmp_path_factory.mktemp("db"), admin)
+    server_url = request.getfixturevalue("postgres_server_url") if request.param == "postgres" else ""
+    pool = Databases(request.param, tmp_path_factory.mktemp("db"), server_url)
     yield pool
     pool.close()
 
@@ -130,11 +130,8 @@ def db_url(new_database) -> str:
 
 
 def _loaded(databases: Databases, catalogue: Path) -> Iterator[str]:
-    from bot.catalogue import store
-
     url = databases.borrow()
-    with db.session_scope(url) as session:
-        store.load_and_import(session, catalogue.read_text(encoding="utf-8"), str(catalogue))
+    throwaway.import_catalogue(url, catalogue)
     yield url
     databases.give_back(url)
 
@@ -148,7 +145,7 @@ def loaded_db_url(databases) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def seed_db_url(databases) -> Iterator[str]:
     """A database holding the seed catalogue, one per module and backend. Tests must not change it."""
-    yield from _loaded(databases, SEED_CATALOGUE)
+    yield from _loaded(databases, throwaway.SEED_CATALOGUE)
 
 
 @pytest.fixture(scope="session")

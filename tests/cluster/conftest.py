@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from assistant_services import flushed_redis_db, fresh_postgres_database, running_stack
+from assistant_services import flushed_redis_db, running_stack
 from cluster_replicas import LOAD_SECONDS, PULL_SECONDS, wait_until_served
+
+from bot import throwaway
 
 REDIS_DB_INDEX = 13
 
@@ -20,8 +22,8 @@ def cluster(trained_model, tmp_path_factory):
         pytest.skip("BOT_TEST_POSTGRES_URL and BOT_TEST_REDIS_URL are needed for the cluster test")
     with (
         pytest.MonkeyPatch.context() as patch,
-        fresh_postgres_database(admin_url, "digihjelpen_cluster") as db_url,
-        fresh_postgres_database(admin_url, "digihjelpen_cluster_tracker") as tracker_url,
+        throwaway.postgres(admin_url, "digihjelpen_cluster") as db_url,
+        throwaway.postgres(admin_url, "digihjelpen_cluster_tracker") as tracker_url,
         flushed_redis_db(redis_url, REDIS_DB_INDEX) as lock_url,
     ):
         patch.setenv("BOT_MODEL_PULL_SECONDS", str(PULL_SECONDS))

@@ -23,11 +23,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from storing import write_record, written
 
-from bot import db, spool
+from bot import db, spool, throwaway
 from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED, ConversationGaps, department_given, notice
 from bot.cli import main
 from bot.config import PROJECT_ROOT
@@ -86,33 +85,20 @@ def sqlite_outage(template: Path, tmp_path: Path) -> Outage:
 
 
 @pytest.fixture(scope="module")
-def postgres_outage(postgres_admin) -> Iterator[Outage]:
+def postgres_outage(postgres_server_url) -> Iterator[Outage]:
     """A PostgreSQL database of this module's own (closing the pooled ones would disturb other tests)."""
-    name = f"digihjelpen_outage_{uuid.uuid4().hex[:12]}"
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(os.environ["BOT_TEST_POSTGRES_URL"]).set(database=name).render_as_string(hide_password=False)
-
-    def allow(allowed: bool) -> None:
-        with postgres_admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}'))
-            if not allowed:
-                connection.execute(
-                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name}
-                )
+    url = throwaway.new_postgres(postgres_server_url, "digihjelpen_outage")
 
     def down() -> None:
-        allow(False)
+        throwaway.allow_connections(url, False)
         db.engine_for(url).dispose()  # bot.db caches the engine: drop its pooled connections too
 
     try:
         db.upgrade(url)
-        yield Outage(url, down, lambda: allow(True))
+        yield Outage(url, down, lambda: throwaway.allow_connections(url, True))
     finally:
-        allow(True)
-        db.engine_for(url).dispose()
-        with postgres_admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        throwaway.allow_connections(url, True)
+        db.drop_database(url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -4,16 +4,15 @@ the turn in memory only (context lost, a recorded gap recorded again)."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from bot import tracker_store
+from bot import throwaway, tracker_store
 from bot.tracker_store import TrackerStore
 
 
@@ -72,13 +71,9 @@ async def test_after_the_wait_the_error_goes_to_rasa(store, monkeypatch):
 
 
 @pytest.fixture
-def postgres_tracker_store_url(postgres_admin):
-    name = f"digihjelpen_tracker_test_{uuid.uuid4().hex[:12]}"
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield postgres_admin.url.set(database=name).render_as_string(hide_password=False), name
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def postgres_tracker_store_url(postgres_server_url):
+    with throwaway.postgres(postgres_server_url, "digihjelpen_tracker_test") as url:
+        yield url, make_url(url).database
 
 
 @pytest.mark.postgres
