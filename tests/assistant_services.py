@@ -96,8 +96,10 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path])
                 return
         except requests.RequestException:
             pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} not up after {STARTUP_SECONDS} s:\n" + "\n".join(l.read_text()[-3000:] for l in logs))
+        time.sleep(0.2)  # polling a condition, with the deadline above
+    raise RuntimeError(
+        f"{url} not up after {STARTUP_SECONDS} s:\n" + "\n".join(log.read_text()[-3000:] for log in logs)
+    )
 
 
 def start(service: runner.Service, env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -138,12 +138,16 @@ REFUSED = {
 @pytest.mark.parametrize("kind", REFUSED)
 def test_badly_authenticated_activities_get_401_and_are_not_processed(teams_assistant, botframework, kind):
     activity = botframework.activity("hei")
+    conversation, user = activity["conversation"]["id"], activity["from"]
     response = post(teams_assistant, activity, REFUSED[kind](botframework))
     assert response.status_code == 401
-    time.sleep(0.5)
-    assert botframework.replies_to(activity["conversation"]["id"]) == []
-    events = tracker(teams_assistant, activity["from"]["id"])["events"] or []
-    assert [e for e in events if e["event"] == "user"] == []
+    assert botframework.replies_to(conversation) == []
+    # Rasa handles one sender's messages one at a time: once a signed message from the same sender
+    # is answered, the refused one would have been handled before it, had it been let in at all.
+    follow_up = botframework.activity("takk", conversation=conversation, **{"from": user})
+    assert post(teams_assistant, follow_up, botframework.token()).status_code == 200
+    events = tracker(teams_assistant, user["id"])["events"] or []
+    assert [e["text"] for e in events if e["event"] == "user"] == ["takk"]
 
 
 def test_rasa_starts_with_the_teams_channel_off_when_it_is_not_configured(assistant):
