@@ -10,6 +10,7 @@ import time
 import pytest
 from limit_counts import BACKENDS, FakeClock, make_counts, redis_url, unique_prefix
 
+from bot.config import settings
 from bot.web.ratelimit import LimitsUnavailable, MemoryCounts, RateLimit, RedisCounts
 
 
@@ -106,3 +107,10 @@ async def test_memory_forgets_the_least_recently_used_key_past_its_bound():
     assert await limit.allow("c")  # b, the least recently used, is forgotten
     assert not await limit.allow("a")
     assert await limit.allow("b")
+
+
+@pytest.mark.parametrize("url", ["http://redis:6379", "postgresql://db/bot", "localhost"])
+def test_a_rate_limit_url_that_is_not_redis_stops_the_service_with_a_clear_message(monkeypatch, url):
+    monkeypatch.setenv("BOT_RATE_LIMIT_URL", url)
+    with pytest.raises(SystemExit, match="BOT_RATE_LIMIT_URL must be a Redis URL"):
+        settings()

@@ -139,3 +139,14 @@ async def test_sign_in_is_refused_in_norwegian_while_redis_is_down(
     assert hasher.checks == 0
     assert "login refused: the rate limit store did not answer" in caplog.text
     assert password not in caplog.text
+
+
+async def test_signing_in_to_an_account_of_ones_own_does_not_reset_the_address_ceiling(
+    client, users, password, csrf_of
+):
+    csrf = await login_csrf(client, csrf_of)
+    for n in range(MAX_ADDRESS_FAILURES - 1):
+        assert await attempt(client, csrf, f"navn-{n}", WRONG) == 401
+    assert await attempt(client, csrf, users["it"], password) == 303  # the 20th attempt from this address
+    csrf = await login_csrf(client, csrf_of)
+    assert await attempt(client, csrf, "navn-neste", WRONG) == 429
