@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from bot.config import settings
 
@@ -81,11 +82,29 @@ def alembic_config(url: str):
     return config
 
 
+MIGRATION_LOCK = 7_203_511  # the PostgreSQL advisory lock `upgrade` holds (any constant of ours)
+
+
 def upgrade(url: str | None = None) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration. On PostgreSQL under an advisory lock: each web
+    replica's init container runs this at a release, so the first migrates and the others wait,
+    then find nothing to do (without it they raced to create the same tables and failed)."""
     from alembic import command
 
-    command.upgrade(alembic_config(url or settings().database_url), "head")
+    url = url or settings().database_url
+    if not make_url(url).drivername.startswith("postgresql"):
+        command.upgrade(alembic_config(url), "head")
+        return
+    lock_engine = create_engine(url, poolclass=NullPool, future=True)
+    try:
+        with lock_engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                command.upgrade(alembic_config(url), "head")
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        lock_engine.dispose()
 
 
 def is_current(url: str | None = None) -> bool:

@@ -9,20 +9,17 @@ import shutil
 import subprocess
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-from assistant_services import fresh_postgres_database
 from sqlalchemy import inspect, select, text
 
-from bot import db
+from bot import db, throwaway
 from bot.catalogue import store
 from bot.gaps.models import Gap
 
 pytestmark = [pytest.mark.postgres]
 
 SERVER = os.environ.get("BOT_TEST_POSTGRES_URL", "")
-SEED_CATALOGUE = Path(__file__).resolve().parents[2] / "data" / "catalogue" / "tools.yml"
 
 
 def _rows(url: str) -> dict[str, int]:
@@ -43,10 +40,9 @@ def _libpq(url: str) -> str:
 @pytest.mark.skipif(not (shutil.which("pg_dump") and shutil.which("pg_restore")), reason="no pg_dump/pg_restore")
 def test_a_dump_restores_into_an_empty_database_with_every_row(tmp_path):
     dump = tmp_path / "digihjelpen.dump"
-    with fresh_postgres_database(SERVER, "backup_source") as source:
-        db.upgrade(source)
+    with throwaway.postgres(SERVER, "backup_source") as source:
+        throwaway.seeded(source)
         with db.session_scope(source) as session:
-            store.load_and_import(session, SEED_CATALOGUE.read_text(encoding="utf-8"), str(SEED_CATALOGUE))
             session.add(
                 Gap(
                     record_id=str(uuid.uuid4()),
@@ -63,7 +59,7 @@ def test_a_dump_restores_into_an_empty_database_with_every_row(tmp_path):
         before = _rows(source)
     assert before["gaps"] == 1 and before["tools"] > 0  # there was something to lose
 
-    with fresh_postgres_database(SERVER, "backup_copy") as copy:
+    with throwaway.postgres(SERVER, "backup_copy") as copy:
         subprocess.run(
             ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", _libpq(copy), str(dump)],
             check=True,
