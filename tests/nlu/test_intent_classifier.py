@@ -1,93 +1,14 @@
 """bot.nlu.intent_classifier.LinearIntentClassifier with Rasa's own tokenizer and featurizers, and our
-sentence-embedding featurizer (bot.nlu.sentence_embeddings, the real multilingual-e5-small encoder).
-
-Rasa's component modules import TensorFlow, which the root conftest blocks for speed, so the
-component runs in a child Python process that prints its results as JSON.
-"""
+sentence-embedding featurizer (bot.nlu.sentence_embeddings, the real multilingual-e5-small encoder),
+in this process (tests/nlu/rasa_nlu_parts.py)."""
 
 from __future__ import annotations
-
-import json
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from bot.language.sentence_encoder import PARSE_KEY
 
 pytestmark = pytest.mark.slow
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-SCRIPT = textwrap.dedent(
-    """
-    import json, sys, tempfile
-    from pathlib import Path
-    from rasa.engine.graph import ExecutionContext, GraphSchema
-    from rasa.engine.storage.local_model_storage import LocalModelStorage
-    from rasa.engine.storage.resource import Resource
-    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
-    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-    from rasa.shared.nlu.training_data.message import Message
-    from rasa.shared.nlu.training_data.training_data import TrainingData
-    from bot.nlu.intent_classifier import LinearIntentClassifier
-    from bot.nlu.sentence_embeddings import SentenceEmbeddingFeaturizer
-
-    EXAMPLES = json.loads(sys.argv[1])
-    storage = LocalModelStorage(Path(tempfile.mkdtemp()))
-    context = ExecutionContext(GraphSchema({}), "test")
-
-    def node(name):  # each featurizer's node name is the origin of its features, as in a trained model
-        return ExecutionContext(GraphSchema({}), "test", node_name=name)
-
-    tokenizer = WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), storage, Resource("tok"), context)
-    embeddings = SentenceEmbeddingFeaturizer.create(
-        SentenceEmbeddingFeaturizer.get_default_config(), storage, Resource("e5"), node("e5"))
-
-    results = {}
-    for case, examples in EXAMPLES.items():
-        # Case "e5-only": the sentence embedding alone; "with-e5": n-grams and embedding; else n-grams.
-        featurizers = [] if case == "e5-only" else [
-            CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), **cfg}, storage,
-                                          Resource(case + name), node(name))
-            for name, cfg in [("words", {"max_ngram": 2}), ("chars", {"analyzer": "char_wb", "max_ngram": 4})]
-        ]
-        if case.endswith("e5") or case == "e5-only":
-            featurizers.append(embeddings)
-
-        def prepare(messages):
-            tokenizer.process(messages)
-            for f in featurizers:
-                f.process(messages)
-            return messages
-
-        data = TrainingData([Message.build(text=t, intent=i) for t, i in examples])
-        tokenizer.process_training_data(data)
-        for f in featurizers:
-            if hasattr(f, "train"):
-                f.train(data)
-            f.process_training_data(data)
-        resource = Resource("clf-" + case)
-        classifier = LinearIntentClassifier.create({}, storage, resource, context)
-        classifier.train(data)
-        loaded = LinearIntentClassifier.load({}, storage, resource, context)
-        texts = ["kan jeg få tilgang", "hei du", "", "zzzz qqqq", "farvel og takk", "god dag"]
-        out = []
-        for model in (classifier, loaded):
-            messages = prepare([Message.build(text=t) for t in texts])
-            model.process(messages)
-            out.append([{"intent": m.get("intent"), "ranking": m.get("intent_ranking"),
-                         "output": sorted(m.as_dict(only_output_properties=True))} for m in messages])
-        results[case] = {"trained": out[0], "loaded": out[1], "temperature": loaded.temperature,
-                         "training_output": sorted({k for m in data.training_examples
-                                                    for k in m.as_dict(only_output_properties=True)}),
-                         "blocks": [[key, kind, width] for key, kind, width, _ in loaded.blocks]}
-    print(json.dumps(results))
-    """
-)
 
 MANY = [
     ("hei", "greet"),
@@ -111,24 +32,10 @@ MANY = [
 ] + [(f"hva er verktøy nummer {n}", f"info{n}") for n in range(12)] * 2
 
 
-def run(examples: dict) -> dict:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(PROJECT_ROOT)}
-    completed = subprocess.run(
-        [sys.executable, "-c", SCRIPT, json.dumps(examples)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="module")
-def results() -> dict:
+def results(rasa_nlu) -> dict:
     two = [(t, i) for t, i in MANY if i in ("greet", "access")]
-    return run({"many": MANY, "two": two, "many-with-e5": MANY, "e5-only": MANY})
+    return rasa_nlu.classifier_results({"many": MANY, "two": two, "many-with-e5": MANY, "e5-only": MANY})
 
 
 def test_intent_and_a_top_ten_ranking(results):
