@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import spool
+from bot import maintenance, spool
 from bot.config import settings
 from bot.db import engine_for, session_scope
 from bot.feedback.models import InboxItem
@@ -118,10 +118,16 @@ def purge(days: int, stores: Iterable[str] = STORES) -> tuple[str, bool]:
         except (SQLAlchemyError, OSError) as error:
             log.warning("Could not purge %s: %s", name, type(error).__name__)
             failed.append(name)
+        maintenance.record(purge_task(name), name not in failed, counts[-1] if name not in failed else "unavailable")
     line = f"Deleted {', '.join(counts) or 'nothing'} older than {days} days."
     if failed:
         line += f" Not purged (unavailable): {', '.join(failed)}."
     return line, not failed
+
+
+def purge_task(store: str) -> str:
+    """The maintenance task (bot.maintenance) under which a purge of `store` is noted."""
+    return f"purge:{store}"
 
 
 def purge_every(days: int, stores: Iterable[str], hours: float) -> NoReturn:

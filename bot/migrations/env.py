@@ -7,6 +7,7 @@ import bot.auth.models  # noqa: F401  (each import registers its tables on Base.
 import bot.catalogue.models  # noqa: F401
 import bot.feedback.models  # noqa: F401
 import bot.gaps.models  # noqa: F401
+import bot.maintenance  # noqa: F401
 import bot.training.models  # noqa: F401
 from bot.db import Base
 

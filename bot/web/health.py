@@ -71,8 +71,10 @@ async def _action_server(http: aiohttp.ClientSession, base_url: str) -> dict[str
     return {"status": body.get("status", OK), "spool": waiting if isinstance(waiting, int) else None}
 
 
-async def readiness(request: web.Request) -> web.Response:
-    config, http = request.app["settings"], request.app[HTTP]
+async def gather(app: web.Application) -> dict[str, Any]:
+    """Every check at once: {"status": ok/degraded/unavailable, "checks": {...}} (also shown on the
+    admin status page)."""
+    config, http = app["settings"], app[HTTP]
     database, rasa, actions = await asyncio.gather(
         _database(config.database_url),
         asyncio.gather(*(_get(http, f"{url.rstrip('/')}/") for url in config.rasa_urls)),
@@ -91,7 +93,12 @@ async def readiness(request: web.Request) -> web.Response:
         status = DEGRADED
     else:
         status = OK
-    return web.json_response({"status": status, "checks": checks}, status=503 if status == UNAVAILABLE else 200)
+    return {"status": status, "checks": checks}
+
+
+async def readiness(request: web.Request) -> web.Response:
+    result = await gather(request.app)
+    return web.json_response(result, status=503 if result["status"] == UNAVAILABLE else 200)
 
 
 async def _http_session(app: web.Application):

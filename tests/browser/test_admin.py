@@ -140,3 +140,9 @@ def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, ar
     assert page.locator('input[name="key"]').count() == 3  # whatsapp, dropbox, and the two "skjema" needs
     page.screenshot(path=str(artifacts / "admin-groups.png"), full_page=True)
     _accessible(page, accessibility_violations)
+
+    page.get_by_role("link", name="Drift", exact=True).click()
+    page.get_by_role("heading", name="Drift", level=1).wait_for()
+    assert page.get_by_role("heading", name="Sletting av gamle meldinger").is_visible()
+    page.screenshot(path=str(artifacts / "admin-status.png"), full_page=True)
+    _accessible(page, accessibility_violations)
