@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from bot import db
 from bot.auth.models import User
 from bot.config import settings
+from bot.feedback.models import InboxItem
 from bot.gaps.models import Gap
 from bot.training.project import Project
 from bot.web.admin.trainer import TRAINING_PROJECT
@@ -50,6 +51,29 @@ def add_gap(db_url):
             session.add(gap)
             session.flush()
             return gap.id
+
+    return add
+
+
+@pytest.fixture
+def add_item(db_url):
+    """Insert an open trainer inbox item `minutes_ago` minutes old (a fallback of find_tool unless
+    `fields` say otherwise); returns its id."""
+
+    def add(text: str, minutes_ago: int = 1, **fields) -> int:
+        values = dict(
+            record_id=str(uuid.uuid4()),
+            created_at=NOW - timedelta(minutes=minutes_ago),
+            kind="fallback",
+            text=text,
+            intent="find_tool",
+            confidence=0.31,
+        )
+        with db.session_scope(db_url) as session:
+            item = InboxItem(**(values | fields))
+            session.add(item)
+            session.flush()
+            return item.id
 
     return add
 

@@ -5,10 +5,9 @@ who may do it."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-import uuid
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from catalogue_changes import audit, tasks
@@ -18,8 +17,6 @@ from bot import db
 from bot.catalogue import snapshot, store
 from bot.feedback.models import InboxItem
 from bot.web.admin.reasons import in_norwegian
-
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -31,23 +28,9 @@ async def client(make_client, tmp_path, db_url):
 
 
 @pytest.fixture
-def add_item(db_url):
-    def add(text: str, minutes_ago: int = 1, **fields) -> int:
-        values = dict(
-            record_id=str(uuid.uuid4()),
-            created_at=NOW - timedelta(minutes=minutes_ago),
-            kind="no_fit",
-            text=text,
-            intent="find_tool",
-            confidence=0.88,
-        )
-        with db.session_scope(db_url) as session:
-            item = InboxItem(**(values | fields))
-            session.add(item)
-            session.flush()
-            return item.id
-
-    return add
+def add_item(add_item):
+    """A message no tool fits by default (tests/web/conftest.py's add_item otherwise)."""
+    return functools.partial(add_item, kind="no_fit", confidence=0.88)
 
 
 def stored(url: str, item_id: int) -> tuple:

@@ -6,8 +6,6 @@ dismissing, and the Norwegian messages, at the field, when something is refused.
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from copies import copy_project, read_only
@@ -21,8 +19,6 @@ from bot.training.models import TrainingExample, TrainingIntent
 from bot.training.project import Project
 from bot.web.admin.reasons import in_norwegian
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
-
 
 @pytest.fixture
 def project(tmp_path) -> Project:
@@ -33,28 +29,6 @@ def project(tmp_path) -> Project:
 async def client(make_client, project):
     """The app with the trainer inbox writing to the project copy (the `login` fixture uses this client)."""
     return await make_client(project=project)
-
-
-@pytest.fixture
-def add_item(db_url):
-    """Insert an open inbox item `minutes_ago` minutes old; returns its id."""
-
-    def add(text: str, minutes_ago: int = 1, **fields) -> int:
-        values = dict(
-            record_id=str(uuid.uuid4()),
-            created_at=NOW - timedelta(minutes=minutes_ago),
-            kind="fallback",
-            text=text,
-            intent="find_tool",
-            confidence=0.31,
-        )
-        with db.session_scope(db_url) as session:
-            item = InboxItem(**(values | fields))
-            session.add(item)
-            session.flush()
-            return item.id
-
-    return add
 
 
 def stored(url: str, item_id: int) -> InboxItem:
