@@ -9,9 +9,6 @@ from bot.db import Base, utc_now
 # fallback: not understood; out_of_scope: not about work tools; not_helpful: 👎 on an answer (the
 # text is the question answered); no_fit: a need the assistant found no catalogue entry for.
 INBOX_KINDS = ("fallback", "out_of_scope", "not_helpful", "no_fit")
-# ny: open; tildelt: an example of an intent (assigned_intent); avvist: dismissed; koblet: attached
-# to a catalogue entry as a task or name (assigned_entry_kind/_id, see bot.training.inbox.attach).
-INBOX_STATUSES = ("ny", "tildelt", "avvist", "koblet")
 
 
 class InboxItem(Base):
@@ -25,6 +22,8 @@ class InboxItem(Base):
     text = Column(Text, nullable=False)  # masked
     intent = Column(String(100))  # the predicted intent
     confidence = Column(Float)
+    # ny: open; tildelt: an example of an intent (assigned_intent); avvist: dismissed; koblet: attached
+    # to a catalogue entry as a task or name (assigned_entry_kind/_id, see bot.training.inbox.attach).
     status = Column(String(20), nullable=False, default="ny")
     assigned_intent = Column(String(100))
     assigned_entry_kind = Column(String(20))  # "tool" or "process" when status is "koblet"

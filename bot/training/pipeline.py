@@ -5,8 +5,8 @@ promote it when it is not worse, and switch the running Rasa (every replica) to 
 The inputs are the project's files merged with the trainers' additions from the database, in a
 temporary copy (bot.training.inputs); the fingerprint of a model is that copy's.
 
-Every step reports through `say` (a line of text) and `progress` (Rasa's log while it works), so
-the command line and, later, the trainers' web page can show them.
+Every step reports through `say` (a line of text) and `progress` (Rasa's log while it works), which
+the command line shows.
 """
 
 from __future__ import annotations
