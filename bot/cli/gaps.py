@@ -38,8 +38,6 @@ def cmd_gaps_rebuild_rollup(args) -> int:
 
 
 def cmd_gaps_replay(args) -> int:
-    import bot.feedback.recorder  # noqa: F401  (registers the spool writers)
-    import bot.gaps.recorder  # noqa: F401
     from bot import spool
 
     waiting = spool.pending()
