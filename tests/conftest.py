@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 # spaCy (through thinc) imports TensorFlow whenever it is installed, as it is beside Rasa. That
-# costs seconds and hundreds of MB per test run, and no test here needs it, so make the import fail
-# fast. It must happen before anything imports spaCy, hence at the very top of the root conftest.
+# costs seconds and hundreds of MB per test run, and only the NLU component tests need it (their
+# `rasa_nlu` fixture lets it in), so make the import fail fast. It must happen before anything
+# imports spaCy, hence at the very top of the root conftest.
 sys.modules.setdefault("tensorflow", None)
 
 import os  # noqa: E402
