@@ -68,14 +68,14 @@ def forwarded_client(peer: str, forwarded_for: Sequence[str], proxies: Sequence[
 async def behind_trusted_proxies(request: web.Request, handler) -> web.StreamResponse:
     """From a trusted proxy, the request goes on with the client's address (X-Forwarded-For) and
     scheme (X-Forwarded-Proto): rate limits key by the client, cookies are Secure over TLS."""
-    proxies = request.app["settings"].trusted_proxies
-    if not _is_proxy(request.remote or "", proxies):
+    proxies, peer = request.app["settings"].trusted_proxies, request.remote or ""
+    if not _is_proxy(peer, proxies):
         return await handler(request)
-    forwarded = {"remote": forwarded_client(request.remote, request.headers.getall("X-Forwarded-For", []), proxies)}
+    client = forwarded_client(peer, request.headers.getall("X-Forwarded-For", []), proxies)
     scheme = request.headers.get("X-Forwarded-Proto", "").rsplit(",", 1)[-1].strip().lower()
     if scheme in ("http", "https"):
-        forwarded["scheme"] = scheme
-    return await handler(request.clone(**forwarded))
+        return await handler(request.clone(remote=client, scheme=scheme))
+    return await handler(request.clone(remote=client))
 
 
 @web.middleware

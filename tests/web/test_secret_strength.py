@@ -40,7 +40,8 @@ GUESSABLE = [
 
 def env_example_secrets() -> dict[str, str]:
     lines = (PROJECT_ROOT / "deploy" / "env.example").read_text(encoding="utf-8").splitlines()
-    return dict(line.split("=", 1) for line in lines if re.match(r"BOT_\w*SECRET=", line))
+    # An optional secret (BOT_OIDC_CLIENT_SECRET) is left empty there: only placeholders count.
+    return dict(line.split("=", 1) for line in lines if re.match(r"BOT_\w*SECRET=.", line))
 
 
 @pytest.mark.parametrize("variable", READERS)

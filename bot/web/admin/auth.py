@@ -167,7 +167,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 async def logout(request: web.Request) -> web.StreamResponse:
     """Ends the session on the server, so its cookie is worth nothing even if replayed."""
     session = request.app[SESSIONS].load(request)
-    if not csrf_ok(session, (await request.post()).get("csrf")):
+    if session is None or not csrf_ok(session, (await request.post()).get("csrf")):
         return pages.error(request, 403, pages.FORM_EXPIRED)
     if session.session_id:
         await in_session(request, admin_sessions.end, session.session_id)

@@ -107,9 +107,11 @@ def new_session() -> Session:
     return Session(csrf=secrets.token_urlsafe(32))
 
 
-def csrf_ok(session: Session | None, sent: str | None) -> bool:
-    """Whether a form's token matches its session's, compared in constant time."""
-    return bool(session and sent) and hmac.compare_digest(session.csrf.encode(), str(sent).encode())
+def csrf_ok(session: Session | None, sent: object) -> bool:
+    """Whether a form's token (`sent`, as posted) matches its session's, compared in constant time."""
+    if session is None or not isinstance(sent, str) or not sent:
+        return False
+    return hmac.compare_digest(session.csrf.encode(), sent.encode())
 
 
 class LoginLimits:
