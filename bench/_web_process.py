@@ -41,7 +41,8 @@ def source_of(ref: str, directory: Path) -> Path:
 
 @dataclass
 class WebProcess:
-    url: str
+    url: str  # the public surface (the chat)
+    admin_url: str  # the internal surface (/admin, /api/v1); the baseline serves both on `url`
     process: subprocess.Popen
 
     def memory(self) -> dict[str, float]:
@@ -58,11 +59,12 @@ class WebProcess:
 def web_process(workdir: Path, database_url: str, source: Path | None = None, **env: str) -> Iterator[WebProcess]:
     """`python -m bot.web` on 127.0.0.1 with fresh secrets, from `source` (a directory holding an
     earlier `bot/`) or the working tree; `env` adds settings."""
-    port = free_port()
+    port, admin_port = free_port(), free_port()
     environment = {
         **os.environ,
         "BOT_HOST": "127.0.0.1",
         "BOT_WEB_PORT": str(port),
+        "BOT_ADMIN_PORT": str(admin_port),
         "BOT_DATABASE_URL": database_url,
         "BOT_TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
         "BOT_SESSION_SECRET": base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -80,17 +82,18 @@ def web_process(workdir: Path, database_url: str, source: Path | None = None, **
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    admin_url = url if source is not None else f"http://127.0.0.1:{admin_port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the web service did not start:\n{Path(log.name).read_text()[-3000:]}")
             try:
-                urllib.request.urlopen(url + "/health/live", timeout=2)
+                urllib.request.urlopen(url + "/widget.js", timeout=2)  # served by every version
                 break
             except OSError:
                 time.sleep(0.2)
-        yield WebProcess(url, process)
+        yield WebProcess(url, admin_url, process)
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -65,7 +65,7 @@ def measure(workdir: Path, source: Path | None, count: int, many_names: bool) ->
         accounts.add_user(session, NAME, "it", PASSWORD)
     with web_process(workdir, url, source, BOT_TRUSTED_PROXIES="127.0.0.1") as web:
         before = web.memory()["VmRSS"]
-        statuses, seconds, real = asyncio.run(flood(web.url, count, many_names))
+        statuses, seconds, real = asyncio.run(flood(web.admin_url, count, many_names))
         peak = web.memory()["VmHWM"]
     answers = ", ".join(f"{n} × {status}" for status, n in sorted(statuses.items()))
     real_user = "–" if real is None else {303: "303 signed in", 429: "429 locked out"}.get(real, str(real))
