@@ -16,17 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import spool
-from bot.assistant.replies import Answer
+from bot.assistant.replies import Answer, database_down
 from bot.assistant.turn import Said, Turn, respond
 from bot.db import session_scope
 from bot.language.sentence_encoder import PARSE_KEY, unpack
 
 log = logging.getLogger(__name__)
 
-DATABASE_DOWN = (
-    "Beklager, jeg får ikke slått opp i verktøykatalogen akkurat nå. Prøv igjen om litt, "
-    "eller kontakt IT-servicesenteret hvis det haster."
-)
 OUT_OF_SCOPE = "utter_out_of_scope"
 # Rasa's input channel → the channel a gap record names, when the message metadata names none (our
 # channels do: `web` from the widget relay, `teams` from bot.channels.teams).
@@ -115,6 +111,6 @@ class TurnAction(Action, abc.ABC):
             answer = await asyncio.to_thread(self._respond, tracker)
         except SQLAlchemyError:
             log.exception("%s: database error", self.name())
-            dispatcher.utter_message(text=DATABASE_DOWN)
+            dispatcher.utter_message(text=database_down())
             return []
         return send(dispatcher, answer)

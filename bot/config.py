@@ -239,6 +239,27 @@ def settings() -> Settings:
 
 
 @dataclass(frozen=True)
+class ItContact:
+    """How employees reach IT, named in every reply that sends them there (bot/assistant/contact.py).
+    The defaults are a sample: set BOT_IT_CONTACT_NAME, _PHONE and _ADDRESS (an e-mail or web
+    address); an empty phone or address is left out of the replies."""
+
+    name: str = "IT-servicesenteret"
+    phone: str = "12 34 56 78"
+    address: str = "it-service@kommune.example.no"
+
+
+def it_contact() -> ItContact:
+    """The IT contact now (read on every call, like `settings`; no database needed)."""
+    sample = ItContact()
+    return ItContact(
+        name=os.environ.get("BOT_IT_CONTACT_NAME", "").strip() or sample.name,
+        phone=os.environ.get("BOT_IT_CONTACT_PHONE", sample.phone).strip(),
+        address=os.environ.get("BOT_IT_CONTACT_ADDRESS", sample.address).strip(),
+    )
+
+
+@dataclass(frozen=True)
 class TeamsSettings:
     """The Microsoft Teams channel (bot/channels/teams.py, docs/teams.md). It is off unless the
     Azure Bot's app id and password are set; the rest defaults to Microsoft's public cloud."""

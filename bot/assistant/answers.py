@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from bot.assistant import classification, scope
+from bot.assistant.contact import reach_it
 from bot.assistant.replies import Answer, Button, intent_button
 from bot.catalogue import search, snapshot
 from bot.catalogue.schema import PrivateToolEntry, ProcessEntry, ToolEntry
@@ -46,11 +47,7 @@ ASPECT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-EMPTY_CATALOGUE = "Verktøykatalogen er tom akkurat nå, så jeg har ingen verktøy å vise. IT-avdelingen fyller den snart."
-NOT_SURE = (
-    "Jeg er ikke sikker på hvilket verktøy som passer. Kan du skrive litt mer om hva du skal gjøre? "
-    "Du kan også spørre lederen din eller IT-servicesenteret."
-)
+EMPTY_CATALOGUE = "Verktøykatalogen er tom akkurat nå, så jeg har ingen verktøy å vise. Prøv igjen senere."
 ASK_WHICH_TOOL = "Hvilket verktøy gjelder det? Skriv navnet, for eksempel «Teams» eller «Outlook»."
 
 
@@ -120,7 +117,7 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
     if result.decision == search.ASK:
         return did_you_mean(result.choices)
     if result.near_miss:
-        return Answer(inbox="no_fit").say(NOT_SURE)
+        return Answer(inbox="no_fit").say(not_sure())
     if not result.fits:
         return no_fit(session, text, mentioned)
     best = result.hits[0]
@@ -182,10 +179,17 @@ def no_fit(session: Session, text: str, mentioned: Mentioned, judged: scope.Scop
     return answer
 
 
+def not_sure() -> str:
+    return (
+        "Jeg er ikke sikker på hvilket verktøy som passer. Kan du skrive litt mer om hva du skal gjøre? "
+        f"Du kan også spørre lederen din eller {reach_it()}."
+    )
+
+
 def no_tool_fits() -> Answer:
     return Answer().say(
         "Jeg fant ikke noe verktøy i katalogen som passer til det. "
-        "Prøv gjerne å si det på en annen måte, eller spør lederen din eller IT-servicesenteret."
+        f"Prøv gjerne å si det på en annen måte, eller spør lederen din eller {reach_it()}."
     )
 
 
@@ -326,7 +330,7 @@ def tool_aspect(tool: ToolEntry, aspect: str) -> Answer:
     text = (
         f"Hjelp med {tool.name}: {tool.support}"
         if tool.support
-        else f"For hjelp med {tool.name} kan du kontakte IT-servicesenteret."
+        else f"For hjelp med {tool.name} kan du kontakte {reach_it()}."
     )
     return answer.say(text, *follow_up_buttons(tool.id, skip="support"))
 
@@ -367,7 +371,7 @@ def allowed(session: Session, mentioned: Mentioned, context_tool: str | None, te
             return Answer().say(EMPTY_CATALOGUE)
         answer = Answer().say(
             "Jeg kjenner ikke det verktøyet, så jeg kan ikke si at det er godkjent. "
-            "Bruk det ikke til jobb før du har spurt IT-servicesenteret. "
+            f"Bruk det ikke til jobb før du har spurt {reach_it()}. "
             "Skriv gjerne hva du vil gjøre, så finner jeg et godkjent verktøy."
         )
         unknown = unknown_private_tool_gap(text)
@@ -422,7 +426,7 @@ def information_class(
     if not tool.data_classification:
         return answer.say(
             f"Det er ikke registrert hva slags informasjon {tool.name} er godkjent for. "
-            "Spør IT-servicesenteret før du lagrer noe som ikke er åpent."
+            f"Spør {reach_it()} før du lagrer noe som ikke er åpent."
         )
     approved = classification.EXPLAINED[tool.data_classification]
     if needed is None:
@@ -456,7 +460,7 @@ def alternatives_for(session: Session, tool: ToolEntry, level: str) -> Answer:
     if not same_job:
         return Answer().say(
             f"Jeg finner ikke noe verktøy for det samme i katalogen som er godkjent for "
-            f"{classification.EXPLAINED[level]}. Spør IT-servicesenteret."
+            f"{classification.EXPLAINED[level]}. Spør {reach_it()}."
         )
     return Answer().say(
         f"Til det samme kan du bruke dette, som er godkjent for {classification.EXPLAINED[level]}:",
@@ -472,7 +476,7 @@ def tools_approved_for(session: Session, level: str, limit: int = 5) -> Answer:
     ]
     if not tools:
         return Answer().say(
-            f"Jeg finner ikke noe verktøy i katalogen som er godkjent for {classification.EXPLAINED[level]}. Spør IT-servicesenteret."
+            f"Jeg finner ikke noe verktøy i katalogen som er godkjent for {classification.EXPLAINED[level]}. Spør {reach_it()}."
         )
     return Answer().say(
         f"Verktøy som er godkjent for {classification.EXPLAINED[level]}:",

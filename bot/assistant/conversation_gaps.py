@@ -13,7 +13,7 @@ from bot.gaps import recorder
 from bot.gaps.detect import GapNote
 
 DECLINED = "vil ikke oppgi"
-NOTED = "Jeg har notert dette anonymt, så IT-avdelingen ser hva ansatte mangler. Navnet ditt lagres ikke."
+NOTED = "Jeg har notert dette anonymt, så IT ser hva ansatte mangler. Navnet ditt lagres ikke."
 ASK_DEPARTMENT = "Vil du si hvilket område du jobber i? Det hjelper IT å se hvor behovet er. Det er helt frivillig."
 
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.assistant.contact import reach_it
 from bot.records import Record
 
 if TYPE_CHECKING:
@@ -56,3 +57,11 @@ class Answer:
         self.gaps += other.gaps
         self.records += other.records
         return self
+
+
+def database_down() -> str:
+    """The reply when the catalogue database cannot be reached (needs no database itself)."""
+    return (
+        "Beklager, jeg får ikke slått opp i verktøykatalogen akkurat nå. Prøv igjen om litt, "
+        f"eller kontakt {reach_it()} hvis det haster."
+    )

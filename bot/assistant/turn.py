@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.assistant import answers
 from bot.assistant.answers import Mentioned
+from bot.assistant.contact import reach_it
 from bot.assistant.conversation_gaps import ConversationGaps, department_given, notice
 from bot.assistant.fallback import rephrase
 from bot.assistant.onboarding import narrowest_sector, onboarding
@@ -26,11 +27,21 @@ from bot.feedback.recorder import feedback_record, inbox_record
 from bot.gaps.detect import private_tool_gaps
 
 ASK_FEEDBACK = "Fikk du svar på det du lurte på?"
-SMALL_TALK = ("greet", "goodbye", "thanks", "help", "bot_challenge")
-NOT_HELPFUL = (
-    "Beklager at svaret ikke hjalp. Prøv gjerne å si det på en annen måte, eller kontakt "
-    "IT-servicesenteret. Spørsmålet ditt går anonymt videre, så vi kan lære av det."
-)
+SMALL_TALK = ("greet", "goodbye", "thanks", "help")
+
+
+def not_helpful() -> str:
+    return (
+        f"Beklager at svaret ikke hjalp. Prøv gjerne å si det på en annen måte, eller kontakt {reach_it()}. "
+        "Spørsmålet ditt går anonymt videre, så vi kan lære av det."
+    )
+
+
+def bot_challenge() -> str:
+    return (
+        "Jeg er en robot, ikke et menneske. Jeg svarer ut fra kommunens oversikt over digitale verktøy. "
+        f"Trenger du et menneske, kan du kontakte {reach_it()}."
+    )
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ def _about(aspect: str) -> Callable[[Session, Turn], Answer]:
 def _small_talk(session: Session, turn: Turn) -> Answer:
     if turn.intent == "out_of_scope":
         return Answer(out_of_scope=True)
+    if turn.intent == "bot_challenge":  # names IT's contact from the settings, which the domain cannot
+        return Answer().say(bot_challenge())
     return Answer(response=f"utter_{turn.intent if turn.intent in SMALL_TALK else 'help'}")
 
 
@@ -113,7 +126,7 @@ def _feedback(helpful: bool) -> Callable[[Session, Turn], Answer]:
             result.records.append(
                 inbox_record("not_helpful", turn.question.text, turn.question.intent, turn.question.confidence)
             )
-        return result.say(NOT_HELPFUL)
+        return result.say(not_helpful())
 
     return answer
 

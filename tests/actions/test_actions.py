@@ -18,7 +18,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.base import DATABASE_DOWN, TurnAction
+from actions.base import TurnAction
 from actions.catalogue import (
     ActionFindTool,
     ActionListTools,
@@ -37,9 +37,10 @@ from actions.conversation import (
 from actions.onboarding import ActionOnboarding, ActionOnboardingNext
 from actions.security import ActionAskAllowed, ActionInformationClass
 from bot import db
-from bot.assistant.answers import ASK_WHICH_TOOL, EMPTY_CATALOGUE
+from bot.assistant.answers import ASK_WHICH_TOOL, EMPTY_CATALOGUE, no_tool_fits
 from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED
 from bot.assistant.onboarding import OVERVIEW_SHOWN, starter_pack
+from bot.assistant.replies import database_down
 from bot.assistant.turn import ASK_FEEDBACK
 from bot.catalogue import snapshot, store
 from bot.config import PROJECT_ROOT
@@ -193,10 +194,7 @@ async def test_find_tool_outside_work_gets_the_out_of_scope_response_and_no_gap(
 async def test_find_tool_for_a_need_at_work_that_nothing_fits_notes_a_gap(seeded_fresh):
     text = "trenger et program for å tegne rømningsplaner til skolen"
     messages, events = await run(ActionFindTool(), tracker(text, "find_tool"))
-    assert texts(messages) == [
-        "Jeg fant ikke noe verktøy i katalogen som passer til det. "
-        "Prøv gjerne å si det på en annen måte, eller spør lederen din eller IT-servicesenteret."
-    ]
+    assert texts(messages) == [no_tool_fits().replies[0].text]
     assert [m["text"] for m in messages][1:] == [NOTED, ASK_DEPARTMENT]
     assert SlotSet("gaps_logged", [f"missing_tool:{text}"]) in events
     # The trainers see it too, so they can attach it to an entry if one should have answered.
@@ -434,7 +432,7 @@ async def test_rephrase_offers_two_likely_meanings_with_the_tool(fresh):
     assert rows(fresh, InboxItem) == 1  # the message went to the trainers
 
 
-@pytest.mark.parametrize("intent", ["greet", "goodbye", "thanks", "help", "bot_challenge", "out_of_scope"])
+@pytest.mark.parametrize("intent", ["greet", "goodbye", "thanks", "help", "out_of_scope"])
 async def test_small_talk_sends_the_domain_response(fresh, intent):
     messages, events = await run(ActionSmallTalk(), tracker("hei", intent))
     assert [m["response"] for m in messages] == [f"utter_{intent}"]
@@ -552,7 +550,7 @@ async def test_a_database_error_gives_a_polite_message(caplog, broken_database, 
     action = action_class()
     with caplog.at_level(logging.ERROR, logger="actions.base"):
         messages, events = await run(action, tracker(text, intent, slots=slots))
-    assert [m["text"] for m in messages] == [DATABASE_DOWN]
+    assert [m["text"] for m in messages] == [database_down()]
     assert events == []
     assert f"{action.name()}: database error" in caplog.text
 
@@ -565,7 +563,7 @@ async def test_without_a_database_the_conversation_goes_on_and_records_wait(
     entities = [{"entity": "department", "value": "NAV"}] if intent == "give_department" else []
     ranking = RANKING if intent == "nlu_fallback" else None
     messages, _ = await run(action_class(), tracker(text, intent, entities, slots, ranking, events))
-    assert messages and DATABASE_DOWN not in [m["text"] for m in messages]
+    assert messages and database_down() not in [m["text"] for m in messages]
     assert (spool_dir / "pending.jsonl").read_text(encoding="utf-8").strip()  # kept for later, not lost
 
 

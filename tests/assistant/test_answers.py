@@ -6,6 +6,7 @@ import pytest
 
 from bot.assistant import answers, classification
 from bot.assistant.answers import EMPTY_CATALOGUE, Mentioned
+from bot.assistant.contact import reach_it
 from bot.assistant.replies import Answer
 from bot.catalogue import store
 
@@ -203,7 +204,7 @@ def test_a_tool_without_training_or_support_gets_a_helpful_default(small):
     assert texts(training) == [
         "Jeg har ikke noe kurs registrert for Notatappen. Spør lederen din eller en kollega som kan verktøyet."
     ]
-    assert texts(support) == ["For hjelp med Notatappen kan du kontakte IT-servicesenteret."]
+    assert texts(support) == [f"For hjelp med Notatappen kan du kontakte {reach_it()}."]
     assert texts(info) == ["Notatappen (Kontorstøtte): En enkel app for notater."]  # no URL, no link line
 
 
@@ -386,7 +387,7 @@ def test_a_tool_without_classification_is_not_guessed(small):
     )
     assert texts(answer) == [
         "Det er ikke registrert hva slags informasjon Notatappen er godkjent for. "
-        "Spør IT-servicesenteret før du lagrer noe som ikke er åpent."
+        f"Spør {reach_it()} før du lagrer noe som ikke er åpent."
     ]
     assert answer.slots == {"tool": "notatappen", "aspect": "classification", "information_level": "fortrolig"}
 

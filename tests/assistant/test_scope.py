@@ -55,7 +55,7 @@ def test_a_need_near_a_tool_gets_not_sure_and_no_gap(seed):
     # Recording a podcast is near the school's tools but none of them does it: too near to tell IT
     # that a tool is missing, so the employee is asked for more and the trainers see it.
     answer = answers.need(seed, "trenger en app for å spille inn podkast med elevene", Mentioned())
-    assert [reply.text for reply in answer.replies] == [answers.NOT_SURE]
+    assert [reply.text for reply in answer.replies] == [answers.not_sure()]
     assert answer.gaps == [] and not answer.out_of_scope and answer.inbox == "no_fit"
 
 
