@@ -21,13 +21,14 @@ for candidate in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/pyt
 done; exit 1
 endef
 
-.PHONY: help install run run-cluster test test-fast train db catalogue bench clean
+.PHONY: help install run run-cluster test test-fast lint train db catalogue bench clean
 
 help:
 	@echo "make run        set up (venv, database, seed catalogue, model) and start the assistant"
 	@echo "make run-cluster  the same with 2 Rasa + 2 action servers on local PostgreSQL and Redis"
 	@echo "make test       set up and run the whole test suite (slow tests included)"
 	@echo "make test-fast  the tests without the slow ones (no training, no browser)"
+	@echo "make lint       ruff (style and format), mypy (types) and import-linter (layers, no cycles)"
 	@echo "make train      train, check against the model in service, promote if not worse"
 	@echo "make bench      run the benchmarks in bench/"
 
@@ -76,6 +77,13 @@ test: install
 
 test-fast: install
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# The checks CI runs before the tests (.ci/run); their settings are in pyproject.toml.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/catalogue_quality.py

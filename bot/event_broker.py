@@ -56,8 +56,6 @@ class EventBrokerFromEnvironment(EventBroker):
     """Named in endpoints.yml; never instantiated: it hands Rasa the broker the URL asks for."""
 
     @classmethod
-    async def from_endpoint_config(
-        cls, broker_config: EndpointConfig | None, event_loop=None
-    ) -> EventBroker | None:
+    async def from_endpoint_config(cls, broker_config: EndpointConfig | None, event_loop=None) -> EventBroker | None:
         config = settings()
         return await broker_from_url(config.event_broker_url, config.event_broker_queue)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
@@ -77,11 +78,12 @@ async def model_in_service(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def _token(app: web.Application) -> None:
+async def _token(app: web.Application) -> AsyncIterator[None]:
     app[TOKEN] = model_server_token(app["settings"])  # a weak token stops the service here
+    yield
 
 
 def setup(app: web.Application) -> None:
     app[ETAGS] = {}
-    app.on_startup.append(_token)
+    app.cleanup_ctx.append(_token)
     app.router.add_get(PATH, model_in_service, allow_head=False)
