@@ -4,10 +4,11 @@ department, status) and `gap_totals`, the same without the need. Needs are often
 `gap_totals` has far fewer rows; the summary reads it unless the need is filtered on.
 
 Once `install()` has run, every gap the ORM inserts, changes or deletes moves the counts in the
-same transaction (mapper events on the Gap class only): the recorder (and so spool replay), the
-department an employee adds afterwards, and triage's status changes. The gap writers call
-`install()` (bot.gaps.recorder.writers, bot.gaps.triage); nothing is installed by an import. No
-database triggers, so SQLite and PostgreSQL behave the same. `rebuild` recounts everything from `gaps` (`bot gaps rebuild-rollup`; migration
+same transaction, in one batch per flush (an `after_flush` hook that looks only at Gap objects;
+other flushes are left alone): the recorder (and so spool replay), the department an employee adds
+afterwards, and triage's status changes. The gap writers call `install()` (the recorder's writers,
+triage.change); nothing is installed by an import. No database triggers, so SQLite and PostgreSQL
+behave the same. `rebuild` recounts everything from `gaps` (`bot gaps rebuild-rollup`; migration
 0005 runs it once).
 """
 
@@ -151,21 +152,24 @@ def _cell(gap: Gap, old: bool = False) -> tuple:
     return (day_of(values[0]), *values[1:])
 
 
-def _inserted(_mapper, connection, gap: Gap) -> None:
-    add(connection, Counter({_cell(gap): 1}))
-
-
-def _updated(_mapper, connection, gap: Gap) -> None:
-    old, new = _cell(gap, old=True), _cell(gap)
-    if old != new:
-        add(connection, Counter({old: -1, new: 1}))
-
-
-def _deleted(_mapper, connection, gap: Gap) -> None:
-    add(connection, Counter({_cell(gap, old=True): -1}))
-
-
-_LISTENERS = (("after_insert", _inserted), ("after_update", _updated), ("after_delete", _deleted))
+def _count_flushed_gaps(session: Session, _flush_context) -> None:
+    """Every gap the flush inserted, changed or deleted moves the counts, in one batch and in the
+    same transaction; a flush without gaps costs a look at its objects' classes."""
+    deltas: Counter = Counter()
+    for obj in session.new:
+        if isinstance(obj, Gap):
+            deltas[_cell(obj)] += 1
+    for obj in session.dirty:
+        if isinstance(obj, Gap) and session.is_modified(obj, include_collections=False):
+            old, new = _cell(obj, old=True), _cell(obj)
+            if old != new:
+                deltas[old] -= 1
+                deltas[new] += 1
+    for obj in session.deleted:
+        if isinstance(obj, Gap):
+            deltas[_cell(obj, old=True)] -= 1
+    if any(deltas.values()):
+        add(session.connection(), deltas)
 
 
 def install() -> None:
@@ -173,9 +177,8 @@ def install() -> None:
     flush's own transaction (the recorder, spool replay, triage, the tests' own records); calling
     it again changes nothing. Bulk `update(Gap)` and `delete(Gap)` statements bypass it; use the
     ORM (or `rebuild`) for those."""
-    for name, listener in _LISTENERS:
-        if not event.contains(Gap, name, listener):
-            event.listen(Gap, name, listener)
+    if not event.contains(Session, "after_flush", _count_flushed_gaps):
+        event.listen(Session, "after_flush", _count_flushed_gaps)
 
 
 def _created_day(dialect: str):
