@@ -160,3 +160,19 @@ class CatalogueChange(Base):
     inbox_item_id = Column(Integer)
 
     __table_args__ = (Index("ix_catalogue_changes_entry", "entry_kind", "entry_id", "changed_at"),)
+
+
+class ServiceMessage(Base):
+    """A service message (driftsmelding) about one tool, shown from `starts_at` until `ends_at`
+    (bot/catalogue/service_messages.py). `tool_id` is no foreign key: a message outlives a tool
+    an import removes, and is simply not shown. `text` is stored masked."""
+
+    __tablename__ = "service_messages"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    tool_id = Column(String(ID_LENGTH), nullable=False)
+    text = Column(Text, nullable=False)
+    starts_at = Column(DateTime(timezone=True), nullable=False)
+    ends_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    created_by = Column(String(100), nullable=False)  # the admin user's name, "api:<token label>" or "cli"
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
+    ended_by = Column(String(100))  # who ended it early, if anyone
