@@ -26,6 +26,14 @@ def cmd_users_add(args) -> int:
 
     if not is_current():
         raise UsageError("The database is not set up or not up to date; run 'bot db upgrade' first.")
+    if args.unless_admin_exists:
+        if args.role != "admin":
+            raise UsageError("--unless-admin-exists is for adding the first admin (--role admin)")
+        with session_scope() as session:
+            admins = [user.name for user in accounts.list_users(session) if user.role == "admin"]
+        if admins:
+            print(f"An admin exists already ({', '.join(admins)}); nobody was added.")
+            return 0
     password = _read_password()
     try:
         with session_scope() as session:
@@ -113,6 +121,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p = users.add_parser("add", help="add a user (password prompted, or read from standard input)")
     p.add_argument("name")
     p.add_argument("--role", choices=ROLES, required=True)
+    p.add_argument(
+        "--unless-admin-exists",
+        action="store_true",
+        help="add this admin only when there is no admin yet (a first install's setup job)",
+    )
     p.set_defaults(func=cmd_users_add)
     users.add_parser("list", help="list the users").set_defaults(func=cmd_users_list)
     p = users.add_parser("remove", help="remove a user")

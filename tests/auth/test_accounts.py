@@ -49,6 +49,19 @@ def test_users_are_added_listed_and_removed(cli, db_url):
     assert cli("users", "list")[1].startswith("No users.")
 
 
+def test_the_first_admin_of_an_install_is_added_once(cli, db_url):
+    """The Kubernetes setup Job (deploy/k8s/setup.yaml) runs this on every apply: only the first
+    run adds the admin, later ones leave the accounts (and a changed password) alone."""
+    first = cli("users", "add", "admin", "--role", "admin", "--unless-admin-exists", stdin="et langt passord\n")
+    assert first[:2] == (0, "Added user admin with role admin.\n")
+    again = cli("users", "add", "admin2", "--role", "admin", "--unless-admin-exists", stdin="et annet passord\n")
+    assert again[:2] == (0, "An admin exists already (admin); nobody was added.\n")
+    with db.session_scope(db_url) as session:
+        assert [user.name for user in accounts.list_users(session)] == ["admin"]
+    code, _, err = cli("users", "add", "kari", "--role", "it", "--unless-admin-exists", stdin="et langt passord\n")
+    assert code == 2 and "--unless-admin-exists" in err  # it only makes sense for an admin
+
+
 def test_a_token_is_printed_once_stored_hashed_and_revocable(cli, db_url):
     code, out, err = cli("tokens", "create", "--role", "it", "--label", "Power BI")
     plain = out.strip()

@@ -20,11 +20,12 @@ def manifests() -> list[dict]:
 
 
 def workloads() -> dict[str, dict]:
-    """The Deployments, StatefulSets and CronJobs by short name (rasa, actions, web, redis, purge)."""
+    """The Deployments, StatefulSets, CronJobs and Jobs by short name (rasa, actions, web, redis, purge,
+    setup)."""
     return {
         d["metadata"]["name"].removeprefix("digihjelpen-"): d
         for d in manifests()
-        if d["kind"] in ("Deployment", "StatefulSet", "CronJob")
+        if d["kind"] in ("Deployment", "StatefulSet", "CronJob", "Job")
     }
 
 

@@ -36,6 +36,8 @@ from bot.config import PROJECT_ROOT
 OUR_SERVICES = ("web", "rasa", "actions", "migrate", "purge")
 # Variables our containers may set that are read by what we run rather than by our code.
 THIRD_PARTY = {"PYTHONUNBUFFERED", "RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL", "SANIC_HOST"}
+# Secret keys a manifest mounts as a file for its own shell to read (setup.yaml's first admin).
+MOUNTED_AS_FILES = {"BOT_FIRST_ADMIN_PASSWORD"}
 # Settings each service cannot do without in production (the embedded defaults are for laptops).
 REQUIRED = {
     "web": {
@@ -56,6 +58,7 @@ REQUIRED = {
     "actions": {"BOT_DATABASE_URL", "BOT_ACTION_SECRET"},
     "purge": {"BOT_DATABASE_URL", "BOT_TRACKER_STORE_URL", "BOT_RETENTION_DAYS"},
     "redis": {"BOT_REDIS_PASSWORD"},
+    "setup": {"BOT_DATABASE_URL"},
 }
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_URL$")
 PLACEHOLDER = re.compile(r"^(|REPLACE_ME|\$\{[A-Z_]+(:?[?-][^}]*)?\})$")
@@ -103,9 +106,9 @@ def test_compose_services_set_only_variables_the_code_reads_and_all_it_requires(
 
 
 def test_k8s_containers_set_only_variables_the_code_reads_and_all_it_requires():
-    known = variables_read_by_code() | THIRD_PARTY
+    known = variables_read_by_code() | THIRD_PARTY | MOUNTED_AS_FILES
     found = workloads()
-    assert set(found) == {"rasa", "actions", "web", "redis", "purge"}
+    assert set(found) == {"rasa", "actions", "web", "redis", "purge", "setup"}
     for name, workload in found.items():
         for container in containers(workload):
             env = k8s_env(container)
@@ -412,3 +415,21 @@ def test_rasa_sends_the_action_server_its_secret(path, monkeypatch):
     monkeypatch.setenv("BOT_ACTION_SECRET", "the-action-secret-" + "a" * 20)
     endpoint = read_endpoint_config(str(path), "action_endpoint")
     assert endpoint.headers == {HEADER: "the-action-secret-" + "a" * 20}  # EndpointConfig.request sends these
+
+
+def test_the_first_kubernetes_install_migrates_imports_a_catalogue_and_adds_the_first_admin():
+    """setup.yaml, run again on every apply, changes nothing a second time: the seed goes only into
+    an empty catalogue, the admin only where there is none (tests/auth/test_accounts.py)."""
+    setup = workloads()["setup"]
+    [container] = containers(setup)
+    script = container["command"][-1]
+    steps = [line.strip() for line in script.splitlines() if line.strip().startswith("bot ")]
+    assert steps == [
+        "bot db upgrade",
+        'bot catalogue seed "$catalogue"',
+        "bot users add admin --role admin --unless-admin-exists < /first-admin/password",
+    ]
+    volumes = {volume["name"]: volume for volume in pod_spec(setup)["volumes"]}
+    assert volumes["catalogue"]["configMap"] == {"name": "digihjelpen-catalogue", "optional": True}
+    assert volumes["first-admin"]["secret"]["items"] == [{"key": "BOT_FIRST_ADMIN_PASSWORD", "path": "password"}]
+    assert "BOT_FIRST_ADMIN_PASSWORD" in secret()["stringData"]

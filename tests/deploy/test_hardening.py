@@ -103,12 +103,14 @@ def test_egress_and_ingress_are_denied_unless_allowed():
     assert allowed_ports("rasa", "egress") == {5055, 8081, 6379, 5432, 443}  # actions, model pull, …, Teams
     assert allowed_ports("actions", "egress") == {5432}
     assert allowed_ports("purge", "egress") == {5432}
+    assert allowed_ports("setup", "egress") == {5432}
     assert allowed_ports("redis", "egress") == set()
     assert allowed_ports("web", "ingress") == {8080, 8081}
     assert allowed_ports("rasa", "ingress") == {5005}
     assert allowed_ports("actions", "ingress") == {5055}
     assert allowed_ports("redis", "ingress") == {6379}
     assert allowed_ports("purge", "ingress") == set()
+    assert allowed_ports("setup", "ingress") == set()
 
 
 def test_only_the_ingress_controller_reaches_the_public_port_and_only_rasa_and_admins_the_internal_one():
