@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from bot.assistant import answers
+from bot.assistant import answers, service_status
 from bot.assistant.answers import Mentioned
 from bot.assistant.contact import reach_it
 from bot.assistant.conversation_gaps import ConversationGaps, department_given, notice
@@ -170,10 +170,14 @@ ASKS_FOR_FEEDBACK = frozenset(
     }
 )
 
+# Actions whose message may ask whether a tool works («er Teams nede?»), whatever the NLU made of it.
+STATUS_ACTIONS = ASKS_FOR_FEEDBACK | {"action_ask_allowed", "action_rephrase"}
+
 
 def respond(session: Session, action: str, turn: Turn) -> Answer:
     """Everything the assistant does about one message, as `action` of the domain."""
-    answer = HANDLERS[action](session, turn)
+    status = service_status.question(session, turn.text, turn.mentioned) if action in STATUS_ACTIONS else None
+    answer = service_status.prefixed(session, status or HANDLERS[action](session, turn))
     answer.gaps += private_tool_gaps(session, turn.mentioned.private_tools)
     inbox_kind = "out_of_scope" if answer.out_of_scope else answer.inbox
     if inbox_kind:  # the trainers' inbox, so the NLU or the catalogue can learn it
