@@ -21,7 +21,6 @@ import requests
 from bot import runner, throwaway
 from bot.config import PROJECT_ROOT, settings
 from bot.service_secrets import HEADER
-from bot.throwaway import postgres as fresh_postgres_database  # noqa: F401  (tests/db, tests/deploy import it)
 from bot.training import model as training
 from bot.training import registry
 from bot.training.project import Project

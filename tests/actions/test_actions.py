@@ -36,7 +36,7 @@ from actions.conversation import (
 )
 from actions.onboarding import ActionOnboarding, ActionOnboardingNext
 from actions.security import ActionAskAllowed, ActionInformationClass
-from bot import db
+from bot import db, throwaway
 from bot.assistant.answers import ASK_WHICH_TOOL, EMPTY_CATALOGUE, no_tool_fits
 from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED
 from bot.assistant.onboarding import OVERVIEW_SHOWN, starter_pack
@@ -48,7 +48,6 @@ from bot.feedback.models import Feedback, InboxItem
 from bot.gaps.models import Gap
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-SEED_CATALOGUE = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
 EXTRACTOR = "CatalogueEntityExtractor"
 # What the actions add after the answer itself: the feedback question and the gap notice.
 ADDED = {ASK_FEEDBACK, NOTED, ASK_DEPARTMENT}
@@ -177,8 +176,7 @@ async def test_a_gap_is_noted_once_per_conversation(seed_catalogue):
 @pytest.fixture
 def seeded_fresh(fresh) -> str:
     """The seed catalogue in a database of its own, for actions that write gaps and inbox items."""
-    with db.session_scope(fresh) as session:
-        store.load_and_import(session, SEED_CATALOGUE.read_text(encoding="utf-8"), str(SEED_CATALOGUE))
+    throwaway.import_catalogue(fresh)
     return fresh
 
 

@@ -8,12 +8,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import yaml
-from copies import SEED, read_only
+from copies import read_only
 from sqlalchemy import select
 from storing import write_record
 
-from bot import db
-from bot.catalogue import store
+from bot import db, throwaway
 from bot.cli import main
 from bot.feedback import recorder
 from bot.feedback.models import InboxItem
@@ -25,8 +24,7 @@ from bot.training.models import TrainingExample, TrainingIntent
 @pytest.fixture
 def inbox_db(db_url, monkeypatch, tmp_path) -> str:
     """A database with the seed catalogue (for tool mark-up) that the recorder writes to."""
-    with db.session_scope(db_url) as session:
-        store.load_and_import(session, SEED.read_text(encoding="utf-8"), str(SEED))
+    throwaway.import_catalogue(db_url)
     monkeypatch.setenv("BOT_DATABASE_URL", db_url)
     monkeypatch.setenv("BOT_SPOOL_DIR", str(tmp_path / "spool"))
     return db_url

@@ -9,11 +9,10 @@ import json
 
 import pytest
 from catalogue_changes import audit, tasks
-from copies import SEED
 from sqlalchemy import select
 from storing import write_record
 
-from bot import db
+from bot import db, throwaway
 from bot.catalogue import snapshot, store
 from bot.catalogue.changes import ChangeError
 from bot.feedback import recorder
@@ -25,8 +24,7 @@ from bot.training.examples import ExampleError
 @pytest.fixture
 def inbox_db(db_url, monkeypatch) -> str:
     """A database with the seed catalogue that the recorder and the `bot` command use."""
-    with db.session_scope(db_url) as session:
-        store.load_and_import(session, SEED.read_text(encoding="utf-8"), str(SEED))
+    throwaway.import_catalogue(db_url)
     monkeypatch.setenv("BOT_DATABASE_URL", db_url)
     return db_url
 

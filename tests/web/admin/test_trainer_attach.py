@@ -11,9 +11,9 @@ import re
 
 import pytest
 from catalogue_changes import audit, tasks
-from copies import SEED, copy_project
+from copies import copy_project
 
-from bot import db
+from bot import db, throwaway
 from bot.catalogue import snapshot, store
 from bot.feedback.models import InboxItem
 from bot.web.admin.reasons import in_norwegian
@@ -22,8 +22,7 @@ from bot.web.admin.reasons import in_norwegian
 @pytest.fixture
 async def client(make_client, tmp_path, db_url):
     """The app on a database with the seed catalogue (the `login` fixture uses this client)."""
-    with db.session_scope(db_url) as session:
-        store.load_and_import(session, SEED.read_text(encoding="utf-8"), str(SEED))
+    throwaway.import_catalogue(db_url)
     return await make_client(project=copy_project(tmp_path / "project"))
 
 
