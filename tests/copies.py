@@ -12,7 +12,6 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 from bot.training.project import Project
 
-SEED = PROJECT_ROOT / "data" / "catalogue" / "tools.yml"
 COPIED = ("config.yml", "domain.yml", "data", "bench/data/nlu_heldout.yml", "tests/test_stories.yml")
 
 
