@@ -4,6 +4,7 @@ the model in service from the web service every PULL_SECONDS; the fixture waits 
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -21,14 +22,17 @@ def cluster(trained_model, tmp_path_factory):
     if not (admin_url and redis_url):
         pytest.skip("BOT_TEST_POSTGRES_URL and BOT_TEST_REDIS_URL are needed for the cluster test")
     with (
-        pytest.MonkeyPatch.context() as patch,
         throwaway.postgres(admin_url, "digihjelpen_cluster") as db_url,
         throwaway.postgres(admin_url, "digihjelpen_cluster_tracker") as tracker_url,
         flushed_redis_db(redis_url, REDIS_DB_INDEX) as lock_url,
+        contextlib.ExitStack() as running,
     ):
-        patch.setenv("BOT_MODEL_PULL_SECONDS", str(PULL_SECONDS))
-        with running_stack(
-            trained_model, db_url, tracker_url, tmp_path_factory.mktemp("cluster"), lock_store_url=lock_url
-        ) as stack:
-            wait_until_served(stack.rasa_urls, trained_model.name, PULL_SECONDS + LOAD_SECONDS)
-            yield stack
+        with pytest.MonkeyPatch.context() as patch:  # only for the start: the services copy the environment
+            patch.setenv("BOT_MODEL_PULL_SECONDS", str(PULL_SECONDS))
+            stack = running.enter_context(
+                running_stack(
+                    trained_model, db_url, tracker_url, tmp_path_factory.mktemp("cluster"), lock_store_url=lock_url
+                )
+            )
+        wait_until_served(stack.rasa_urls, trained_model.name, PULL_SECONDS + LOAD_SECONDS)
+        yield stack
