@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -70,7 +71,7 @@ async def model_in_service(request: web.Request) -> web.StreamResponse:
     with model.open("rb") as file:
         response = web.StreamResponse(headers={"ETag": f'"{value}"', "filename": model.name})
         response.content_type = "application/gzip"
-        response.content_length = model.stat().st_size
+        response.content_length = os.fstat(file.fileno()).st_size  # the file being sent, even if replaced since
         await response.prepare(request)
         while chunk := await asyncio.to_thread(file.read, CHUNK):
             await response.write(chunk)
