@@ -127,10 +127,16 @@ def revoke_token(session: Session, token_id: int) -> bool:
     return True
 
 
-def token_role(session: Session, plain: str) -> str | None:
-    """The role of a valid, unrevoked token, else None."""
+def valid_token(session: Session, plain: str) -> ApiToken | None:
+    """The token, if it is valid and unrevoked."""
     digest = _digest(plain)
     token = session.scalar(select(ApiToken).where(ApiToken.digest == digest))
     if token is None or token.revoked_at is not None or not hmac.compare_digest(token.digest, digest):
         return None
-    return token.role
+    return token
+
+
+def token_role(session: Session, plain: str) -> str | None:
+    """The role of a valid, unrevoked token, else None."""
+    token = valid_token(session, plain)
+    return token.role if token is not None else None

@@ -1,5 +1,6 @@
-"""The read-only gap API for integrations (e.g. Power BI): GET /api/v1/gaps, GET
-/api/v1/gaps/summary and the OpenAPI document at /api/v1/openapi.json.
+"""The API for integrations: the read-only gap log (e.g. Power BI: GET /api/v1/gaps, GET
+/api/v1/gaps/summary), IT's service messages (GET/POST /api/v1/service-messages, DELETE
+/api/v1/service-messages/{id} ends one) and the OpenAPI document at /api/v1/openapi.json.
 
 Callers send `Authorization: Bearer TOKEN` with a token from `bot tokens create --role it`.
 Filters and paging mean exactly what they mean on the admin pages (bot.gaps.queries), and records
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.auth import accounts
+from bot.catalogue import service_messages
 from bot.gaps import queries
 from bot.gaps.models import KINDS, STATUSES
 from bot.web.database import in_session
@@ -26,21 +28,27 @@ def _problem(status: int, message: str, **headers: str) -> web.Response:
     return web.json_response({"error": message}, status=status, headers=headers)
 
 
+def _caller(session, plain: str) -> tuple[str, str] | None:
+    """The role of a valid token and who it is in a record: "api:<its label or id>"."""
+    token = accounts.valid_token(session, plain)
+    return None if token is None else (token.role, f"api:{token.label or token.id}")
+
+
 def bearer(handler: Handler) -> Handler:
-    """401 without a valid, unrevoked token; 403 when the token's role may not read gaps."""
+    """401 without a valid, unrevoked token; 403 when the token's role may not use the API. The
+    handler finds who called in request["api_caller"]."""
 
     @functools.wraps(handler)
     async def guarded(request: web.Request) -> web.StreamResponse:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        role = (
-            await in_session(request, accounts.token_role, token.strip())
-            if scheme.lower() == "bearer" and token.strip()
-            else None
+        caller = (
+            await in_session(request, _caller, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         )
-        if role is None:
+        if caller is None:
             return _problem(401, "Mangler gyldig API-nøkkel.", **{"WWW-Authenticate": 'Bearer realm="digihjelpen"'})
-        if role not in API_ROLES:
-            return _problem(403, "API-nøkkelen gir ikke tilgang til behovsloggen.")
+        if caller[0] not in API_ROLES:
+            return _problem(403, "API-nøkkelen har ingen rolle som gir tilgang her (it eller admin).")
+        request["api_caller"] = caller[1]
         return await handler(request)
 
     return guarded
@@ -83,6 +91,50 @@ async def gap_summary(request: web.Request) -> web.Response:
         return _problem(403, str(withheld))
 
 
+@bearer
+async def list_service_messages(request: web.Request) -> web.Response:
+    def listed(session) -> list[dict]:
+        return [service_messages.as_dict(session, m) for m in service_messages.current(session)]
+
+    return web.json_response({"items": await in_session(request, listed)})
+
+
+@bearer
+async def post_service_message(request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+    except (ValueError, RecursionError):
+        body = None
+    fields = ("tool", "text", "starts", "ends")
+    if not isinstance(body, dict) or not all(isinstance(body.get(f, ""), str) for f in fields) or "ends" not in body:
+        return _problem(400, "Send JSON med tool, text og ends (og gjerne starts), alle som tekst.")
+
+    def posted(session) -> dict:
+        starts = service_messages.parse_time(body["starts"], "starts") if body.get("starts") else None
+        ends = service_messages.parse_time(body["ends"], "ends")
+        message = service_messages.post(
+            session, body.get("tool", ""), body.get("text", ""), ends, request["api_caller"], starts
+        )
+        return service_messages.as_dict(session, message)
+
+    try:
+        created = await in_session(request, posted)
+    except service_messages.MessageError as error:
+        return web.json_response({"error": error.norwegian, "field": error.field}, status=400)
+    return web.json_response(created, status=201)
+
+
+@bearer
+async def end_service_message(request: web.Request) -> web.Response:
+    try:
+        message_id = int(request.match_info["id"])
+    except ValueError:
+        message_id = 0
+    if not await in_session(request, service_messages.end, message_id, request["api_caller"]):
+        return _problem(404, "Fant ingen aktiv eller kommende driftsmelding med det nummeret.")
+    return web.Response(status=204)
+
+
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(OPENAPI)
 
@@ -118,6 +170,10 @@ _FILTERS = [
         ),
     },
 ]
+_TIME = (
+    "ISO 8601 date and time, e.g. 2026-12-04T14:00+01:00; without an offset it is Norwegian time (Europe/Oslo); "
+    "HH:MM alone is that time today"
+)
 _COUNT_OR_HIDDEN = {"type": ["integer", "null"], "description": "null when fewer records than `threshold` back it"}
 _DEPARTMENTS = {
     "type": "array",
@@ -139,11 +195,11 @@ _ERRORS = {
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {
-        "title": "Digihjelpen gap log API",
+        "title": "Digihjelpen API",
         "version": "1.0.0",
         "description": (
-            "Read-only access to the anonymous gap log: what employees needed that workplace tools did not cover. "
-            "Create a token with `bot tokens create --role it`."
+            "Read-only access to the anonymous gap log (what employees needed that workplace tools did not cover), "
+            "and IT's service messages about tools. Create a token with `bot tokens create --role it`."
         ),
     },
     "servers": [{"url": "/"}],
@@ -200,11 +256,105 @@ OPENAPI = {
                 },
             }
         },
+        "/api/v1/service-messages": {
+            "get": {
+                "summary": "Service messages not yet ended (active and upcoming), the soonest start first",
+                "operationId": "listServiceMessages",
+                "responses": {
+                    "200": {
+                        "description": "The messages",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "items": {
+                                            "type": "array",
+                                            "items": {"$ref": "#/components/schemas/ServiceMessage"},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "401": _ERRORS["401"],
+                    "403": {"description": "The token's role is neither it nor admin"},
+                },
+            },
+            "post": {
+                "summary": "Post a service message about a tool: every answer about the tool starts with it, and the "
+                "chat widget shows it as a banner, from `starts` (default now) until `ends`",
+                "operationId": "postServiceMessage",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewServiceMessage"}}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "The message as stored (text masked)",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceMessage"}}},
+                    },
+                    "400": {
+                        "description": "The body cannot be used: unknown tool, empty or too long text, a time that is no "
+                        "time, an end before the start or in the past; `field` names the field at fault",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                    "401": _ERRORS["401"],
+                    "403": {"description": "The token's role is neither it nor admin"},
+                },
+            },
+        },
+        "/api/v1/service-messages/{id}": {
+            "delete": {
+                "summary": "End a service message now (one not yet started is never shown)",
+                "operationId": "endServiceMessage",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {
+                    "204": {"description": "Ended"},
+                    "401": _ERRORS["401"],
+                    "403": {"description": "The token's role is neither it nor admin"},
+                    "404": {
+                        "description": "No active or upcoming message with that id",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                },
+            }
+        },
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
-            "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
+            "Error": {
+                "type": "object",
+                "properties": {"error": {"type": "string"}, "field": {"type": "string"}},
+                "required": ["error"],
+            },
+            "NewServiceMessage": {
+                "type": "object",
+                "properties": {
+                    "tool": _string("The tool's catalogue id, e.g. teams"),
+                    "text": _string(
+                        f"The message, at most {service_messages.MAX_TEXT} characters; personal data is masked"
+                    ),
+                    "starts": _string(_TIME + "; default now"),
+                    "ends": _string(_TIME),
+                },
+                "required": ["tool", "text", "ends"],
+            },
+            "ServiceMessage": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "tool": {"type": "string"},
+                    "tool_name": {"type": "string"},
+                    "text": {"type": "string"},
+                    "starts": {"type": "string", "format": "date-time"},
+                    "ends": {"type": "string", "format": "date-time"},
+                    "active": {"type": "boolean", "description": "Shown now: starts <= now < ends"},
+                    "created_by": {"type": "string", "description": "An admin user's name, api:<token label> or cli"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                },
+            },
             "Gap": {
                 "type": "object",
                 "properties": {
@@ -292,6 +442,9 @@ OPENAPI = {
 
 
 def setup(app: web.Application) -> None:
+    app.router.add_get("/api/v1/service-messages", list_service_messages)
+    app.router.add_post("/api/v1/service-messages", post_service_message)
+    app.router.add_delete("/api/v1/service-messages/{id}", end_service_message)
     app.router.add_get("/api/v1/gaps", list_gaps)
     app.router.add_get("/api/v1/gaps/summary", gap_summary)
     app.router.add_get("/api/v1/openapi.json", openapi)

@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 from bot.retention import delete_conversation
-from bot.web import widget_history
+from bot.web import service_banner, widget_history
 from bot.web.ratelimit import LimitsUnavailable, RateLimit, counts_for
 from bot.web.upstreams import Upstreams
 from bot.web.widget_session import Conversations
@@ -161,4 +161,5 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/api/history", history)
     app.router.add_post("/api/messages", send_message)
     app.router.add_delete("/api/conversation", delete)
+    app.router.add_get("/api/service-messages", service_banner.active_messages)  # the widget's banner
     app.router.add_static("/static/", STATIC_DIR)

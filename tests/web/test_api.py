@@ -94,7 +94,7 @@ async def test_the_openapi_document_describes_both_endpoints(client):
     assert response.status == 200
     document = await response.json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/api/v1/gaps", "/api/v1/gaps/summary"}
+    assert {"/api/v1/gaps", "/api/v1/gaps/summary"} <= set(document["paths"])  # and the service messages
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     names = {p["name"] for p in document["paths"]["/api/v1/gaps"]["get"]["parameters"]}
     assert names == {"from", "to", "kind", "status", "need", "tool", "department", "page", "per_page"}
