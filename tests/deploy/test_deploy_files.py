@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -32,6 +35,7 @@ from deploy_files import (
 )
 
 from bot.config import PROJECT_ROOT
+from bot.training import registry
 
 OUR_SERVICES = ("web", "rasa", "actions", "migrate", "purge")
 # Variables our containers may set that are read by what we run rather than by our code.
@@ -347,6 +351,19 @@ def test_the_image_installs_the_lock_on_python_3_10():
     for name, workload in workloads().items():
         for container in containers(workload):
             assert container["image"].startswith("redis:" if name == "redis" else "digihjelpen:")
+
+
+def test_the_image_puts_its_baked_model_in_service_for_the_model_server(tmp_path):
+    """Rasa with a model server ignores --model and pulls what the web service says is in service,
+    so the image's build step must put its model in service: run that step here."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    [step] = re.findall(r'^RUN (python -c "[^"]*put_in_service[^"]*")$', dockerfile, re.M)
+    (tmp_path / "serving.tar.gz").write_bytes(b"a model archive")
+    env = {**os.environ, "BOT_MODELS_DIR": str(tmp_path)}
+    command = shlex.split(step)
+    assert command[0] == "python"  # the image's, with our package installed: this venv's here
+    subprocess.run([sys.executable, *command[1:]], check=True, env=env, cwd=PROJECT_ROOT, timeout=120)
+    assert registry.in_service(tmp_path) == tmp_path / "serving.tar.gz"
 
 
 def test_the_proxy_terminates_tls_with_a_mounted_certificate():
