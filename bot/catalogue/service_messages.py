@@ -110,10 +110,10 @@ def post(
         raise MessageError("text", "long_text")
     starts = as_utc(starts) if starts is not None else now()
     ends = as_utc(ends)
-    if ends <= starts:
-        raise MessageError("ends", "ends_before_start")
     if ends <= now():
         raise MessageError("ends", "ended_already")
+    if ends <= starts:
+        raise MessageError("ends", "ends_before_start")
     message = ServiceMessage(
         tool_id=tool_id, text=text, starts_at=starts, ends_at=ends, created_by=by[:WHO_LENGTH], created_at=now()
     )
