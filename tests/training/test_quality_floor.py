@@ -49,6 +49,7 @@ def test_no_warning_above_the_floor_or_when_nothing_is_promoted():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("databases", ["sqlite"], indirect=True)  # it trains a model: once is enough
 def test_bot_train_says_logs_and_records_a_first_model_below_the_floor(project, database, monkeypatch, caplog):
     monkeypatch.setenv("BOT_QUALITY_FLOOR", "0.999")  # the project's data scores about 0.95
     said: list[str] = []
