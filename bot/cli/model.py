@@ -117,7 +117,7 @@ def cmd_model_history(args) -> int:
                 _score(record, "accuracy"),
                 _score(record, "macro_f1"),
                 failed,
-                record.get("status", "unknown"),
+                record.get("status", "unknown") + ("!" if registry.quality_problems(model) else ""),
             )
         )
     if len(rows) == 1:
@@ -126,12 +126,14 @@ def cmd_model_history(args) -> int:
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
-    print("\n* = in service (what `bot run` serves).")
+    print("\n* = in service (what `bot run` serves); ! = below the quality floor (BOT_QUALITY_FLOOR).")
     if args.verbose_reasons:
         for model in registry.models(models_dir):
-            reason = registry.read_record(model).get("reason")
+            name, reason = model.name.removesuffix(".tar.gz"), registry.read_record(model).get("reason")
             if reason:
-                print(f"{model.name.removesuffix('.tar.gz')}: {reason}")
+                print(f"{name}: {reason}")
+            for problem in registry.quality_problems(model):
+                print(f"{name}: below the quality floor: {problem}")
     return 0
 
 

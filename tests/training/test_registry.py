@@ -21,7 +21,7 @@ def models_dir(tmp_path, monkeypatch):
     directory = tmp_path / "models"
     directory.mkdir()
     monkeypatch.setenv("BOT_MODELS_DIR", str(directory))
-    monkeypatch.setenv("BOT_RASA_PORT", "9")  # nothing listens there: switching says Rasa is not running
+    monkeypatch.setenv("BOT_RASA_PORT", "9")  # nothing listens there: switching says no Rasa answered
     monkeypatch.delenv("BOT_RASA_URLS", raising=False)
     # nor at the Rasa servers a `bot run` on this machine announced (the cluster tests start one)
     monkeypatch.setattr(runner, "RUNNING_RASA_FILE", tmp_path / "running-rasa-urls")
@@ -68,7 +68,7 @@ def test_rollback_goes_to_the_previous_promoted_model_and_skips_rejected_ones(mo
     )
     assert registry.read_record(a)["reason"] == "rollback from c.tar.gz"
     out = capsys.readouterr().out
-    assert "In service now: a.tar.gz (instead of c.tar.gz)." in out and "Rasa is not running" in out
+    assert "In service now: a.tar.gz (instead of c.tar.gz)." in out and "No Rasa answered at" in out
     assert main(["model", "rollback"]) == 2  # a is the oldest
     assert "none to roll back to" in capsys.readouterr().err
 
@@ -92,6 +92,16 @@ def test_history_lists_models_with_scores_status_and_the_one_in_service(models_d
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].split() == ["*", "a", "2026-11-28", "01:00:00", "0.900", "0.950", "0", "/", "64", "promoted"]
     assert lines[2].split() == ["b", "2026-11-28", "02:00:00", "0.900", "0.950", "0", "/", "64", "rejected"]
+
+
+def test_history_marks_a_model_below_the_quality_floor(models_dir, capsys):
+    model = add(models_dir, "a", 1, PROMOTED)
+    registry.update_record(model, below_floor=["held-out macro-F1 0.610 is below the floor of 0.85"])
+    assert main(["model", "history"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].split()[-1] == "promoted!" and "! = below the quality floor" in out
+    assert main(["model", "history", "--reasons"]) == 0
+    assert "a: below the quality floor: held-out macro-F1 0.610 is below the floor of 0.85" in capsys.readouterr().out
 
 
 def test_the_jwt_secret_is_made_once_and_readable_only_by_its_owner(tmp_path, monkeypatch):
