@@ -34,6 +34,8 @@
     removed: "Samtalen er slettet. Du kan begynne på nytt.",
     offline: "Vi får ikke kontakt med Digihjelpen. Sjekk nettverket og prøv igjen.",
     newTab: "(åpnes i ny fane)",
+    banner: "Driftsmeldinger",
+    bannerFor: "Driftsmelding for ",
   };
   const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/g;
   const TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
@@ -90,6 +92,8 @@
     const close = el("button", { type: "button", class: "dh-secondary", "aria-label": TEXT.closeLabel }, [TEXT.close]);
     const log = el("div", { class: "dh-log", role: "log", "aria-live": "polite", "aria-label": TEXT.log, tabindex: "0" });
     const typing = el("p", { class: "dh-typing", role: "status" });
+    // IT's service messages (driftsmeldinger) for tools, filled from api/service-messages.
+    const banner = el("div", { class: "dh-banner", role: "status", "aria-label": TEXT.banner });
     const input = el("textarea", { id: "dh-input", rows: "2", autocomplete: "off", "aria-describedby": "dh-hint" });
     const form = el("form", { class: "dh-composer" }, [
       el("label", { for: "dh-input" }, [TEXT.label]),
@@ -98,6 +102,7 @@
     ]);
     const panel = el(inline ? "section" : "div", { id: "dh-panel", class: "dh-panel", "aria-labelledby": "dh-title" }, [
       el("div", { class: "dh-header" }, inline ? [heading, remove] : [heading, remove, close]),
+      banner,
       el("p", { class: "dh-notice" }, [TEXT.notice]),
       log, typing, form,
     ]);
@@ -108,7 +113,7 @@
     }
     const container = el("div", { class: "dh " + (inline ? "dh-inline" : "dh-float"), lang: "nb" },
       inline ? [panel] : [launcher, panel]);
-    return { container, panel, launcher, close, remove, log, typing, form, input };
+    return { container, panel, launcher, close, remove, banner, log, typing, form, input };
   }
 
   function start(host, inline) {
@@ -214,6 +219,20 @@
       }
     }
 
+    /** The service messages shown now, as the banner above the conversation (empty: no banner). */
+    async function loadBanner() {
+      try {
+        const response = await api("api/service-messages");
+        if (!response.ok) return;
+        const messages = (await json(response)).messages || [];
+        ui.banner.replaceChildren(...messages.map((message) => el("p", { class: "dh-banner-item" }, [
+          el("strong", {}, [TEXT.bannerFor + message.tool + ":"]), " ", ...linkified(message.text || ""),
+        ])));
+      } catch (error) {
+        // No banner when the service cannot be reached; the chat says so when a message is sent.
+      }
+    }
+
     async function removeConversation() {
       const response = await api("api/conversation", { method: "DELETE" }).catch(() => null);
       if (!response || !response.ok) {
@@ -246,6 +265,7 @@
       ui.panel.hidden = false;
       ui.launcher.hidden = true;
       ui.launcher.setAttribute("aria-expanded", "true");
+      loadBanner();
       queue = queue.then(loadHistory);
       ui.input.focus();
     }
@@ -258,6 +278,7 @@
     }
 
     if (inline) {
+      loadBanner();
       queue = queue.then(loadHistory);
     } else {
       ui.launcher.addEventListener("click", open);
