@@ -1,60 +1,113 @@
-"""A service message in the real widget and the real assistant: posted as IT does (through
-bot.catalogue.service_messages on the assistant's database), shown as the widget's banner on the
-standalone page and on an intranet page, and at the start of the answer to «er Kommunekart nede?»."""
+"""A service message from IT's page to the employees, in real Chromium against the real assistant:
+posted on the admin page (`python -m bot.web` on the assistant's database), shown as the widget's
+banner on the standalone page and on an intranet page and at the start of the answer to «er
+Kommunekart nede?», then ended on the admin page, after which the banner is gone. axe-clean."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 
 import pytest
+from assistant_services import free_port, stop, wait_until_up
 from playwright.sync_api import Page, expect
 
-from bot import db
-from bot.catalogue import service_messages
+from bot.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 expect.set_options(timeout=30_000)
 
+PASSWORD = "et-langt-passord-til-driftsmeldinger"
 TEXT = "Kommunekart er nede for vedlikehold til kl. 14."
 INTRANET_PAGE = """<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Intranett</title></head>
 <body><main><h1>Kommunens intranett</h1></main><script src="/widget.js" defer></script></body></html>"""
 
 
-@pytest.fixture
-def posted(web_service) -> Iterator[int]:
-    """A message about Kommunekart, active for an hour; ended afterwards (the assistant is shared)."""
-    url = web_service.assistant.db_url
-    with db.session_scope(url) as session:
-        ends = datetime.now(timezone.utc) + timedelta(hours=1)
-        message_id = service_messages.post(session, "kommunekart", TEXT, ends, by="kari").id
-    yield message_id
-    with db.session_scope(url) as session:
-        service_messages.end(session, message_id, by="kari")
+@pytest.fixture(scope="module")
+def admin_pages(web_service, tmp_path_factory) -> Iterator[str]:
+    """The admin pages of a second web process on the assistant's database, with an IT user."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "BOT_DATABASE_URL": web_service.assistant.db_url,
+        "BOT_ADMIN_PORT": str(port),
+        "BOT_WEB_PORT": str(free_port()),
+        "BOT_HOST": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    added = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "users", "add", "it-drift", "--role", "it"],
+        input=PASSWORD + "\n",
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    log = tmp_path_factory.mktemp("service-message-admin") / "web.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health/live", [process], [log])
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop([process])
 
 
-def test_the_banner_and_the_answer_show_the_message(page: Page, web_service, posted, accessibility_violations):
-    page.goto(web_service.url + "/")
-    banner = page.get_by_role("status", name="Driftsmeldinger")
-    expect(banner).to_have_text(f"Driftsmelding for Kommunekart: {TEXT}")
-    assert accessibility_violations(page) == []
+def _accessible(page: Page, accessibility_violations) -> None:
+    violations = accessibility_violations(page)
+    assert not violations, f"{page.url}:\n" + "\n".join(violations)
 
-    box = page.get_by_role("textbox", name="Skriv spørsmålet ditt")
+
+def test_it_posts_a_message_the_widget_and_the_answers_show_it_until_it_is_ended(
+    page: Page, browser, web_service, admin_pages, artifacts, accessibility_violations
+):
+    page.goto(f"{admin_pages}/admin/driftsmeldinger")
+    page.get_by_label("Brukernavn").fill("it-drift")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("heading", name="Driftsmeldinger", level=1).wait_for()
+    _accessible(page, accessibility_violations)
+    page.get_by_label("Slutt").fill("snart")
+    page.get_by_role("button", name="Legg inn driftsmeldingen").click()
+    expect(page.get_by_label("Slutt")).to_have_accessible_description(re.compile("«snart» er ikke et tidspunkt"))
+    _accessible(page, accessibility_violations)
+    page.get_by_label("Verktøy").select_option(label="Kommunekart")
+    page.get_by_label("Melding").fill(TEXT)
+    page.get_by_label("Slutt").fill("2099-01-01 14:00")
+    page.get_by_role("button", name="Legg inn driftsmeldingen").click()
+    expect(page.get_by_role("status")).to_have_text("Driftsmeldingen er lagt inn.")
+    expect(page.get_by_role("cell", name=TEXT, exact=True)).to_be_visible()
+    page.screenshot(path=str(artifacts / "admin-service-messages.png"), full_page=True)
+    _accessible(page, accessibility_violations)
+
+    chat = browser.new_context(locale="nb-NO").new_page()
+    chat.goto(web_service.url + "/")
+    expect(chat.get_by_role("status", name="Driftsmeldinger")).to_have_text(f"Driftsmelding for Kommunekart: {TEXT}")
+    _accessible(chat, accessibility_violations)
+    box = chat.get_by_role("textbox", name="Skriv spørsmålet ditt")
     box.fill("er Kommunekart nede?")
     box.press("Enter")
-    expect(page.locator(".dh-bot .dh-text").first).to_have_text(f"Driftsmelding for Kommunekart: {TEXT}")
+    expect(chat.locator(".dh-bot .dh-text").first).to_have_text(f"Driftsmelding for Kommunekart: {TEXT}")
+    chat.screenshot(path=str(artifacts / "widget-service-message.png"), full_page=True)
 
-    page.route(
+    chat.route(
         web_service.url + "/intranett", lambda route: route.fulfill(body=INTRANET_PAGE, content_type="text/html")
     )
-    page.goto(web_service.url + "/intranett")
-    page.get_by_role("button", name="Spør Digihjelpen").click()
-    expect(page.get_by_role("status", name="Driftsmeldinger")).to_contain_text(TEXT)
-    assert accessibility_violations(page) == []
+    chat.goto(web_service.url + "/intranett")
+    chat.get_by_role("button", name="Spør Digihjelpen").click()
+    expect(chat.get_by_role("status", name="Driftsmeldinger")).to_contain_text(TEXT)
+    _accessible(chat, accessibility_violations)
 
-
-def test_without_a_message_there_is_no_banner(page: Page, web_service):
-    page.goto(web_service.url + "/")
-    expect(page.get_by_role("textbox", name="Skriv spørsmålet ditt")).to_be_visible()
-    page.wait_for_load_state("networkidle")  # the banner's request has been answered
-    expect(page.get_by_role("status", name="Driftsmeldinger")).to_have_count(0)
+    page.get_by_role("button", name=f"Avslutt driftsmeldingen for Kommunekart: {TEXT}").click()
+    expect(page.get_by_role("status")).to_have_text("Driftsmeldingen er avsluttet.")
+    chat.goto(web_service.url + "/")
+    expect(chat.get_by_role("textbox", name="Skriv spørsmålet ditt")).to_be_visible()
+    chat.wait_for_load_state("networkidle")  # the banner's request has been answered
+    expect(chat.get_by_role("status", name="Driftsmeldinger")).to_have_count(0)
+    chat.context.close()
