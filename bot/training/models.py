@@ -4,15 +4,9 @@ says who added it and when. Training merges them with the files (bot.training.in
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 
-from bot.db import Base
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+from bot.db import Base, utc_now
 
 
 class TrainingIntent(Base):
@@ -25,7 +19,7 @@ class TrainingIntent(Base):
     display_name = Column(String(100), nullable=False)
     response = Column(Text, nullable=False)
     added_by = Column(String(100), nullable=False)
-    added_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    added_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
 
 
 class TrainingExample(Base):
@@ -37,7 +31,7 @@ class TrainingExample(Base):
     intent = Column(String(64), nullable=False)
     text = Column(Text, nullable=False)
     added_by = Column(String(100), nullable=False)
-    added_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    added_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     inbox_item_id = Column(Integer, ForeignKey("inbox_items.id", ondelete="SET NULL"))
 
     __table_args__ = (Index("ix_training_examples_intent", "intent"),)
