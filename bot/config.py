@@ -8,7 +8,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.auth import ROLES
+from bot.roles import ROLES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OIDC_CALLBACK_PATH = "/admin/login/oidc/callback"  # where the identity provider sends the browser back

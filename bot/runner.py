@@ -10,11 +10,9 @@ Ctrl-C (or SIGTERM) stops every service; if one of them dies, the others are sto
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,7 +27,6 @@ RESET = "\033[0m"
 STOP_GRACE_SECONDS = 10
 READY_WAIT_SECONDS = 300  # how long `bot run` waits for every service to answer before it says so
 # The Rasa servers a running `bot run` started, so `bot train` in another shell switches them all.
-RUNNING_RASA_FILE = PROJECT_ROOT / "var" / "running-rasa-urls"
 
 
 @dataclass(frozen=True)
@@ -168,28 +165,6 @@ def rasa_urls_of(service_list: list[Service], config: Settings) -> tuple[str, ..
     web = next((s for s in service_list if s.name == "web"), None)
     listed = web.env.get("BOT_RASA_URLS", "") if web else ""
     return tuple(url for url in listed.split(",") if url) or config.rasa_urls
-
-
-@contextlib.contextmanager
-def announced(rasa_urls: tuple[str, ...]) -> Iterator[None]:
-    """Write `rasa_urls` to RUNNING_RASA_FILE while the services run (read by `running_rasa_urls`)."""
-    path = RUNNING_RASA_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(rasa_urls) + "\n", encoding="utf-8")
-    try:
-        yield
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def running_rasa_urls() -> tuple[str, ...]:
-    """The Rasa servers a `bot run` on this machine announced; empty when none runs."""
-    try:
-        return tuple(
-            line.strip() for line in RUNNING_RASA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()
-        )
-    except FileNotFoundError:
-        return ()
 
 
 def _label(name: str, width: int) -> str:

@@ -19,8 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.auth import ROLES
 from bot.auth.models import ApiToken, User
+from bot.roles import ROLES
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "dh_"

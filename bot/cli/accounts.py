@@ -113,7 +113,7 @@ def cmd_tokens_revoke(args) -> int:
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    from bot.auth import ROLES
+    from bot.roles import ROLES
 
     users = commands.add_parser("users", help="accounts for the admin pages").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -16,7 +16,6 @@ def cmd_run(args) -> int:
     from bot.config import settings
     from bot.runner import (
         addresses,
-        announced,
         cluster_problems,
         cluster_services,
         rasa_urls_of,
@@ -24,6 +23,7 @@ def cmd_run(args) -> int:
         service_environment,
         services,
     )
+    from bot.running import announced
     from bot.training.model import ensure_spacy_model
     from bot.training.registry import in_service
 

@@ -136,7 +136,7 @@ def _switch_one(url: str, model: Path, token: str) -> ReplicaSwitch:
 def default_rasa_urls() -> tuple[str, ...]:
     """BOT_RASA_URLS, else the Rasa servers `bot run` (or `bot run --cluster`) announced on this
     machine, else the single Rasa of the settings."""
-    from bot.runner import running_rasa_urls
+    from bot.running import running_rasa_urls
 
     config = settings()
     return config.rasa_replicas or running_rasa_urls() or config.rasa_urls

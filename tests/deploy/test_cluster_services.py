@@ -105,16 +105,16 @@ def test_the_rasa_deploy_endpoints_read_every_variable_the_cluster_sets():
 
 
 def test_a_running_bot_run_announces_its_rasa_servers_so_bot_train_switches_them_all(monkeypatch, tmp_path):
-    from bot import runner
+    from bot import runner, running
     from bot.training.serving import default_rasa_urls
 
-    monkeypatch.setattr(runner, "RUNNING_RASA_FILE", tmp_path / "running-rasa-urls")
+    monkeypatch.setattr(running, "RUNNING_RASA_FILE", tmp_path / "running-rasa-urls")
     monkeypatch.delenv("BOT_RASA_URLS", raising=False)
     config = cluster_settings()
     assert default_rasa_urls() == settings().rasa_urls  # nothing runs: the single Rasa of the settings
-    with runner.announced(runner.rasa_urls_of(cluster_services(config, MODEL), config)):
+    with running.announced(runner.rasa_urls_of(cluster_services(config, MODEL), config)):
         assert default_rasa_urls() == ("http://127.0.0.1:6005", "http://127.0.0.1:6006")
         monkeypatch.setenv("BOT_RASA_URLS", "http://rasa-0:5005")
         assert default_rasa_urls() == ("http://rasa-0:5005",)  # the environment wins
-    assert not runner.RUNNING_RASA_FILE.exists()
+    assert not running.RUNNING_RASA_FILE.exists()
     assert runner.rasa_urls_of(services(config, MODEL), config) == config.rasa_urls

@@ -10,7 +10,7 @@ import stat
 import jwt
 import pytest
 
-from bot import runner, service_secrets
+from bot import running, service_secrets
 from bot.cli import main
 from bot.training import registry, serving
 from bot.training.registry import PROMOTED, REJECTED, WITHDRAWN
@@ -24,7 +24,7 @@ def models_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("BOT_RASA_PORT", "9")  # nothing listens there: switching says no Rasa answered
     monkeypatch.delenv("BOT_RASA_URLS", raising=False)
     # nor at the Rasa servers a `bot run` on this machine announced (the cluster tests start one)
-    monkeypatch.setattr(runner, "RUNNING_RASA_FILE", tmp_path / "running-rasa-urls")
+    monkeypatch.setattr(running, "RUNNING_RASA_FILE", tmp_path / "running-rasa-urls")
     monkeypatch.setenv("BOT_RASA_JWT_SECRET", "a-test-secret-of-at-least-32-characters")
     return directory
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from aiohttp import web
 
 from bot import maintenance, retention
-from bot.auth import ROLES
 from bot.catalogue import store
+from bot.roles import ROLES
 from bot.training import registry
 from bot.web import health
 from bot.web.admin import pages
