@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 500
 LOCAL_TIME = ZoneInfo("Europe/Oslo")  # a time given without an offset is Norwegian time
 WHO_LENGTH = 100
+MAX_ID = 2**31 - 1  # the id column's largest value
 
 # Each error in Norwegian (the admin page and the API) and in English (the CLI).
 _ERRORS = {
@@ -125,6 +126,8 @@ def post(
 def end(session: Session, message_id: int, by: str) -> bool:
     """End a message now (one not yet started is never shown); False when there is no such
     message or it has ended already."""
+    if not 0 < message_id <= MAX_ID:
+        return False  # no such row, and PostgreSQL would refuse the number
     message = session.get(ServiceMessage, message_id)
     moment = now()
     if message is None or as_utc(message.ends_at) <= moment:

@@ -58,6 +58,7 @@ async def test_it_posts_lists_and_ends_a_message(client, auth, db_url):
     assert (await client.delete(f"/api/v1/service-messages/{created['id']}", headers=headers)).status == 204
     assert (await client.delete(f"/api/v1/service-messages/{created['id']}", headers=headers)).status == 404
     assert (await client.delete("/api/v1/service-messages/abc", headers=headers)).status == 404
+    assert (await client.delete(f"/api/v1/service-messages/{2**63}", headers=headers)).status == 404
     assert (await (await client.get("/api/service-messages")).json()) == {"messages": []}
     with db.session_scope(db_url) as session:
         assert session.get(ServiceMessage, created["id"]).ended_by == "api:Servicedesk"
