@@ -1,14 +1,16 @@
 """Changes to one catalogue entry at a time, each with an audit record (`catalogue_changes`).
 
 A file import (bot.catalogue.store) applies a whole file and is not recorded here; these are the
-small edits made between imports, such as a trainer attaching an inbox message to the tool or
-process that should have answered it. Every change is made in the caller's transaction and bumps
+edits made between imports: a trainer attaching an inbox message to the tool or process that
+should have answered it, and IT creating, editing or removing a whole entry on the catalogue pages
+(validated by the file format's own rules, bot.catalogue.schema). Every change is made in the caller's transaction and bumps
 the catalogue revision, so the assistant answers with it from the next message after the commit
 (bot.catalogue.snapshot), and `bot catalogue export` includes it, since it is in the tables.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalogue import models as m
-from bot.catalogue import store
+from bot.catalogue import schema, store
 from bot.message_text import storable
 from bot.privacy.masking import MASKS, mask
 
@@ -175,3 +177,96 @@ def add_phrase(
     session.flush()
     store.bump_revision(session)
     return PhraseAdded(entry_kind, row.id, row.name, field, phrase, True, change)
+
+
+# --- whole entries, as IT edits them on the catalogue pages ----------------------------------
+
+SECTION_OF = {"tool": "tools", "private_tool": "private_tools", "process": "processes"}
+_GETTERS = {"tool": store.get_tool, "private_tool": store.get_private_tool, "process": store.get_process}
+_MODELS = {"tool": m.Tool, "private_tool": m.PrivateTool, "process": m.Process}
+
+
+class EntryProblems(ChangeError):
+    """The entry breaks the file format's rules: `problems` are schema.Problem, each at its field."""
+
+    def __init__(self, problems: list[schema.Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+def _invalid(field: str, english: str, norwegian: str) -> EntryProblems:
+    return EntryProblems([schema.Problem(english, field=field, norwegian=norwegian)])
+
+
+def read_entry(session: Session, entry_kind: str, entry_id: str):
+    """The entry as the file format has it (schema.ToolEntry …), or None."""
+    return _GETTERS[entry_kind](session, entry_id)
+
+
+def save_entry(session: Session, entry_kind: str, fields: dict, *, by: str, creating: bool):
+    """Create or update one entry from its fields (as a file entry: lists for list fields),
+    validated by the file format's rules against the database's tools; records the change with the
+    whole entry before and after and bumps the catalogue revision (bot.catalogue.store), in the
+    caller's transaction. Raises EntryProblems."""
+    section = SECTION_OF[entry_kind]
+    try:
+        catalogue = schema.validate(
+            {"version": schema.FORMAT_VERSION, section: [fields]}, known_tool_ids=store.known_tool_ids(session)
+        )
+    except schema.CatalogueError as error:
+        raise EntryProblems(error.problems) from None
+    [entry] = getattr(catalogue, section)
+    model = _MODELS[entry_kind]
+    existing = session.get(model, entry.id, with_for_update=True)
+    if creating and existing is not None:
+        raise _invalid("id", "is taken", f"Id-en «{entry.id}» er i bruk allerede. Velg en annen.")
+    if not creating and existing is None:
+        raise EntryError(f"There is no {entry_label(entry_kind)} with the id {entry.id!r}.")
+    before = schema.entry_fields(read_entry(session, entry_kind, entry.id)) if existing is not None else None
+    after = schema.entry_fields(entry)
+    if before == after:
+        return entry, None
+    store.import_catalogue(session, dataclasses.replace(schema.CatalogueFile(), **{section: (entry,)}))
+    change = record(
+        session,
+        by=by,
+        entry_kind=entry_kind,
+        entry_id=entry.id,
+        action="created" if creating else "updated",
+        before=before,
+        after=after,
+    )
+    session.flush()
+    return entry, change
+
+
+def users_of_tool(session: Session, tool_id: str) -> list[str]:
+    """The names of the private tools and processes that point at a workplace tool."""
+    private = select(m.PrivateTool.name).join(
+        m.PrivateToolAlternative, m.PrivateToolAlternative.parent_id == m.PrivateTool.id
+    )
+    processes = select(m.Process.name).join(m.ProcessTool, m.ProcessTool.parent_id == m.Process.id)
+    return sorted(
+        set(session.scalars(private.where(m.PrivateToolAlternative.value == tool_id)))
+        | set(session.scalars(processes.where(m.ProcessTool.value == tool_id)))
+    )
+
+
+def remove_entry(session: Session, entry_kind: str, entry_id: str, *, by: str) -> m.CatalogueChange:
+    """Remove one entry, recording it whole, and bump the revision. A workplace tool that other
+    entries point at stays (EntryProblems naming them)."""
+    row = session.get(_MODELS[entry_kind], entry_id, with_for_update=True)
+    if row is None:
+        raise EntryError(f"There is no {entry_label(entry_kind)} with the id {entry_id!r}.")
+    if entry_kind == "tool" and (users := users_of_tool(session, entry_id)):
+        raise _invalid(
+            "id",
+            f"is used by {', '.join(users)}",
+            f"Verktøyet brukes av {', '.join(users)}. Fjern det der først.",
+        )
+    before = schema.entry_fields(read_entry(session, entry_kind, entry_id))
+    session.delete(row)
+    change = record(session, by=by, entry_kind=entry_kind, entry_id=entry_id, action="deleted", before=before)
+    session.flush()
+    store.bump_revision(session)
+    return change

@@ -73,6 +73,7 @@ class Problem:
     section: str | None = None
     entry: str | None = None
     field: str | None = None
+    norwegian: str | None = None  # the message for an employee editing one entry on the web
 
     def __str__(self) -> str:
         place = " › ".join(p for p in (self.section, self.entry, self.field) if p)
@@ -281,14 +282,14 @@ def _type_name(value: Any) -> str:
 def _check_text(value: Any, report, *, required: bool) -> str | None:
     if value is None:
         if required:
-            report("is required")
+            report("is required", "Må fylles ut.")
         return None
     if not isinstance(value, str):
-        report(f"must be text, not {_type_name(value)} (put it in quotes)")
+        report(f"must be text, not {_type_name(value)} (put it in quotes)", "Må være tekst.")
         return None
     value = value.strip()
     if not value and required:
-        report("must not be empty")
+        report("must not be empty", "Må fylles ut.")
         return None
     return value or None
 
@@ -296,19 +297,22 @@ def _check_text(value: Any, report, *, required: bool) -> str | None:
 def _check_list(value: Any, report, *, required: bool, non_empty: bool) -> tuple[str, ...]:
     if value is None:
         if required:
-            report("is required and must list at least one item" if non_empty else "is required (use [] for none)")
+            report(
+                "is required and must list at least one item" if non_empty else "is required (use [] for none)",
+                "Skriv minst én, én per linje." if non_empty else "Må fylles ut.",
+            )
         return ()
     if not isinstance(value, list):
-        report(f"must be a list like [a, b], not {_type_name(value)}")
+        report(f"must be a list like [a, b], not {_type_name(value)}", "Må være en liste, én per linje.")
         return ()
     items = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            report(f"item {index + 1} must be non-empty text")
+            report(f"item {index + 1} must be non-empty text", f"Linje {index + 1} må være tekst.")
             continue
         items.append(item.strip())
     if non_empty and not value:
-        report("must list at least one item")
+        report("must list at least one item", "Skriv minst én, én per linje.")
     return tuple(items)
 
 
@@ -323,8 +327,8 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
     spec = SECTIONS[section]
 
     def reporter(name: str):
-        return lambda message: out.add(
-            message, line=key_lines.get(name, line), section=section, entry=label, field=name
+        return lambda message, norwegian=None: out.add(
+            message, line=key_lines.get(name, line), section=section, entry=label, field=name, norwegian=norwegian
         )
 
     for key, key_line in getattr(raw, "duplicate_keys", []):
@@ -352,25 +356,35 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
             )
     entry_id = values["id"]
     if entry_id is not None and not ID_PATTERN.match(entry_id):
-        reporter("id")("must be 1-64 characters of a-z, 0-9, _ and - (for example 'ms-teams')")
+        reporter("id")(
+            "must be 1-64 characters of a-z, 0-9, _ and - (for example 'ms-teams')",
+            "Bruk 1–64 tegn: a–z, 0–9, _ og - (for eksempel «ms-teams»).",
+        )
     for name in ("name", "category"):
         if values.get(name) and len(values[name]) > MAX_NAME:
-            reporter(name)(f"is longer than {MAX_NAME} characters")
+            reporter(name)(f"is longer than {MAX_NAME} characters", f"Kan ha høyst {MAX_NAME} tegn.")
     for alias in values.get("aliases", ()):
         if len(alias) > MAX_NAME:
-            reporter("aliases")(f"alias {alias[:30]!r}… is longer than {MAX_NAME} characters")
+            reporter("aliases")(
+                f"alias {alias[:30]!r}… is longer than {MAX_NAME} characters",
+                f"«{alias[:30]}…» er lengre enn {MAX_NAME} tegn.",
+            )
     if section == "tools":
         classification = values["data_classification"]
         if classification is not None:
             normalised = classification.lower()
             if normalised not in CLASSIFICATIONS:
                 reporter("data_classification")(
-                    f"unknown classification {classification!r}; use one of: {', '.join(CLASSIFICATIONS)}"
+                    f"unknown classification {classification!r}; use one of: {', '.join(CLASSIFICATIONS)}",
+                    f"Ukjent klassifisering. Bruk en av: {', '.join(CLASSIFICATIONS)}.",
                 )
             values["data_classification"] = normalised
         url = values["url"]
         if url is not None and not re.match(r"^https?://\S+$", url):
-            reporter("url")("must be a web address starting with http:// or https://")
+            reporter("url")(
+                "must be a web address starting with http:// or https://",
+                "Må være en nettadresse som begynner med http:// eller https://.",
+            )
     if "audience" in values and not values["audience"]:
         values["audience"] = DEFAULT_AUDIENCE
     values["_line"] = line
@@ -446,6 +460,7 @@ def validate(document: Any, known_tool_ids: Iterable[str] = ()) -> CatalogueFile
                         section=section,
                         entry=values["_label"],
                         field=field_name,
+                        norwegian=f"Det finnes ikke noe arbeidsverktøy med id «{ref}».",
                     )
     if out.problems:
         raise CatalogueError(sorted(out.problems, key=lambda p: p.line or 0))

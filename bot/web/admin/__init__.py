@@ -1,5 +1,5 @@
 """The admin pages under /admin: sign-in (password, or the identity provider: oidc.py), IT's view
-of the gap log (overview, list, one gap, groups, CSV), service messages, the trainer inbox and the status page. Each page checks the
+of the gap log (overview, list, one gap, groups, CSV), the catalogue editor, service messages, the trainer inbox and the status page. Each page checks the
 user's role. The trainer inbox writes the training files of app[trainer.TRAINING_PROJECT], the
 project itself unless a caller (a test) sets a copy before the app starts."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.training.project import Project
-from bot.web.admin import auth, oidc, pages, service_messages, status, trainer, views
+from bot.web.admin import auth, catalogue, oidc, pages, service_messages, status, trainer, views
 from bot.web.admin.security import Sessions, login_limiter, session_key
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -34,4 +34,5 @@ def setup(app: web.Application) -> None:
     app.router.add_routes(trainer.routes())
     app.router.add_routes(status.routes())
     app.router.add_routes(service_messages.routes())
+    app.router.add_routes(catalogue.routes())
     app.router.add_static("/admin/static/", STATIC_DIR)

@@ -1,0 +1,246 @@
+"""The catalogue pages (/admin/katalog) for roles it and admin: list and search the workplace
+tools, private tools and processes, create, edit and remove one. A form goes through the file
+format's own validation (bot.catalogue.changes.save_entry), each error shown at its field; every
+change is audited and bumps the catalogue revision, so the assistant answers with it from the next
+message on every replica."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.catalogue import changes, schema, snapshot
+from bot.web.admin import pages
+from bot.web.admin.auth import require
+from bot.web.database import in_session
+
+PATH = "/admin/katalog"
+ROLES = ("it", "admin")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    hint: str = ""
+    long: bool = False  # a text area; list fields are always one item per line
+
+
+# Each kind's URL part, Norwegian names, and its fields in the file format's order.
+KINDS = {
+    "verktoy": "tool",
+    "private-verktoy": "private_tool",
+    "prosesser": "process",
+}
+SLUGS = {kind: slug for slug, kind in KINDS.items()}
+TITLES = {"tool": "Arbeidsverktøy", "private_tool": "Private verktøy", "process": "Prosesser"}
+ONE = {"tool": "arbeidsverktøy", "private_tool": "privat verktøy", "process": "prosess"}
+_ID_HINT = "Bokstaver a–z, tall, _ og -. Kan ikke endres senere."
+FIELDS = {
+    "tool": (
+        Field("id", "Id", _ID_HINT),
+        Field("name", "Navn"),
+        Field("aliases", "Andre navn", "Ett per linje."),
+        Field("category", "Kategori"),
+        Field("summary", "Kort beskrivelse", long=True),
+        Field(
+            "tasks", "Oppgaver", "Én per linje, som fortsetter «Den passer til å …», for eksempel «holde videomøter»."
+        ),
+        Field("access", "Slik får du tilgang", long=True),
+        Field("training", "Opplæring", long=True),
+        Field("support", "Brukerstøtte", long=True),
+        Field("url", "Nettadresse", "Begynner med https://"),
+        Field("data_classification", "Høyeste klassifisering", ", ".join(schema.CLASSIFICATIONS)),
+        Field("audience", "Målgruppe", "Én sektor per linje; tom betyr alle."),
+    ),
+    "private_tool": (
+        Field("id", "Id", _ID_HINT),
+        Field("name", "Navn"),
+        Field("aliases", "Andre navn", "Ett per linje."),
+        Field("category", "Kategori"),
+        Field("alternatives", "Godkjente alternativer", "Id-en til et arbeidsverktøy per linje."),
+        Field("guidance", "Råd", long=True),
+    ),
+    "process": (
+        Field("id", "Id", _ID_HINT),
+        Field("name", "Navn"),
+        Field("aliases", "Andre navn", "Ett per linje."),
+        Field("tools", "Verktøy", "Id-en til et arbeidsverktøy per linje."),
+        Field("steps", "Steg", "Ett steg per linje."),
+        Field("audience", "Målgruppe", "Én sektor per linje; tom betyr alle."),
+    ),
+}
+CHANGE_LABELS = {
+    "created": "Opprettet",
+    "updated": "Endret",
+    "deleted": "Fjernet",
+    "task_added": "Oppgave lagt til fra trenerinnboksen",
+    "alias_added": "Annet navn lagt til fra trenerinnboksen",
+}
+DONE = {
+    "lagret": "Endringen er lagret. Assistenten svarer med den fra neste melding.",
+    "fjernet": "Oppføringen er fjernet.",
+}
+
+
+def _is_list(entry_kind: str, name: str) -> bool:
+    return schema.SECTIONS[changes.SECTION_OF[entry_kind]][name] != "text"
+
+
+def _kind(request: web.Request) -> str:
+    return KINDS[request.match_info["kind"]]  # the routes accept only these
+
+
+def form_values(entry_kind: str, entry) -> dict[str, str]:
+    """An entry as the form shows it: list fields one item per line."""
+    values = schema.entry_fields(entry) if entry is not None else {}
+    return {
+        field.name: "\n".join(values.get(field.name, ()))
+        if _is_list(entry_kind, field.name)
+        else values.get(field.name, "")
+        for field in FIELDS[entry_kind]
+    }
+
+
+def entry_of_form(entry_kind: str, form: dict[str, str]) -> dict:
+    """The posted form as a file entry: list fields split by line, empty fields left out."""
+    entry: dict = {}
+    for field in FIELDS[entry_kind]:
+        value = form.get(field.name, "")
+        if _is_list(entry_kind, field.name):
+            entry[field.name] = [line.strip() for line in value.splitlines() if line.strip()]
+        elif value.strip():
+            entry[field.name] = value
+    return entry
+
+
+def _matches(entry, query: str) -> bool:
+    text = " ".join(str(value) for value in schema.entry_fields(entry).values()).casefold()
+    return all(word in text for word in query.casefold().split())
+
+
+def _listing(session, query: str) -> dict:
+    catalogue = snapshot.view(session).file
+    sections = []
+    for entry_kind, section in changes.SECTION_OF.items():
+        entries = sorted(getattr(catalogue, section), key=lambda entry: entry.name.casefold())
+        shown = [entry for entry in entries if _matches(entry, query)] if query else entries
+        sections.append({"kind": entry_kind, "slug": SLUGS[entry_kind], "title": TITLES[entry_kind], "entries": shown})
+    return {"sections": sections}
+
+
+@require(*ROLES)
+async def catalogue_page(request: web.Request) -> web.Response:
+    query = request.query.get("q", "").strip()
+    context = {
+        **await in_session(request, _listing, query),
+        "query": query,
+        "ONE": ONE,
+        "done": next((text for key, text in DONE.items() if key in request.query), None),
+    }
+    return pages.render(request, "catalogue.html", context)
+
+
+def _history(session, entry_kind: str, entry_id: str) -> list:
+    return [
+        {"when": change.changed_at, "by": change.changed_by, "action": change.action, "field": change.field}
+        for change in reversed(changes.history(session, entry_kind, entry_id))
+    ]
+
+
+async def _entry_page(
+    request: web.Request, entry_kind: str, values: dict, *, creating: bool, wrong: dict | None = None, status=200
+) -> web.Response:
+    entry_id = None if creating else request.match_info["id"]
+    history = [] if creating else await in_session(request, _history, entry_kind, entry_id)
+    context = {
+        "kind": entry_kind,
+        "slug": SLUGS[entry_kind],
+        "one": ONE[entry_kind],
+        "fields": FIELDS[entry_kind],
+        "lists": {field.name for field in FIELDS[entry_kind] if _is_list(entry_kind, field.name)},
+        "CHANGE_LABELS": CHANGE_LABELS,
+        "values": values,
+        "wrong": wrong or {},
+        "creating": creating,
+        "entry_id": entry_id,
+        "history": history,
+        "done": next((text for key, text in DONE.items() if key in request.query), None),
+    }
+    return pages.render(request, "catalogue_entry.html", context, status=status)
+
+
+def _wrong(error: changes.EntryProblems) -> dict[str, str]:
+    """Each field's first problem, in Norwegian."""
+    wrong: dict[str, str] = {}
+    for problem in error.problems:
+        wrong.setdefault(problem.field or "id", problem.norwegian or "Feltet er ikke gyldig.")
+    return wrong
+
+
+@require(*ROLES)
+async def new_page(request: web.Request) -> web.Response:
+    entry_kind = _kind(request)
+    return await _entry_page(request, entry_kind, form_values(entry_kind, None), creating=True)
+
+
+@require(*ROLES)
+async def edit_page(request: web.Request) -> web.Response:
+    entry_kind = _kind(request)
+    entry = await in_session(request, changes.read_entry, entry_kind, request.match_info["id"])
+    if entry is None:
+        return pages.error(request, 404, f"Fant ikke {ONE[entry_kind]} med id «{request.match_info['id']}».")
+    return await _entry_page(request, entry_kind, form_values(entry_kind, entry), creating=False)
+
+
+async def _save(request: web.Request, *, creating: bool) -> web.StreamResponse:
+    entry_kind = _kind(request)
+    form = pages.text_fields(await request.post())
+    if not creating:
+        form["id"] = request.match_info["id"]
+    fields = entry_of_form(entry_kind, form)
+    try:
+        entry, _ = await in_session(
+            request, changes.save_entry, entry_kind, fields, by=request["user"].name, creating=creating
+        )
+    except changes.EntryProblems as error:
+        return await _entry_page(request, entry_kind, form, creating=creating, wrong=_wrong(error), status=400)
+    except changes.EntryError:
+        return pages.error(request, 404, f"Fant ikke {ONE[entry_kind]} med id «{form['id']}».")
+    raise web.HTTPSeeOther(f"{PATH}/{SLUGS[entry_kind]}/{entry.id}?lagret=1")
+
+
+@require(*ROLES)
+async def create(request: web.Request) -> web.StreamResponse:
+    return await _save(request, creating=True)
+
+
+@require(*ROLES)
+async def update(request: web.Request) -> web.StreamResponse:
+    return await _save(request, creating=False)
+
+
+@require(*ROLES)
+async def remove(request: web.Request) -> web.StreamResponse:
+    entry_kind = _kind(request)
+    entry_id = request.match_info["id"]
+    try:
+        await in_session(request, changes.remove_entry, entry_kind, entry_id, by=request["user"].name)
+    except changes.EntryProblems as error:
+        return pages.error(request, 409, error.problems[0].norwegian or "Oppføringen kan ikke fjernes.")
+    except changes.EntryError:
+        return pages.error(request, 404, f"Fant ikke {ONE[entry_kind]} med id «{entry_id}».")
+    raise web.HTTPSeeOther(f"{PATH}?fjernet=1")
+
+
+def routes() -> list[web.RouteDef]:
+    kind = "{kind:verktoy|private-verktoy|prosesser}"
+    return [
+        web.get(PATH, catalogue_page),
+        web.get(f"{PATH}/{kind}/ny", new_page),
+        web.post(f"{PATH}/{kind}/ny", create),
+        web.get(f"{PATH}/{kind}/{{id}}", edit_page),
+        web.post(f"{PATH}/{kind}/{{id}}", update),
+        web.post(f"{PATH}/{kind}/{{id}}/fjern", remove),
+    ]

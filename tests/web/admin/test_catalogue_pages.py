@@ -1,0 +1,115 @@
+"""The catalogue pages: IT and admin list, search, create, edit and remove entries through
+CSRF-checked forms; errors are shown in Norwegian at their field with the form kept; every change is
+audited; trainers are refused; the pages show names, not ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import db
+from bot.catalogue import store
+from bot.catalogue.models import CatalogueChange
+
+TEST_CATALOGUE = Path(__file__).parents[2] / "catalogue" / "data" / "catalogue.yml"
+PAGE = "/admin/katalog"
+NEW = {
+    "id": "kommunekart",
+    "name": "Kommunekart",
+    "aliases": "",
+    "category": "Kart",
+    "summary": "Kart over kommunen.",
+    "tasks": "finne eiendomsgrenser\nse reguleringsplaner",
+    "access": "Åpent for alle ansatte.",
+    "training": "",
+    "support": "",
+    "url": "",
+    "data_classification": "",
+    "audience": "",
+}
+
+
+@pytest.fixture
+def catalogue(db_url):
+    with db.session_scope(db_url) as session:
+        store.load_and_import(session, TEST_CATALOGUE.read_text(encoding="utf-8"), str(TEST_CATALOGUE))
+
+
+def changes_in(db_url) -> list[tuple[str, str, str]]:
+    with db.session_scope(db_url) as session:
+        return [(c.changed_by, c.entry_id, c.action) for c in session.scalars(select(CatalogueChange))]
+
+
+@pytest.mark.parametrize("role", ["it", "admin"])
+async def test_it_lists_and_searches_by_name(client, login, catalogue, role):
+    await login(role)
+    html = await (await client.get(PAGE)).text()
+    assert 'href="/admin/katalog" aria-current="page"' in html
+    assert '<a href="/admin/katalog/verktoy/teams">Microsoft Teams</a>' in html
+    assert '<a href="/admin/katalog/private-verktoy/google-drive">Google Drive</a>' in html
+    found = await (await client.get(PAGE, params={"q": "reiseregning"})).text()
+    assert "Visma Reise" in found and "Microsoft Teams" not in found
+
+
+async def test_it_creates_edits_and_removes_a_tool_each_audited(client, login, catalogue, db_url, csrf_of):
+    csrf = await login("it")
+    created = await client.post(f"{PAGE}/verktoy/ny", data={"csrf": csrf, **NEW})
+    html = await created.text()
+    assert created.status == 200 and str(created.url).endswith("/admin/katalog/verktoy/kommunekart?lagret=1")
+    assert "Endringen er lagret." in html and "se reguleringsplaner</textarea>" in html
+    edited = await client.post(f"{PAGE}/verktoy/kommunekart", data={"csrf": csrf, **NEW, "summary": "Nytt kart."})
+    assert edited.status == 200 and "Nytt kart." in await edited.text()
+    with db.session_scope(db_url) as session:
+        assert store.get_tool(session, "kommunekart").summary == "Nytt kart."
+    removed = await client.post(f"{PAGE}/verktoy/kommunekart/fjern", data={"csrf": csrf})
+    assert removed.status == 200 and "Oppføringen er fjernet." in await removed.text()
+    assert changes_in(db_url) == [
+        ("it-kari", "kommunekart", "created"),
+        ("it-kari", "kommunekart", "updated"),
+        ("it-kari", "kommunekart", "deleted"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "changed, field, says",
+    [
+        ({"tasks": ""}, "tasks", "Skriv minst én, én per linje."),
+        ({"url": "kart.no"}, "url", "Må være en nettadresse som begynner med http:// eller https://."),
+        ({"id": "teams"}, "id", "Id-en «teams» er i bruk allerede. Velg en annen."),
+    ],
+)
+async def test_an_error_is_shown_at_its_field_and_the_form_kept(client, login, catalogue, db_url, changed, field, says):
+    csrf = await login("it")
+    response = await client.post(f"{PAGE}/verktoy/ny", data={"csrf": csrf, **NEW, **changed})
+    html = await response.text()
+    assert response.status == 400 and "Endringen ble ikke lagret." in html
+    assert f'<span id="{field}-error" class="alert field-error">{says}</span>' in html
+    assert 'aria-invalid="true"' in html and "Kart over kommunen." in html
+    assert changes_in(db_url) == []
+
+
+async def test_a_tool_other_entries_point_at_is_not_removed(client, login, catalogue, db_url):
+    csrf = await login("it")
+    response = await client.post(f"{PAGE}/verktoy/teams/fjern", data={"csrf": csrf})
+    assert response.status == 409 and "Verktøyet brukes av" in await response.text()
+    with db.session_scope(db_url) as session:
+        assert store.get_tool(session, "teams") is not None
+
+
+async def test_a_trainer_is_refused_and_a_form_without_its_csrf_token_changes_nothing(client, login, catalogue, db_url):
+    csrf = await login("trainer")
+    assert (await client.get(PAGE)).status == 403
+    assert (await client.post(f"{PAGE}/verktoy/ny", data={"csrf": csrf, **NEW})).status == 403
+    await client.post("/admin/logout", data={"csrf": csrf})
+    await login("it")
+    refused = await client.post(f"{PAGE}/verktoy/ny", data={"csrf": "forged", **NEW})
+    assert refused.status == 403 and "Skjemaet var utløpt" in await refused.text()
+    assert changes_in(db_url) == []
+
+
+async def test_an_unknown_entry_is_a_norwegian_404(client, login, catalogue):
+    await login("it")
+    response = await client.get(f"{PAGE}/prosesser/finnes-ikke")
+    assert response.status == 404 and "Fant ikke prosess med id «finnes-ikke»." in await response.text()
