@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.catalogue import snapshot
 from bot.gaps import queries, report, triage
 from bot.gaps.models import STATUSES, Gap
 from bot.web.admin import pages
@@ -17,6 +18,15 @@ from bot.web.admin.chart import weekly_svg
 from bot.web.database import in_session
 
 GAP_ROLES = ("it", "admin")
+CHANNEL_LABELS = {"rest": "nettsiden", "web": "nettsiden", "teams": "Teams"}
+LANGUAGE_LABELS = {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"}
+
+
+def _names(session) -> dict[str, str]:
+    """The catalogue's tools and private tools by id, so the pages show names, not ids (an id no
+    longer in the catalogue is shown as it is)."""
+    view = snapshot.view(session)
+    return {entry_id: entry.name for entries in (view.tools, view.private_tools) for entry_id, entry in entries.items()}
 
 
 def _filter_context(request: web.Request, gap_filter: queries.GapFilter | None) -> dict:
@@ -26,6 +36,7 @@ def _filter_context(request: web.Request, gap_filter: queries.GapFilter | None) 
         "departments": request.app["settings"].departments,
         "statuses": STATUSES,
         "query": urlencode(gap_filter.params()) if gap_filter else "",
+        "names": {},
     }
 
 
@@ -55,6 +66,7 @@ async def dashboard(request: web.Request) -> web.Response:
         "dashboard.html",
         {
             **_filter_context(request, gap_filter),
+            "names": await in_session(request, _names),
             "error": None,
             "summary": summary,
             "chart": weekly_svg(summary["weeks"]),
@@ -71,7 +83,13 @@ async def gap_list(request: web.Request) -> web.Response:
         return pages.render(
             request, "gaps.html", {**_filter_context(request, None), "error": str(error), "page": None}, status=400
         )
-    context = {**_filter_context(request, gap_filter), "threshold": _threshold(request), "error": None, "page": None}
+    context = {
+        **_filter_context(request, gap_filter),
+        "names": await in_session(request, _names),
+        "threshold": _threshold(request),
+        "error": None,
+        "page": None,
+    }
     try:
         context["page"] = await in_session(
             request, queries.record_page, gap_filter, _threshold(request), page, per_page
@@ -135,6 +153,9 @@ async def gap_detail(request: web.Request) -> web.Response:
             "saved": request.query.get("lagret") == "1",
             "error": None,
             "threshold": _threshold(request),
+            "names": await in_session(request, _names),
+            "channels": CHANNEL_LABELS,
+            "languages": LANGUAGE_LABELS,
         },
     )
 
@@ -179,6 +200,7 @@ async def group_list(request: web.Request) -> web.Response:
         context["groups"] = await in_session(request, read)
     except queries.Withheld as withheld:
         context["error"] = str(withheld)
+    context["names"] = await in_session(request, _names)
     return pages.render(request, "groups.html", {**_filter_context(request, gap_filter), **context})
 
 

@@ -113,3 +113,16 @@ async def test_an_unknown_entry_is_a_norwegian_404(client, login, catalogue):
     await login("it")
     response = await client.get(f"{PAGE}/prosesser/finnes-ikke")
     assert response.status == 404 and "Fant ikke prosess med id «finnes-ikke»." in await response.text()
+
+
+async def test_the_gap_pages_show_names_not_ids(client, login, catalogue, add_gap):
+    await login("it")
+    gap_id = add_gap(
+        private_tool="google-drive", alternatives=["onedrive", "gone-tool"], channel="teams", language="nn"
+    )
+    pages = {path: await (await client.get(path)).text() for path in ("/admin/", "/admin/gaps", "/admin/groups")}
+    detail = await (await client.get(f"/admin/gaps/{gap_id}")).text()
+    for path, html in pages.items():
+        assert ">Google Drive</" in html and ">google-drive</" not in html, path
+    assert "<dd>Google Drive</dd>" in detail and "<dd>Teams, nynorsk</dd>" in detail
+    assert "<li>OneDrive</li>" in detail and "<li>gone-tool</li>" in detail  # an id no longer in the catalogue
