@@ -24,6 +24,9 @@ from bot.training.project import Project
 
 SPACY_MODEL_DIR = PROJECT_ROOT / "var" / "spacy-nb"
 LOG_TAIL_LINES = 30
+# Our code inside a trained model: the NLU components (config.yml names them) and the language
+# tools they use. A model trained with other code is not current, so a release retrains it.
+NLU_CODE = (PROJECT_ROOT / "bot" / "nlu", PROJECT_ROOT / "bot" / "language")
 
 # Called with (seconds since start, Rasa's latest log message) while Rasa works.
 Progress = Callable[[float, str], None]
@@ -34,12 +37,16 @@ class TrainingError(Exception):
 
 
 def fingerprint(project: Project | None = None) -> str:
-    """A hash of every training input file of `project` (name and content). Training hashes its
-    merged copy (bot.training.inputs), so the trainers' additions in the database count too."""
+    """A hash of every training input file of `project` and of our NLU code (NLU_CODE), names and
+    contents. Training hashes its merged copy (bot.training.inputs), so the trainers' additions in
+    the database count too."""
     project = project or Project()
     digest = hashlib.sha256()
-    for path in project.training_files():
-        digest.update(str(path.relative_to(project.root)).encode())
+    code = sorted(path for directory in NLU_CODE for path in directory.rglob("*") if path.suffix in (".py", ".yml"))
+    named = [(str(path.relative_to(project.root)), path) for path in project.training_files()]
+    named += [(str(path.relative_to(PROJECT_ROOT)), path) for path in code]
+    for name, path in named:
+        digest.update(name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
