@@ -242,14 +242,9 @@ def save_entry(session: Session, entry_kind: str, fields: dict, *, by: str, crea
 
 def users_of_tool(session: Session, tool_id: str) -> list[str]:
     """The names of the private tools and processes that point at a workplace tool."""
-    private = select(m.PrivateTool.name).join(
-        m.PrivateToolAlternative, m.PrivateToolAlternative.parent_id == m.PrivateTool.id
-    )
-    processes = select(m.Process.name).join(m.ProcessTool, m.ProcessTool.parent_id == m.Process.id)
-    return sorted(
-        set(session.scalars(private.where(m.PrivateToolAlternative.value == tool_id)))
-        | set(session.scalars(processes.where(m.ProcessTool.value == tool_id)))
-    )
+    private = select(m.PrivateTool.name).where(m.PrivateTool.alternatives.any(value=tool_id))
+    processes = select(m.Process.name).where(m.Process.tools.any(value=tool_id))
+    return sorted(set(session.scalars(private)) | set(session.scalars(processes)))
 
 
 def remove_entry(session: Session, entry_kind: str, entry_id: str, *, by: str) -> m.CatalogueChange:

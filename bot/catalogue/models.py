@@ -3,7 +3,7 @@ audit trail of changes made to entries one at a time (not by a file import)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import relationship
 
@@ -47,6 +47,8 @@ class Tool(Base):
     support = Column(Text)
     url = Column(Text)
     data_classification = Column(String(32))
+    owner = Column(String(NAME_LENGTH))  # a person or team, with contact
+    reviewed = Column(Date)  # when the owner last checked the entry
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     aliases = _owned_list("ToolAlias")
@@ -71,6 +73,8 @@ class PrivateTool(Base):
     name = Column(String(NAME_LENGTH), nullable=False)
     category = Column(String(NAME_LENGTH), nullable=False)
     guidance = Column(Text, nullable=False)
+    owner = Column(String(NAME_LENGTH))  # a person or team, with contact
+    reviewed = Column(Date)  # when the owner last checked the entry
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     aliases = _owned_list("PrivateToolAlias")
@@ -97,6 +101,8 @@ class Process(Base):
     __tablename__ = "processes"
     id = Column(String(ID_LENGTH), primary_key=True)
     name = Column(String(NAME_LENGTH), nullable=False)
+    owner = Column(String(NAME_LENGTH))  # a person or team, with contact
+    reviewed = Column(Date)  # when the owner last checked the entry
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     aliases = _owned_list("ProcessAlias")

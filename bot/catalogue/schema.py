@@ -1,4 +1,5 @@
-"""The catalogue file format (version 1): parsing YAML or CSV and validating every entry.
+"""The catalogue file format (version 1.1; version 1 files, without owners and review dates, stay
+valid): parsing YAML or CSV and validating every entry.
 
 The format is a contract that IT support edits by hand, so validation reports every problem at
 once, each with its place (section, entry id, field and line), and never stops at the first.
@@ -12,11 +13,13 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from datetime import date, datetime
 from typing import Any
 
 import yaml
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1.1  # what export writes
+VERSIONS = (1, 1.1)  # what import reads: 1.1 added owner and reviewed
 CLASSIFICATIONS = ("åpen", "intern", "fortrolig", "strengt fortrolig")
 DEFAULT_AUDIENCE = ("alle",)
 ID_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
@@ -37,6 +40,8 @@ class ToolEntry:
     url: str | None = None
     data_classification: str | None = None
     audience: tuple[str, ...] = DEFAULT_AUDIENCE
+    owner: str | None = None  # a person or team, with contact
+    reviewed: date | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,8 @@ class PrivateToolEntry:
     alternatives: tuple[str, ...]
     guidance: str
     aliases: tuple[str, ...] = ()
+    owner: str | None = None  # a person or team, with contact
+    reviewed: date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ class ProcessEntry:
     aliases: tuple[str, ...] = ()
     tools: tuple[str, ...] = ()
     audience: tuple[str, ...] = DEFAULT_AUDIENCE
+    owner: str | None = None  # a person or team, with contact
+    reviewed: date | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,8 @@ CSV_COLUMNS = (
     "guidance",
     "tools",
     "steps",
+    "owner",
+    "reviewed",
 )
 CSV_SECTIONS = {"tool": "tools", "private_tool": "private_tools", "process": "processes"}
 
@@ -212,7 +223,8 @@ def _read_csv(text: str) -> _Mapping:
 
 # --- validation ------------------------------------------------------------------------------
 
-_TEXT, _LIST, _REQUIRED_LIST = "text", "list", "required list"
+_TEXT, _LIST, _REQUIRED_LIST, _DATE = "text", "list", "required list", "date"
+_OWNERSHIP = {"owner": _TEXT, "reviewed": _DATE}
 
 SECTIONS: dict[str, dict[str, str]] = {
     "tools": {
@@ -228,6 +240,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "url": _TEXT,
         "data_classification": _TEXT,
         "audience": _LIST,
+        **_OWNERSHIP,
     },
     "private_tools": {
         "id": _TEXT,
@@ -236,6 +249,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "category": _TEXT,
         "alternatives": _LIST,
         "guidance": _TEXT,
+        **_OWNERSHIP,
     },
     "processes": {
         "id": _TEXT,
@@ -244,6 +258,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "tools": _LIST,
         "steps": _REQUIRED_LIST,
         "audience": _LIST,
+        **_OWNERSHIP,
     },
 }
 REQUIRED = {
@@ -292,6 +307,18 @@ def _check_text(value: Any, report, *, required: bool) -> str | None:
         report("must not be empty", "Må fylles ut.")
         return None
     return value or None
+
+
+def _check_date(value: Any, report) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()) if value.strip() else None
+        except ValueError:
+            pass
+    report("must be a date like 2026-03-01", "Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2026-03-01.")
+    return None
 
 
 def _check_list(value: Any, report, *, required: bool, non_empty: bool) -> tuple[str, ...]:
@@ -347,6 +374,8 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
         required = name in REQUIRED[section]
         if kind == _TEXT:
             values[name] = _check_text(raw.get(name), reporter(name), required=required)
+        elif kind == _DATE:
+            values[name] = _check_date(raw.get(name), reporter(name))
         else:
             values[name] = _check_list(
                 raw.get(name),
@@ -404,11 +433,11 @@ def validate(document: Any, known_tool_ids: Iterable[str] = ()) -> CatalogueFile
         raise CatalogueError([Problem("the file must be a mapping with 'version' and 'tools' at the top", line=1)])
     key_lines = getattr(document, "key_lines", {})
     version = document.get("version")
-    if version != FORMAT_VERSION:
+    if isinstance(version, bool) or version not in VERSIONS:
         out.add(
-            f"'version: {FORMAT_VERSION}' is required (found {version!r})"
+            f"'version: {FORMAT_VERSION}' (or 1) is required (found {version!r})"
             if version is not None
-            else f"'version: {FORMAT_VERSION}' is required at the top",
+            else f"'version: {FORMAT_VERSION}' (or 1) is required at the top",
             line=key_lines.get("version", 1),
             field="version",
         )
@@ -491,6 +520,8 @@ def entry_fields(entry: Any) -> dict[str, Any]:
         value = getattr(entry, name)
         if value is None or (value == () and name not in REQUIRED[section]):
             continue
+        if isinstance(value, date):
+            value = value.isoformat()
         result[name] = list(value) if isinstance(value, tuple) else value
     return result
 

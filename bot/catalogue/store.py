@@ -15,6 +15,7 @@ from bot.catalogue import models as m
 from bot.catalogue.schema import (
     CSV_COLUMNS,
     CSV_SECTIONS,
+    FORMAT_VERSION,
     CatalogueFile,
     PrivateToolEntry,
     ProcessEntry,
@@ -56,6 +57,7 @@ def _apply_tool(row: m.Tool, entry: ToolEntry) -> None:
     row.name, row.category, row.summary, row.access = entry.name, entry.category, entry.summary, entry.access
     row.training, row.support, row.url = entry.training, entry.support, entry.url
     row.data_classification = entry.data_classification
+    row.owner, row.reviewed = entry.owner, entry.reviewed
     row.aliases = _children(m.ToolAlias, entry.aliases)
     row.tasks = _children(m.ToolTask, entry.tasks)
     row.audience = _children(m.ToolAudience, entry.audience)
@@ -63,12 +65,14 @@ def _apply_tool(row: m.Tool, entry: ToolEntry) -> None:
 
 def _apply_private_tool(row: m.PrivateTool, entry: PrivateToolEntry) -> None:
     row.name, row.category, row.guidance = entry.name, entry.category, entry.guidance
+    row.owner, row.reviewed = entry.owner, entry.reviewed
     row.aliases = _children(m.PrivateToolAlias, entry.aliases)
     row.alternatives = _children(m.PrivateToolAlternative, entry.alternatives)
 
 
 def _apply_process(row: m.Process, entry: ProcessEntry) -> None:
     row.name = entry.name
+    row.owner, row.reviewed = entry.owner, entry.reviewed
     row.aliases = _children(m.ProcessAlias, entry.aliases)
     row.steps = _children(m.ProcessStep, entry.steps)
     row.tools = _children(m.ProcessTool, entry.tools)
@@ -180,6 +184,8 @@ def _tool_entry(row: m.Tool) -> ToolEntry:
         url=row.url,
         data_classification=row.data_classification,
         audience=_values(row.audience),
+        owner=row.owner,
+        reviewed=row.reviewed,
     )
 
 
@@ -191,6 +197,8 @@ def _private_tool_entry(row: m.PrivateTool) -> PrivateToolEntry:
         alternatives=_values(row.alternatives),
         guidance=row.guidance,
         aliases=_values(row.aliases),
+        owner=row.owner,
+        reviewed=row.reviewed,
     )
 
 
@@ -202,6 +210,8 @@ def _process_entry(row: m.Process) -> ProcessEntry:
         aliases=_values(row.aliases),
         tools=_values(row.tools),
         audience=_values(row.audience),
+        owner=row.owner,
+        reviewed=row.reviewed,
     )
 
 
@@ -248,7 +258,7 @@ _ExportDumper.add_representer(str, _represent_str)
 
 def to_yaml(catalogue: CatalogueFile) -> str:
     document = {
-        "version": 1,
+        "version": FORMAT_VERSION,
         "tools": [entry_fields(e) for e in catalogue.tools],
         "private_tools": [entry_fields(e) for e in catalogue.private_tools],
         "processes": [entry_fields(e) for e in catalogue.processes],

@@ -1,4 +1,4 @@
-"""`bot catalogue import|validate|seed|export|list|show|ask`."""
+"""`bot catalogue import|validate|seed|export|list|show|stale|ask`."""
 
 from __future__ import annotations
 
@@ -139,6 +139,33 @@ def cmd_catalogue_show(args) -> int:
     return 0
 
 
+def cmd_catalogue_stale(args) -> int:
+    """The entries not reviewed within the review period, per owner."""
+    from datetime import date
+
+    from bot.catalogue import freshness, store
+    from bot.db import session_scope
+
+    if args.days < 0:
+        raise UsageError("--days must be 0 or more.")
+    with session_scope() as session:
+        catalogue = store.read_catalogue(session)
+    entries = freshness.due(catalogue, date.today(), args.days, args.owner)
+    if not entries:
+        whose = f" of {args.owner}" if args.owner is not None else ""
+        print(f"Every entry{whose} was reviewed within the last {args.days} days.")
+        return 0
+    current = None
+    for entry in entries:
+        if entry.owner != current:
+            current = entry.owner
+            count = sum(1 for e in entries if e.owner == current)
+            print(f"{current or '(no owner)'}: {count} due for review")
+        reviewed = f"reviewed {entry.reviewed.isoformat()}" if entry.reviewed else "never reviewed"
+        print(f"  {entry.kind:<12} {entry.id:<24} {entry.name:<30} {reviewed}")
+    return 0
+
+
 def cmd_catalogue_ask(args) -> int:
     """Show what recognition and task search make of a message (for checking the catalogue)."""
     from bot.catalogue import recognition, search
@@ -182,6 +209,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p = catalogue.add_parser("show", help="show one entry")
     p.add_argument("id")
     p.set_defaults(func=cmd_catalogue_show)
+    p = catalogue.add_parser("stale", help="list the entries not reviewed within the review period, per owner")
+    p.add_argument("--days", type=int, default=365, help="the review period in days (default: 365)")
+    p.add_argument("--owner", help="only this owner's entries (as the catalogue names the owner)")
+    p.set_defaults(func=cmd_catalogue_stale)
     p = catalogue.add_parser("ask", help="show the tools a message mentions and the tools that fit its need")
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=3)

@@ -7,10 +7,11 @@ message on every replica."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from aiohttp import web
 
-from bot.catalogue import changes, schema, snapshot
+from bot.catalogue import changes, freshness, schema, snapshot
 from bot.web.admin import pages
 from bot.web.admin.auth import require
 from bot.web.database import in_session
@@ -37,6 +38,10 @@ SLUGS = {kind: slug for slug, kind in KINDS.items()}
 TITLES = {"tool": "Arbeidsverktøy", "private_tool": "Private verktøy", "process": "Prosesser"}
 ONE = {"tool": "arbeidsverktøy", "private_tool": "privat verktøy", "process": "prosess"}
 _ID_HINT = "Bokstaver a–z, tall, _ og -. Kan ikke endres senere."
+_OWNERSHIP = (
+    Field("owner", "Eier", "Person eller team som svarer for oppføringen, med e-post eller telefon."),
+    Field("reviewed", "Sist gjennomgått", "Dato på formen ÅÅÅÅ-MM-DD, for eksempel 2026-03-01."),
+)
 FIELDS = {
     "tool": (
         Field("id", "Id", _ID_HINT),
@@ -53,6 +58,7 @@ FIELDS = {
         Field("url", "Nettadresse", "Begynner med https://"),
         Field("data_classification", "Høyeste klassifisering", ", ".join(schema.CLASSIFICATIONS)),
         Field("audience", "Målgruppe", "Én sektor per linje; tom betyr alle."),
+        *_OWNERSHIP,
     ),
     "private_tool": (
         Field("id", "Id", _ID_HINT),
@@ -61,6 +67,7 @@ FIELDS = {
         Field("category", "Kategori"),
         Field("alternatives", "Godkjente alternativer", "Id-en til et arbeidsverktøy per linje."),
         Field("guidance", "Råd", long=True),
+        *_OWNERSHIP,
     ),
     "process": (
         Field("id", "Id", _ID_HINT),
@@ -69,6 +76,7 @@ FIELDS = {
         Field("tools", "Verktøy", "Id-en til et arbeidsverktøy per linje."),
         Field("steps", "Steg", "Ett steg per linje."),
         Field("audience", "Målgruppe", "Én sektor per linje; tom betyr alle."),
+        *_OWNERSHIP,
     ),
 }
 CHANGE_LABELS = {
@@ -85,7 +93,7 @@ DONE = {
 
 
 def _is_list(entry_kind: str, name: str) -> bool:
-    return schema.SECTIONS[changes.SECTION_OF[entry_kind]][name] != "text"
+    return schema.SECTIONS[changes.SECTION_OF[entry_kind]][name] not in ("text", "date")
 
 
 def _kind(request: web.Request) -> str:
@@ -234,10 +242,42 @@ async def remove(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"{PATH}?fjernet=1")
 
 
+REVIEW_PATH = PATH + "/gjennomgang"
+
+
+def _review(session, owner: str | None, days: int) -> dict:
+    catalogue = snapshot.view(session).file
+    return {
+        "owners": freshness.owners(catalogue),
+        "entries": freshness.due(catalogue, date.today(), days, owner),
+    }
+
+
+@require(*ROLES)
+async def review_page(request: web.Request) -> web.Response:
+    """The entries due for review, per owner (one owner's when `eier` is given)."""
+    owner = request.query.get("eier") or None
+    days_text = request.query.get("dager", "").strip() or str(freshness.REVIEW_DAYS)
+    error = None
+    if not days_text.isdigit():
+        error, days_text = "Skriv antall dager som et helt tall, for eksempel 365.", str(freshness.REVIEW_DAYS)
+    days = int(days_text)
+    context = {
+        **await in_session(request, _review, owner, days),
+        "owner": owner,
+        "days": days,
+        "error": error,
+        "slugs": SLUGS,
+        "ONE": ONE,
+    }
+    return pages.render(request, "catalogue_review.html", context, status=400 if error else 200)
+
+
 def routes() -> list[web.RouteDef]:
     kind = "{kind:verktoy|private-verktoy|prosesser}"
     return [
         web.get(PATH, catalogue_page),
+        web.get(REVIEW_PATH, review_page),
         web.get(f"{PATH}/{kind}/ny", new_page),
         web.post(f"{PATH}/{kind}/ny", create),
         web.get(f"{PATH}/{kind}/{{id}}", edit_page),

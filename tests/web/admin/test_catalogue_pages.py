@@ -4,6 +4,7 @@ audited; trainers are refused; the pages show names, not ids."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ NEW = {
     "url": "",
     "data_classification": "",
     "audience": "",
+    "owner": "",
+    "reviewed": "",
 }
 
 
@@ -126,3 +129,20 @@ async def test_the_gap_pages_show_names_not_ids(client, login, catalogue, add_ga
         assert ">Google Drive</" in html and ">google-drive</" not in html, path
     assert "<dd>Google Drive</dd>" in detail and "<dd>Teams, nynorsk</dd>" in detail
     assert "<li>OneDrive</li>" in detail and "<li>gone-tool</li>" in detail  # an id no longer in the catalogue
+
+
+async def test_the_review_page_lists_an_owners_entries_due_for_review(client, login, catalogue, db_url):
+    csrf = await login("it")
+    owner = "Team Kart, kart@kommune.example.no"
+    for entry_id, reviewed in (("kommunekart", "2020-05-01"), ("kommunekart-ny", date.today().isoformat())):
+        fields = {**NEW, "id": entry_id, "name": entry_id.capitalize(), "owner": owner, "reviewed": reviewed}
+        assert (await client.post(f"{PAGE}/verktoy/ny", data={"csrf": csrf, **fields})).status == 200
+    html = await (await client.get(f"{PAGE}/gjennomgang", params={"eier": owner})).text()
+    assert '<a href="/admin/katalog/verktoy/kommunekart">Kommunekart</a>' in html and "01.05.2020" in html
+    assert "Kommunekart-ny" not in html and "Microsoft Teams" not in html  # fresh, and another owner's
+    everyone = await (await client.get(f"{PAGE}/gjennomgang")).text()
+    assert "Microsoft Teams" in everyone and "Ingen eier" in everyone and "Aldri" in everyone
+    wrong = await client.get(f"{PAGE}/gjennomgang", params={"dager": "et år"})
+    assert wrong.status == 400 and "Skriv antall dager som et helt tall" in await wrong.text()
+    bad = await client.post(f"{PAGE}/verktoy/ny", data={"csrf": csrf, **NEW, "reviewed": "i går"})
+    assert '<span id="reviewed-error" class="alert field-error">Skriv datoen som ÅÅÅÅ-MM-DD' in await bad.text()
