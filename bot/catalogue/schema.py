@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,9 +23,20 @@ import yaml
 FORMAT_VERSION = 1.1  # what export writes
 VERSIONS = (1, 1.1)  # what import reads: 1.1 added owner and reviewed
 CLASSIFICATIONS = ("åpen", "intern", "fortrolig", "strengt fortrolig")
-DEFAULT_AUDIENCE = ("alle",)
+DEFAULT_AUDIENCE = ("alle",)  # EVERYONE
 ID_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
 MAX_NAME = 200
+EVERYONE = "alle"
+MAX_CATEGORY_BUTTONS = 12  # «Hvilke verktøy finnes?» offers one button per category
+_INFINITIVE_ENDINGS = tuple("aeiouyæøå")  # Norwegian infinitives end in a vowel: holde, gå, sy
+
+
+@functools.lru_cache(maxsize=1)
+def known_sectors() -> tuple[str, ...]:
+    """The sectors an `audience` may name: everyone, and the sectors of sector_words.yml (the
+    sectors onboarding recognises in what an employee says)."""
+    words = yaml.safe_load(Path(__file__).with_name("sector_words.yml").read_text(encoding="utf-8"))
+    return (EVERYONE, *sorted(words, key=str.casefold))
 
 
 @dataclass(frozen=True)
@@ -186,8 +199,15 @@ CSV_COLUMNS = (
 CSV_SECTIONS = {"tool": "tools", "private_tool": "private_tools", "process": "processes"}
 
 
+CSV_SEPARATOR = ";"  # what Excel with Norwegian settings writes and expects (export writes it)
+
+
 def _read_csv(text: str) -> _Mapping:
-    reader = csv.DictReader(io.StringIO(text))
+    """Reads what Norwegian Excel saves (a BOM, ';' between fields) and plain comma CSV."""
+    text = text.removeprefix("\ufeff")
+    header = text.partition("\n")[0]
+    separator = CSV_SEPARATOR if header.count(CSV_SEPARATOR) > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=separator)
     missing = [c for c in ("kind", "id") if c not in (reader.fieldnames or [])]
     if missing:
         raise CatalogueError([Problem(f"CSV header lacks column(s): {', '.join(missing)}", line=1)])
@@ -414,6 +434,13 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
                 "must be a web address starting with http:// or https://",
                 "Må være en nettadresse som begynner med http:// eller https://.",
             )
+    sectors = known_sectors()
+    for sector in values.get("audience", ()):
+        if sector not in sectors:
+            reporter("audience")(
+                f"unknown sector {sector!r}{_suggest(sector, sectors)}; use one of: {', '.join(sectors)}",
+                f"Ukjent sektor «{sector}». Bruk en av: {', '.join(sectors)}.",
+            )
     if "audience" in values and not values["audience"]:
         values["audience"] = DEFAULT_AUDIENCE
     values["_line"] = line
@@ -502,6 +529,48 @@ def validate(document: Any, known_tool_ids: Iterable[str] = ()) -> CatalogueFile
     return CatalogueFile(tools=build("tools"), private_tools=build("private_tools"), processes=build("processes"))
 
 
+def _task_warning(task: str) -> bool:
+    """A task is shown as «Den passer til å <task>», so it starts with a verb: lower-case, ending in
+    a vowel as Norwegian infinitives do ("holde videomøter", not "Videomøter")."""
+    first = task.split()[0]
+    return first[0].isupper() or not first.casefold().endswith(_INFINITIVE_ENDINGS)
+
+
+def entry_warnings(entry: Any) -> list[Problem]:
+    """What is allowed but reads badly in one entry (see docs/catalogue.md, writing good entries)."""
+    if not isinstance(entry, ToolEntry):
+        return []
+    return [
+        Problem(
+            f"task {task!r} should read on from 'Den passer til å …', like 'holde videomøter'",
+            section="tools",
+            entry=f"id {entry.id}",
+            field="tasks",
+            norwegian=f"«{task}» bør fortsette «Den passer til å …», for eksempel «holde videomøter».",
+        )
+        for task in entry.tasks
+        if _task_warning(task)
+    ]
+
+
+def warnings(catalogue: CatalogueFile) -> list[Problem]:
+    """The content rules a valid catalogue may still break: tasks that are no verb phrase, and more
+    categories than fit as buttons."""
+    found = [problem for tool in catalogue.tools for problem in entry_warnings(tool)]
+    categories = {tool.category for tool in catalogue.tools}
+    if len(categories) > MAX_CATEGORY_BUTTONS:
+        found.append(
+            Problem(
+                f"{len(categories)} categories; «Hvilke verktøy finnes?» shows one button per category, "
+                f"and more than {MAX_CATEGORY_BUTTONS} are hard to choose from: merge some",
+                section="tools",
+                field="category",
+                norwegian=f"{len(categories)} kategorier er for mange knapper; slå sammen til høyst {MAX_CATEGORY_BUTTONS}.",
+            )
+        )
+    return found
+
+
 def parse(text: str, *, fmt: str = "yaml", known_tool_ids: Iterable[str] = ()) -> CatalogueFile:
     """Parse and validate catalogue text in 'yaml' or 'csv' form."""
     document = _read_csv(text) if fmt == "csv" else _read_yaml(text)
@@ -537,7 +606,10 @@ __all__ = [
     "Problem",
     "ToolEntry",
     "entry_fields",
+    "entry_warnings",
     "format_of",
+    "known_sectors",
     "parse",
     "validate",
+    "warnings",
 ]

@@ -15,6 +15,7 @@ from bot.catalogue import models as m
 from bot.catalogue.schema import (
     CSV_COLUMNS,
     CSV_SECTIONS,
+    CSV_SEPARATOR,
     FORMAT_VERSION,
     CatalogueFile,
     PrivateToolEntry,
@@ -267,9 +268,11 @@ def to_yaml(catalogue: CatalogueFile) -> str:
 
 
 def to_csv(catalogue: CatalogueFile) -> str:
-    """One row per entry; list fields hold one item per line inside the cell."""
+    """One row per entry; list fields hold one item per line inside the cell. Written as Excel with
+    Norwegian settings reads it: a BOM and ';' between fields."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, delimiter=CSV_SEPARATOR, lineterminator="\n")
     writer.writeheader()
     kinds = {section: kind for kind, section in CSV_SECTIONS.items()}
     for section in ("tools", "private_tools", "processes"):

@@ -16,6 +16,14 @@ def _problems(path: str, error) -> int:
     return 1
 
 
+def _warn(path: str, catalogue) -> None:
+    """The content rules the file breaks (docs/catalogue.md, writing good entries): it is used all the same."""
+    from bot.catalogue.schema import warnings
+
+    for problem in warnings(catalogue):
+        print(f"{path}: warning: {problem}", file=sys.stderr)
+
+
 def _counts(catalogue) -> str:
     return f"{len(catalogue.tools)} tools, {len(catalogue.private_tools)} private tools, {len(catalogue.processes)} processes"
 
@@ -32,6 +40,7 @@ def cmd_catalogue_import(args) -> int:
             catalogue, result = store.load_and_import(session, text, args.file, replace=args.replace)
     except CatalogueError as error:
         return _problems(args.file, error)
+    _warn(args.file, catalogue)
     print(f"Imported {args.file} ({_counts(catalogue)}). {result.summary()}.")
     return 0
 
@@ -59,6 +68,7 @@ def cmd_catalogue_validate(args) -> int:
         catalogue = parse(text, fmt=store.format_of(args.file), known_tool_ids=known)
     except CatalogueError as error:
         return _problems(args.file, error)
+    _warn(args.file, catalogue)
     print(f"{args.file} is valid: {_counts(catalogue)}.")
     return 0
 

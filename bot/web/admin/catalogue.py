@@ -158,8 +158,16 @@ def _history(session, entry_kind: str, entry_id: str) -> list:
 
 
 async def _entry_page(
-    request: web.Request, entry_kind: str, values: dict, *, creating: bool, wrong: dict | None = None, status=200
+    request: web.Request,
+    entry_kind: str,
+    values: dict,
+    *,
+    creating: bool,
+    wrong: dict | None = None,
+    status=200,
+    saved=None,
 ) -> web.Response:
+    """The entry's form; `saved` (the stored entry) adds advice on its text by the content rules."""
     entry_id = None if creating else request.match_info["id"]
     history = [] if creating else await in_session(request, _history, entry_kind, entry_id)
     context = {
@@ -174,6 +182,7 @@ async def _entry_page(
         "creating": creating,
         "entry_id": entry_id,
         "history": history,
+        "advice": [problem.norwegian for problem in schema.entry_warnings(saved)],
         "done": next((text for key, text in DONE.items() if key in request.query), None),
     }
     return pages.render(request, "catalogue_entry.html", context, status=status)
@@ -199,7 +208,7 @@ async def edit_page(request: web.Request) -> web.Response:
     entry = await in_session(request, changes.read_entry, entry_kind, request.match_info["id"])
     if entry is None:
         return pages.error(request, 404, f"Fant ikke {ONE[entry_kind]} med id «{request.match_info['id']}».")
-    return await _entry_page(request, entry_kind, form_values(entry_kind, entry), creating=False)
+    return await _entry_page(request, entry_kind, form_values(entry_kind, entry), creating=False, saved=entry)
 
 
 async def _save(request: web.Request, *, creating: bool) -> web.StreamResponse:

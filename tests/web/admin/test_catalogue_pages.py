@@ -146,3 +146,16 @@ async def test_the_review_page_lists_an_owners_entries_due_for_review(client, lo
     assert wrong.status == 400 and "Skriv antall dager som et helt tall" in await wrong.text()
     bad = await client.post(f"{PAGE}/verktoy/ny", data={"csrf": csrf, **NEW, "reviewed": "i går"})
     assert '<span id="reviewed-error" class="alert field-error">Skriv datoen som ÅÅÅÅ-MM-DD' in await bad.text()
+
+
+async def test_the_edit_page_advises_on_a_task_that_is_no_verb_phrase_and_refuses_an_unknown_sector(
+    client, login, catalogue
+):
+    csrf = await login("it")
+    refused = await client.post(f"{PAGE}/verktoy/ny", data={"csrf": csrf, **NEW, "audience": "helse"})
+    assert refused.status == 400
+    assert '<span id="audience-error" class="alert field-error">Ukjent sektor «helse».' in await refused.text()
+    saved = await client.post(f"{PAGE}/verktoy/ny", data={"csrf": csrf, **NEW, "tasks": "Kart\nmåle avstander"})
+    html = await saved.text()
+    assert "Råd om teksten" in html and "<li>«Kart» bør fortsette «Den passer til å …»" in html
+    assert "«måle avstander»" not in html
