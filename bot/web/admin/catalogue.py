@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from aiohttp import web
+from sqlalchemy import select
 
 from bot.catalogue import changes, freshness, schema, snapshot
-from bot.web.admin import pages
+from bot.feedback.models import Feedback
+from bot.training import names
+from bot.training.project import Project
+from bot.web.admin import pages, trainer
 from bot.web.admin.auth import require
 from bot.web.database import in_session
 
@@ -254,11 +258,31 @@ async def remove(request: web.Request) -> web.StreamResponse:
 REVIEW_PATH = PATH + "/gjennomgang"
 
 
-def _review(session, owner: str | None, days: int) -> dict:
+MAX_DISLIKES = 50
+
+
+def _dislikes(session, tools: dict[str, str], project: Project) -> list[dict]:
+    """The latest 👎 on answers about these tools (id → name), newest first."""
+    rows = session.execute(
+        select(Feedback.created_at, Feedback.tool, Feedback.intent)
+        .where(Feedback.helpful.is_(False), Feedback.tool.in_(list(tools)))
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(MAX_DISLIKES)
+    )
+    intents = names.display_names(session, project)
+    return [
+        {"when": when, "tool": tools[tool], "answer": intents.get(intent or "", intent or "")}
+        for when, tool, intent in rows
+    ]
+
+
+def _review(session, owner: str | None, days: int, project: Project) -> dict:
     catalogue = snapshot.view(session).file
+    owned = {tool.id: tool.name for tool in catalogue.tools if owner is None or tool.owner == owner}
     return {
         "owners": freshness.owners(catalogue),
         "entries": freshness.due(catalogue, date.today(), days, owner),
+        "dislikes": _dislikes(session, owned, project),
     }
 
 
@@ -272,7 +296,7 @@ async def review_page(request: web.Request) -> web.Response:
         error, days_text = "Skriv antall dager som et helt tall, for eksempel 365.", str(freshness.REVIEW_DAYS)
     days = int(days_text)
     context = {
-        **await in_session(request, _review, owner, days),
+        **await in_session(request, _review, owner, days, request.app[trainer.TRAINING_PROJECT]),
         "owner": owner,
         "days": days,
         "error": error,

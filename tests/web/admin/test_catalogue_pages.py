@@ -4,6 +4,7 @@ audited; trainers are refused; the pages show names, not ids."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from sqlalchemy import select
 from bot import db
 from bot.catalogue import store
 from bot.catalogue.models import CatalogueChange
+from bot.feedback.models import Feedback
+from bot.web.admin.catalogue import form_values
 
 TEST_CATALOGUE = Path(__file__).parents[2] / "catalogue" / "data" / "catalogue.yml"
 PAGE = "/admin/katalog"
@@ -159,3 +162,24 @@ async def test_the_edit_page_advises_on_a_task_that_is_no_verb_phrase_and_refuse
     html = await saved.text()
     assert "Råd om teksten" in html and "<li>«Kart» bør fortsette «Den passer til å …»" in html
     assert "«måle avstander»" not in html
+
+
+async def test_the_review_page_shows_the_thumbs_down_on_answers_about_the_owners_tools(
+    client, login, catalogue, db_url
+):
+    csrf = await login("it")
+    owner = "Team Samhandling"
+    with db.session_scope(db_url) as session:
+        teams = form_values("tool", store.get_tool(session, "teams"))
+    saved = await client.post(f"{PAGE}/verktoy/teams", data={"csrf": csrf, **teams, "owner": owner})
+    assert saved.status == 200 and "Endringen er lagret." in await saved.text()
+    with db.session_scope(db_url) as session:
+        assert store.get_tool(session, "teams").owner == owner
+    with db.session_scope(db_url) as session:
+        for tool, helpful in (("teams", False), ("teams", True), ("outlook", False)):
+            session.add(Feedback(record_id=str(uuid.uuid4()), helpful=helpful, intent="tool_info", tool=tool))
+    html = await (await client.get(f"{PAGE}/gjennomgang", params={"eier": owner})).text()
+    section = html.split("Svar som ikke hjalp")[1]
+    assert section.count("<tr><td>") == 1 and "<td>Microsoft Teams</td><td>Hva et verktøy er</td>" in section
+    everyone = (await (await client.get(f"{PAGE}/gjennomgang")).text()).split("Svar som ikke hjalp")[1]
+    assert everyone.count("<tr><td>") == 2 and "Outlook" in everyone
