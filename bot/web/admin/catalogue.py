@@ -41,7 +41,9 @@ KINDS = {
 SLUGS = {kind: slug for slug, kind in KINDS.items()}
 TITLES = {"tool": "Arbeidsverktøy", "private_tool": "Private verktøy", "process": "Prosesser"}
 ONE = {"tool": "arbeidsverktøy", "private_tool": "privat verktøy", "process": "prosess"}
+NEW = {"tool": "Nytt arbeidsverktøy", "private_tool": "Nytt privat verktøy", "process": "Ny prosess"}
 _ID_HINT = "Bokstaver a–z, tall, _ og -. Kan ikke endres senere."
+_AUDIENCE_HINT = f"Én sektor per linje, blant: {', '.join(schema.known_sectors())}. Tom betyr alle."
 _OWNERSHIP = (
     Field("owner", "Eier", "Person eller team som svarer for oppføringen, med e-post eller telefon."),
     Field("reviewed", "Sist gjennomgått", "Dato på formen ÅÅÅÅ-MM-DD, for eksempel 2026-03-01."),
@@ -61,7 +63,7 @@ FIELDS = {
         Field("support", "Brukerstøtte", long=True),
         Field("url", "Nettadresse", "Begynner med https://"),
         Field("data_classification", "Høyeste klassifisering", ", ".join(schema.CLASSIFICATIONS)),
-        Field("audience", "Målgruppe", "Én sektor per linje; tom betyr alle."),
+        Field("audience", "Målgruppe", _AUDIENCE_HINT),
         *_OWNERSHIP,
     ),
     "private_tool": (
@@ -79,7 +81,7 @@ FIELDS = {
         Field("aliases", "Andre navn", "Ett per linje."),
         Field("tools", "Verktøy", "Id-en til et arbeidsverktøy per linje."),
         Field("steps", "Steg", "Ett steg per linje."),
-        Field("audience", "Målgruppe", "Én sektor per linje; tom betyr alle."),
+        Field("audience", "Målgruppe", _AUDIENCE_HINT),
         *_OWNERSHIP,
     ),
 }
@@ -148,7 +150,7 @@ async def catalogue_page(request: web.Request) -> web.Response:
     context = {
         **await in_session(request, _listing, query),
         "query": query,
-        "ONE": ONE,
+        "NEW": NEW,
         "done": next((text for key, text in DONE.items() if key in request.query), None),
     }
     return pages.render(request, "catalogue.html", context)
@@ -177,7 +179,7 @@ async def _entry_page(
     context = {
         "kind": entry_kind,
         "slug": SLUGS[entry_kind],
-        "one": ONE[entry_kind],
+        "new_title": NEW[entry_kind],
         "fields": FIELDS[entry_kind],
         "lists": {field.name for field in FIELDS[entry_kind] if _is_list(entry_kind, field.name)},
         "CHANGE_LABELS": CHANGE_LABELS,
