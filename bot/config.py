@@ -289,3 +289,65 @@ def teams_settings() -> TeamsSettings:
         or f"https://login.microsoftonline.com/{tenant or 'botframework.com'}/oauth2/v2.0/token",
         tenant_id=tenant,
     )
+
+
+HANDOFF_ADAPTERS = ("email", "topdesk", "off")
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    """Handing a case to the service desk (bot/handoff, docs/handoff.md). BOT_HANDOFF_ADAPTER is
+    email, topdesk or off; unset, it is email when BOT_HANDOFF_EMAIL_TO is set, else off."""
+
+    adapter: str = "off"
+    daily_cap: int = 3  # BOT_HANDOFF_DAILY_CAP: cases one conversation may send per day (UTC)
+    email_to: str = ""  # BOT_HANDOFF_EMAIL_TO: the service desk's address
+    email_from: str = ""  # BOT_HANDOFF_EMAIL_FROM: the sender (default: the desk's address)
+    smtp_host: str = "localhost"  # BOT_HANDOFF_SMTP_HOST
+    smtp_port: int = 25  # BOT_HANDOFF_SMTP_PORT
+    smtp_user: str = ""  # BOT_HANDOFF_SMTP_USER: login after STARTTLS; empty → no login
+    smtp_password: str = ""  # BOT_HANDOFF_SMTP_PASSWORD
+    smtp_starttls: bool = False  # BOT_HANDOFF_SMTP_STARTTLS: true → STARTTLS before anything else
+    topdesk_url: str = ""  # BOT_HANDOFF_TOPDESK_URL: https://kommune.topdesk.net
+    topdesk_operator: str = ""  # BOT_HANDOFF_TOPDESK_OPERATOR: the operator's login name
+    topdesk_password: str = ""  # BOT_HANDOFF_TOPDESK_PASSWORD: its application password (a secret)
+    topdesk_category: str = ""  # BOT_HANDOFF_TOPDESK_CATEGORY: the incidents' category name; empty → none
+    timeout_seconds: float = 10.0  # BOT_HANDOFF_TIMEOUT_SECONDS: per connection to the desk
+
+
+def handoff_settings() -> HandoffSettings:
+    """The handoff settings now; SystemExit with a clear message when they cannot work."""
+    from bot.service_secrets import refuse_weak
+
+    email_to = os.environ.get("BOT_HANDOFF_EMAIL_TO", "").strip()
+    adapter = os.environ.get("BOT_HANDOFF_ADAPTER", "").strip().lower() or ("email" if email_to else "off")
+    if adapter not in HANDOFF_ADAPTERS:
+        raise SystemExit(f"Setting BOT_HANDOFF_ADAPTER must be one of {', '.join(HANDOFF_ADAPTERS)}, got {adapter!r}")
+    config = HandoffSettings(
+        adapter=adapter,
+        daily_cap=max(0, _int("BOT_HANDOFF_DAILY_CAP", 3)),
+        email_to=email_to,
+        email_from=os.environ.get("BOT_HANDOFF_EMAIL_FROM", "").strip() or email_to,
+        smtp_host=os.environ.get("BOT_HANDOFF_SMTP_HOST", "").strip() or "localhost",
+        smtp_port=_int("BOT_HANDOFF_SMTP_PORT", 25),
+        smtp_user=os.environ.get("BOT_HANDOFF_SMTP_USER", "").strip(),
+        smtp_password=os.environ.get("BOT_HANDOFF_SMTP_PASSWORD", ""),
+        smtp_starttls=os.environ.get("BOT_HANDOFF_SMTP_STARTTLS", "").strip().lower() in ("1", "true", "yes"),
+        topdesk_url=os.environ.get("BOT_HANDOFF_TOPDESK_URL", "").strip().rstrip("/"),
+        topdesk_operator=os.environ.get("BOT_HANDOFF_TOPDESK_OPERATOR", "").strip(),
+        topdesk_password=os.environ.get("BOT_HANDOFF_TOPDESK_PASSWORD", "").strip(),
+        topdesk_category=os.environ.get("BOT_HANDOFF_TOPDESK_CATEGORY", "").strip(),
+        timeout_seconds=_float("BOT_HANDOFF_TIMEOUT_SECONDS", 10.0),
+    )
+    if adapter == "email" and not email_to:
+        raise SystemExit("Setting BOT_HANDOFF_EMAIL_TO must name the service desk's address for the e-mail handoff")
+    if adapter == "topdesk":
+        if not (config.topdesk_url and config.topdesk_operator and config.topdesk_password):
+            raise SystemExit(
+                "The TOPdesk handoff needs BOT_HANDOFF_TOPDESK_URL, BOT_HANDOFF_TOPDESK_OPERATOR and "
+                "BOT_HANDOFF_TOPDESK_PASSWORD"
+            )
+        if not _https_or_loopback(config.topdesk_url):
+            raise SystemExit("Setting BOT_HANDOFF_TOPDESK_URL must be an https:// address (http only on loopback)")
+        refuse_weak("BOT_HANDOFF_TOPDESK_PASSWORD", config.topdesk_password)
+    return config
