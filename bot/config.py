@@ -300,7 +300,7 @@ class HandoffSettings:
     email, topdesk or off; unset, it is email when BOT_HANDOFF_EMAIL_TO is set, else off."""
 
     adapter: str = "off"
-    daily_cap: int = 3  # BOT_HANDOFF_DAILY_CAP: cases one conversation may send per day (UTC)
+    daily_cap: int = 3  # BOT_HANDOFF_DAILY_CAP: cases one conversation may send in 24 hours
     email_to: str = ""  # BOT_HANDOFF_EMAIL_TO: the service desk's address
     email_from: str = ""  # BOT_HANDOFF_EMAIL_FROM: the sender (default: the desk's address)
     smtp_host: str = "localhost"  # BOT_HANDOFF_SMTP_HOST

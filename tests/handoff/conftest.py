@@ -1,0 +1,86 @@
+"""The handoff tests' real servers: an SMTP server (aiosmtpd) and the TOPdesk stand-in."""
+
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes, policy
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from topdesk_standin import APPLICATION_PASSWORD, OPERATOR, TopdeskStandIn
+
+from bot.config import HandoffSettings
+
+DESK_ADDRESS = "servicedesk@kommune.example.no"
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+class SmtpServer:
+    """A real SMTP server on a fixed free port that can be taken down and brought back."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.mailbox = Mailbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()  # returns once the server answers
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def email_config(smtp_server) -> HandoffSettings:
+    return HandoffSettings(
+        adapter="email",
+        email_to=DESK_ADDRESS,
+        email_from="digihjelpen@kommune.example.no",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        timeout_seconds=5,
+    )
+
+
+@pytest.fixture
+def topdesk():
+    standin = TopdeskStandIn()
+    standin.start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def topdesk_config(topdesk) -> HandoffSettings:
+    return HandoffSettings(
+        adapter="topdesk",
+        topdesk_url=topdesk.url,
+        topdesk_operator=OPERATOR,
+        topdesk_password=APPLICATION_PASSWORD,
+        topdesk_category="Digihjelpen",
+        timeout_seconds=5,
+    )
