@@ -21,6 +21,7 @@ from bot import maintenance, spool
 from bot.config import settings
 from bot.db import engine_for, session_scope
 from bot.feedback.models import InboxItem
+from bot.handoff import outbox as handoff_outbox
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ STORES: dict[str, tuple[str, Callable[[datetime], int]]] = {
     "inbox": ("inbox message(s)", _inbox),
     "spool": ("spooled record(s)", lambda before: spool.purge(before, SPOOLED_TEXT_KINDS)),
     "event-broker": ("event broker event(s)", lambda before: purge_event_broker(settings().event_broker_url, before)),
+    "handoff": ("service desk case(s)", lambda before: handoff_outbox.purge(before)),
 }
 
 

@@ -91,10 +91,10 @@ def records(database) -> str:
     return database
 
 
-def report(conversations: int, inbox: int, spooled: int = 0, broker: int = 0, days: int = 30) -> str:
+def report(conversations: int, inbox: int, spooled: int = 0, broker: int = 0, days: int = 30, cases: int = 0) -> str:
     return (
         f"Deleted {conversations} conversation event(s), {inbox} inbox message(s), {spooled} spooled record(s), "
-        f"{broker} event broker event(s) older than {days} days.\n"
+        f"{broker} event broker event(s), {cases} service desk case(s) older than {days} days.\n"
     )
 
 
@@ -270,7 +270,7 @@ def test_a_store_that_is_down_is_named_and_the_others_are_purged(records, tmp_pa
     assert main(["privacy", "purge"]) == 1
     out = capsys.readouterr().out
     assert out == (
-        "Deleted 1 inbox message(s), 0 spooled record(s), 0 event broker event(s) older than 30 days. "
+        "Deleted 1 inbox message(s), 0 spooled record(s), 0 event broker event(s), 0 service desk case(s) older than 30 days. "
         "Not purged (unavailable): conversations.\n"
     )
     assert left(records, InboxItem.text) == ["nesten gammel", "ny melding"]
@@ -279,7 +279,7 @@ def test_a_store_that_is_down_is_named_and_the_others_are_purged(records, tmp_pa
 def test_an_unknown_store_or_interval_is_refused(capsys):
     assert main(["privacy", "purge", "--store", "gaps"]) == 2
     assert capsys.readouterr().err == (
-        "error: no store gaps; the stores are conversations, inbox, spool, event-broker\n"
+        "error: no store gaps; the stores are conversations, inbox, spool, event-broker, handoff\n"
     )
     assert main(["privacy", "purge", "--every", "0"]) == 2
     assert capsys.readouterr().err == "error: --every must be a positive number of hours\n"
