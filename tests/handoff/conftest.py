@@ -29,7 +29,8 @@ class Mailbox:
 class SmtpServer:
     """A real SMTP server on a fixed free port that can be taken down and brought back."""
 
-    def __init__(self) -> None:
+    def __init__(self, **smtp_options) -> None:
+        self.smtp_options = smtp_options  # aiosmtpd.smtp.SMTP's, e.g. an authenticator
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -37,7 +38,7 @@ class SmtpServer:
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port, **self.smtp_options)
         self.controller.start()  # returns once the server answers
 
     def stop(self) -> None:

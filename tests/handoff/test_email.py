@@ -4,8 +4,11 @@ once when it is back."""
 
 from __future__ import annotations
 
+import dataclasses
+
+from aiosmtpd.smtp import AuthResult
 from cases import EMAIL, NAME, a_case
-from conftest import DESK_ADDRESS
+from conftest import DESK_ADDRESS, SmtpServer
 
 from bot.handoff import outbox
 
@@ -63,3 +66,29 @@ def test_a_later_submit_sends_the_cases_that_waited_first(db_url, smtp_server, e
     assert subjects == sorted(
         [f"[{waited.reference}] Får ikke logget inn i Visma", f"[{later.reference}] Skriveren virker ikke"]
     )
+
+
+def test_the_login_is_used_and_a_refused_login_fails_the_case(db_url, email_config):
+    def authenticator(server, session, envelope, mechanism, login_data) -> AuthResult:
+        good = (login_data.login, login_data.password) == (b"digihjelpen", b"riktig-passord")
+        return AuthResult(success=good, handled=False)
+
+    # PLAIN only: after a refused PLAIN, smtplib tries LOGIN, which aiosmtpd answers by hanging up
+    server = SmtpServer(
+        authenticator=authenticator, auth_required=True, auth_require_tls=False, auth_exclude_mechanism=["LOGIN"]
+    )
+    server.start()
+    try:
+        config = dataclasses.replace(
+            email_config, smtp_port=server.port, smtp_user="digihjelpen", smtp_password="riktig-passord"
+        )
+        assert outbox.submit(a_case(), "samtale-1", config, db_url).outcome == "sent"
+        wrong = dataclasses.replace(config, smtp_password="feil")
+        assert outbox.submit(a_case(), "samtale-2", wrong, db_url).outcome == "failed"
+        without = dataclasses.replace(config, smtp_user="")
+        assert outbox.submit(a_case(), "samtale-3", without, db_url).outcome == "failed"
+    finally:
+        server.stop()
+    assert len(server.mailbox.messages) == 1
+    [failed] = outbox.cases_of("samtale-2", config, db_url)
+    assert failed.state == "failed"
