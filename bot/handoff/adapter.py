@@ -1,11 +1,10 @@
-"""The one interface every service-desk adapter has, its errors, and the adapter the settings
-choose."""
+"""The one interface every service-desk adapter has, and its errors (bot.handoff.outbox.desk_for
+makes the adapter the settings choose)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from bot.config import HandoffSettings
 from bot.handoff.case import Case, CaseReceipt
 
 
@@ -24,16 +23,3 @@ class Desk(Protocol):
 
     def status(self, number: str) -> str | None:
         """The desk's status of case `number`, or None when the desk cannot tell."""
-
-
-def desk_for(config: HandoffSettings) -> Desk | None:
-    """The adapter `config` names, or None when handoff is off."""
-    if config.adapter == "email":
-        from bot.handoff.mail import EmailDesk
-
-        return EmailDesk(config)
-    if config.adapter == "topdesk":
-        from bot.handoff.topdesk import TopdeskDesk
-
-        return TopdeskDesk(config)
-    return None

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from bot.config import HandoffSettings, handoff_settings
 from bot.db import session_scope, utc_now
-from bot.handoff.adapter import Desk, DeskRefused, DeskUnavailable, desk_for
+from bot.handoff.adapter import Desk, DeskRefused, DeskUnavailable
 from bot.handoff.case import Case
 from bot.handoff.models import HandoffCase
 
@@ -44,6 +44,21 @@ class CaseStatus:
     state: str
     number: str = ""
     desk_status: str | None = None
+
+
+def desk_for(config: HandoffSettings) -> Desk | None:
+    """The adapter `config` names, or None when handoff is off."""
+    if config.adapter == "email":
+        from bot.handoff.mail import EmailDesk
+
+        return EmailDesk(config)
+    if config.adapter == "topdesk":
+        from bot.handoff.topdesk import TopdeskDesk
+        from bot.service_secrets import refuse_weak
+
+        refuse_weak("BOT_HANDOFF_TOPDESK_PASSWORD", config.topdesk_password)  # as the other secrets
+        return TopdeskDesk(config)
+    return None
 
 
 def reference_for(case_id: int, created: datetime) -> str:

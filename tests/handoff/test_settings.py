@@ -6,6 +6,7 @@ import pytest
 from topdesk_standin import APPLICATION_PASSWORD
 
 from bot.config import handoff_settings
+from bot.handoff.outbox import desk_for
 
 TOPDESK = {
     "BOT_HANDOFF_ADAPTER": "topdesk",
@@ -53,4 +54,4 @@ def test_topdesk_settings_are_read(monkeypatch):
 def test_settings_that_cannot_work_are_refused(monkeypatch, values, words):
     set_env(monkeypatch, values)
     with pytest.raises(SystemExit, match=words):
-        handoff_settings()
+        desk_for(handoff_settings())  # a weak password is refused where the adapter is made

@@ -24,6 +24,7 @@ STORE_LABELS = {
     "inbox": "Trenerinnboksen",
     "spool": "Ventende poster (spool)",
     "event-broker": "Hendelseskøen",
+    "handoff": "Saker til brukerstøtten",
 }
 STATUS_LABELS = {
     registry.CANDIDATE: "ikke vurdert",
