@@ -211,3 +211,25 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+ONE_TOOL_CATALOGUE = """\
+version: 1
+tools:
+  - id: tidvis
+    name: Tidvis
+    category: Turnus
+    summary: Turnus og vaktbytte.
+    tasks: [bytte vakt]
+    access: Lederen din gir tilgang.
+"""
+
+
+@pytest.fixture
+def tidvis(database) -> str:
+    """The database of `database` holding one tool, Tidvis (the service message tests); its URL."""
+    from bot.catalogue import store
+
+    with db.session_scope(database) as session:
+        store.load_and_import(session, ONE_TOOL_CATALOGUE, "tools.yml")
+    return database

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from assistant_services import free_port, stop, wait_until_up
+from admin_process import admin_pages_process
 
 from bot import db
-from bot.config import PROJECT_ROOT
 from bot.gaps.models import Gap
 
 pytestmark = pytest.mark.slow
@@ -52,35 +48,9 @@ def admin_site(tmp_path_factory):
     url = f"sqlite:///{workdir / 'bot.db'}"
     db.upgrade(url)
     _seed(url)
-    port = free_port()  # the internal surface, where the admin pages are
-    env = {
-        **os.environ,
-        "BOT_DATABASE_URL": url,
-        "BOT_ADMIN_PORT": str(port),
-        "BOT_WEB_PORT": str(free_port()),
-        "BOT_HOST": "127.0.0.1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    added = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "users", "add", "it-kari", "--role", "it"],
-        input=PASSWORD + "\n",
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert added.returncode == 0, added.stderr
-    log = workdir / "web.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/health/live", [process], [log])
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop([process])
-    assert PASSWORD not in log.read_text()
+    with admin_pages_process(url, "it-kari", "it", PASSWORD, workdir) as site:
+        yield site
+    assert PASSWORD not in (workdir / "web.log").read_text()
 
 
 def _accessible(page, accessibility_violations) -> None:

@@ -5,17 +5,12 @@ Kommunekart nede?», then ended on the admin page, after which the banner is gon
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
-from assistant_services import free_port, stop, wait_until_up
+from admin_process import admin_pages_process
 from playwright.sync_api import Page, expect
-
-from bot.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 expect.set_options(timeout=30_000)
@@ -29,34 +24,9 @@ INTRANET_PAGE = """<!doctype html><html lang="nb"><head><meta charset="utf-8"><t
 @pytest.fixture(scope="module")
 def admin_pages(web_service, tmp_path_factory) -> Iterator[str]:
     """The admin pages of a second web process on the assistant's database, with an IT user."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "BOT_DATABASE_URL": web_service.assistant.db_url,
-        "BOT_ADMIN_PORT": str(port),
-        "BOT_WEB_PORT": str(free_port()),
-        "BOT_HOST": "127.0.0.1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    added = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "users", "add", "it-drift", "--role", "it"],
-        input=PASSWORD + "\n",
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert added.returncode == 0, added.stderr
-    log = tmp_path_factory.mktemp("service-message-admin") / "web.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/health/live", [process], [log])
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop([process])
+    workdir = tmp_path_factory.mktemp("service-message-admin")
+    with admin_pages_process(web_service.assistant.db_url, "it-drift", "it", PASSWORD, workdir) as site:
+        yield site
 
 
 def _accessible(page: Page, accessibility_violations) -> None:

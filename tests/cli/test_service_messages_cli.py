@@ -6,34 +6,16 @@ from __future__ import annotations
 import pytest
 
 from bot import db
-from bot.catalogue import service_messages, store
+from bot.catalogue import service_messages
 from bot.catalogue.models import ServiceMessage
 
-CATALOGUE = """\
-version: 1
-tools:
-  - id: tidvis
-    name: Tidvis
-    category: Turnus
-    summary: Turnus og vaktbytte.
-    tasks: [bytte vakt]
-    access: Lederen din gir tilgang.
-"""
 
-
-@pytest.fixture
-def catalogue(database):
-    with db.session_scope(database) as session:
-        store.load_and_import(session, CATALOGUE, "tools.yml")
-    return database
-
-
-def test_add_list_and_end(cli, catalogue):
+def test_add_list_and_end(cli, tidvis):
     code, out, err = cli(
         "service-messages", "add", "tidvis", "Tidvis er nede til kl. 14.", "--ends", "2099-01-01 14:00"
     )
     assert code == 0 and out.startswith("Added service message ") and "to 2099-01-01 13:00 UTC" in out, err
-    with db.session_scope(catalogue) as session:
+    with db.session_scope(tidvis) as session:
         [shown] = service_messages.active(session)
         assert shown.reply == "Driftsmelding for Tidvis: Tidvis er nede til kl. 14."
         message_id = session.query(ServiceMessage.id).scalar()
@@ -72,13 +54,13 @@ def test_add_list_and_end(cli, catalogue):
         (["tidvis", " ", "--ends", "2099-01-01"], "the message text is empty"),
     ],
 )
-def test_bad_input_is_a_usage_error(cli, catalogue, args, says):
+def test_bad_input_is_a_usage_error(cli, tidvis, args, says):
     code, out, err = cli("service-messages", "add", *args)
     assert code == 2 and says in err and "Traceback" not in err
-    with db.session_scope(catalogue) as session:
+    with db.session_scope(tidvis) as session:
         assert session.query(ServiceMessage).count() == 0
 
 
-def test_an_empty_list_says_how_to_add_one(cli, catalogue):
+def test_an_empty_list_says_how_to_add_one(cli, tidvis):
     code, out, _ = cli("service-messages", "list")
     assert code == 0 and "bot service-messages add TOOL TEXT --ends TIME" in out

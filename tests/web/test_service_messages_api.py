@@ -10,19 +10,7 @@ import pytest
 
 from bot import db
 from bot.auth import accounts
-from bot.catalogue import store
 from bot.catalogue.models import ServiceMessage
-
-CATALOGUE = """\
-version: 1
-tools:
-  - id: tidvis
-    name: Tidvis
-    category: Turnus
-    summary: Turnus og vaktbytte.
-    tasks: [bytte vakt]
-    access: Lederen din gir tilgang.
-"""
 
 
 def later(hours: float) -> str:
@@ -30,10 +18,8 @@ def later(hours: float) -> str:
 
 
 @pytest.fixture
-def auth(db_url):
-    """Headers with a new token of a role (label "Servicedesk")."""
-    with db.session_scope(db_url) as session:
-        store.load_and_import(session, CATALOGUE, "tools.yml")
+def auth(db_url, tidvis):
+    """Headers with a new token of a role (label "Servicedesk"); the catalogue holds Tidvis."""
 
     def headers(role: str = "it") -> dict:
         with db.session_scope(db_url) as session:

@@ -6,30 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bot import db
-from bot.catalogue import service_messages, store
+from bot.catalogue import service_messages
 from bot.catalogue.models import ServiceMessage
 
 PAGE = "/admin/driftsmeldinger"
-CATALOGUE = """\
-version: 1
-tools:
-  - id: tidvis
-    name: Tidvis
-    category: Turnus
-    summary: Turnus og vaktbytte.
-    tasks: [bytte vakt]
-    access: Lederen din gir tilgang.
-"""
-
-
-@pytest.fixture
-def catalogue(db_url):
-    with db.session_scope(db_url) as session:
-        store.load_and_import(session, CATALOGUE, "tools.yml")
 
 
 @pytest.mark.parametrize("role", ["it", "admin"])
-async def test_it_posts_and_ends_a_message(client, login, csrf_of, catalogue, db_url, role):
+async def test_it_posts_and_ends_a_message(client, login, csrf_of, tidvis, db_url, role):
     csrf = await login(role)
     form = {
         "csrf": csrf,
@@ -65,7 +49,7 @@ async def test_it_posts_and_ends_a_message(client, login, csrf_of, catalogue, db
         ({"starts": "2099-01-02 10:00"}, "ends", "Slutten må være etter starten."),
     ],
 )
-async def test_an_error_is_shown_at_its_field_and_the_form_kept(client, login, catalogue, db_url, changed, field, says):
+async def test_an_error_is_shown_at_its_field_and_the_form_kept(client, login, tidvis, db_url, changed, field, says):
     csrf = await login("it")
     form = {"csrf": csrf, "tool": "tidvis", "text": "Nede.", "starts": "", "ends": "2099-01-01 14:00", **changed}
     response = await client.post(PAGE, data=form)
@@ -78,7 +62,7 @@ async def test_an_error_is_shown_at_its_field_and_the_form_kept(client, login, c
         assert session.query(ServiceMessage).count() == 0
 
 
-async def test_trainers_and_visitors_are_refused_and_a_form_needs_its_csrf_token(client, login, catalogue, db_url):
+async def test_trainers_and_visitors_are_refused_and_a_form_needs_its_csrf_token(client, login, tidvis, db_url):
     assert (await client.get(PAGE, allow_redirects=False)).status == 303  # to the sign-in page
     form = {"tool": "tidvis", "text": "Nede.", "ends": "2099-01-01 14:00"}
     assert (await client.post(PAGE, data=form)).status == 401
