@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, select
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -33,14 +33,18 @@ def record(task: str, complete: bool, summary: str, database_url: str | None = N
         with session_scope(database_url) as session:
             session.add(MaintenanceRun(task=task, complete=complete, summary=summary[:500]))
             session.flush()
-            old = session.scalars(
+            newest = (
                 select(MaintenanceRun.id)
                 .where(MaintenanceRun.task == task)
                 .order_by(MaintenanceRun.id.desc())
-                .offset(KEEP_PER_TASK)
-            ).all()
-            for run_id in old:
-                session.delete(session.get(MaintenanceRun, run_id))
+                .limit(KEEP_PER_TASK)
+                .scalar_subquery()
+            )
+            kept = select(func.min(MaintenanceRun.id)).where(MaintenanceRun.id.in_(newest))
+            older = delete(MaintenanceRun).where(
+                MaintenanceRun.task == task, MaintenanceRun.id < kept.scalar_subquery()
+            )
+            session.execute(older.execution_options(synchronize_session=False))
     except SQLAlchemyError as error:
         log.warning("Could not note the %s run: %s", task, type(error).__name__)
 

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from bot.assistant.answers import EMPTY_CATALOGUE
 from bot.assistant.replies import Answer, intent_button
 from bot.catalogue import snapshot
-from bot.catalogue.schema import CatalogueFile, ToolEntry
-from bot.catalogue.topics import EVERYONE
+from bot.catalogue.schema import EVERYONE, CatalogueFile, ToolEntry
 
 ONBOARDING_PROCESS = "nyansatt"
 # A sector that belongs to a wider one also gets the wider one's tools, after its own.

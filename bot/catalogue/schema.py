@@ -32,11 +32,15 @@ _INFINITIVE_ENDINGS = tuple("aeiouyæøå")  # Norwegian infinitives end in a vo
 
 
 @functools.lru_cache(maxsize=1)
+def sector_words() -> dict[str, list[str]]:
+    """sector_words.yml: each sector and the words an employee may use for it (onboarding)."""
+    return yaml.safe_load(Path(__file__).with_name("sector_words.yml").read_text(encoding="utf-8"))
+
+
 def known_sectors() -> tuple[str, ...]:
     """The sectors an `audience` may name: everyone, and the sectors of sector_words.yml (the
     sectors onboarding recognises in what an employee says)."""
-    words = yaml.safe_load(Path(__file__).with_name("sector_words.yml").read_text(encoding="utf-8"))
-    return (EVERYONE, *sorted(words, key=str.casefold))
+    return (EVERYONE, *sorted(sector_words(), key=str.casefold))
 
 
 @dataclass(frozen=True)

@@ -6,23 +6,13 @@ word by word, inflected forms through their lemma, so "lærere" is a teacher but
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
 from sqlalchemy.orm import Session
 
 from bot.catalogue import snapshot
-from bot.catalogue.schema import CatalogueFile
+from bot.catalogue.schema import EVERYONE, CatalogueFile, sector_words
 from bot.language.norwegian import stem, word_spans, words
-
-EVERYONE = "alle"
-
-
-@functools.lru_cache(maxsize=1)
-def _sector_words() -> dict[str, list[str]]:
-    return yaml.safe_load(Path(__file__).with_name("sector_words.yml").read_text(encoding="utf-8"))
 
 
 class TopicIndex:
@@ -33,7 +23,7 @@ class TopicIndex:
         sectors = {a for audience in audiences for a in audience} - {EVERYONE}
         self.sectors: list[tuple[tuple[str, ...], str]] = []
         for sector in sorted(sectors):
-            for phrase in (sector, *_sector_words().get(sector, ())):
+            for phrase in (sector, *sector_words().get(sector, ())):
                 self._add(self.sectors, phrase, sector)
         self.categories: list[tuple[tuple[str, ...], str]] = []
         for category in sorted({tool.category for tool in catalogue.tools}):
