@@ -64,6 +64,7 @@ class Turn:
     entities: tuple[dict, ...] = ()
     vector: np.ndarray | None = None  # the NLU's sentence embedding of the message
     channel: str = "rest"
+    standard: str = "nb"  # the written standard to answer in: nb (bokmål) or nn (nynorsk); bot.texts
     slots: Mapping[str, Any] = field(default_factory=dict)
     answered: Said = Said()  # the message the previous answer was about (maybe a button)
     question: Said = Said()  # the last message before this one that the employee wrote
