@@ -120,13 +120,17 @@ def _feedback(helpful: bool) -> Callable[[Session, Turn], Answer]:
     the employee's own question to the trainers."""
 
     def answer(session: Session, turn: Turn) -> Answer:
-        result = Answer(records=[feedback_record(helpful, turn.answered.intent, turn.slots.get("tool"))])
+        asked = turn.question
+        question = (
+            None
+            if helpful or not asked.text
+            else inbox_record("not_helpful", asked.text, asked.intent, asked.confidence)
+        )
+        result = Answer(records=[feedback_record(helpful, turn.answered.intent, turn.slots.get("tool"), question)])
         if helpful:
             return result.say("Så bra! Takk for at du sa fra.")
-        if turn.question.text:
-            result.records.append(
-                inbox_record("not_helpful", turn.question.text, turn.question.intent, turn.question.confidence)
-            )
+        if question:  # the question goes to the trainers, and to the tool's owner view (linked above)
+            result.records.append(question)
         return result.say(not_helpful())
 
     return answer

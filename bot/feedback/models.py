@@ -33,7 +33,8 @@ class InboxItem(Base):
 
 
 class Feedback(Base):
-    """👍/👎 on a catalogue answer, with the intent and tool it was about."""
+    """👍/👎 on a catalogue answer, with the intent and tool it was about; a 👎 names the inbox item
+    holding the masked question (gone once retention deletes that item)."""
 
     __tablename__ = "feedback"
     id = Column(Integer, primary_key=True, autoincrement=True)
@@ -42,3 +43,4 @@ class Feedback(Base):
     helpful = Column(Boolean, nullable=False)
     intent = Column(String(100))
     tool = Column(String(64))
+    inbox_record_id = Column(String(36))  # InboxItem.record_id of a 👎's question; not a foreign key

@@ -40,6 +40,10 @@ def inbox_record(kind: str, text: str, intent: str | None, confidence: float | N
     return Record("inbox", {**_new(), "kind": kind, "text": mask(text), "intent": intent, "confidence": confidence})
 
 
-def feedback_record(helpful: bool, intent: str | None, tool: str | None) -> Record:
-    """👍/👎 on an answer, with the intent and tool it was about (never the person)."""
-    return Record("feedback", {**_new(), "helpful": helpful, "intent": intent, "tool": tool})
+def feedback_record(helpful: bool, intent: str | None, tool: str | None, question: Record | None = None) -> Record:
+    """👍/👎 on an answer, with the intent and tool it was about (never the person), and for a 👎 the
+    inbox record of the question it answered (inbox_record), so the tool's owner can read it."""
+    payload = {**_new(), "helpful": helpful, "intent": intent, "tool": tool}
+    if question is not None:
+        payload["inbox_record_id"] = question.payload["record_id"]
+    return Record("feedback", payload)

@@ -84,3 +84,4 @@ def test_not_helpful_stores_the_feedback_and_the_question_written_before(seed):
         "not_helpful",
         "hvordan deler jeg skjermen",
     )
+    assert feedback.payload["inbox_record_id"] == inbox.payload["record_id"]  # the owner view shows it

@@ -27,7 +27,8 @@ INBOX_COLUMNS = {
     "assigned_entry_kind",
     "assigned_entry_id",
 }
-FEEDBACK_COLUMNS = {"id", "record_id", "created_at", "helpful", "intent", "tool"}
+# inbox_record_id: the (masked, anonymous) inbox item of a 👎's question, never a person.
+FEEDBACK_COLUMNS = {"id", "record_id", "created_at", "helpful", "intent", "tool", "inbox_record_id"}
 
 
 def rows(url: str, model) -> list:

@@ -13,7 +13,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.catalogue import changes, freshness, schema, snapshot
-from bot.feedback.models import Feedback
+from bot.feedback.models import Feedback, InboxItem
 from bot.training import names
 from bot.training.project import Project
 from bot.web.admin import pages, trainer
@@ -264,17 +264,19 @@ MAX_DISLIKES = 50
 
 
 def _dislikes(session, tools: dict[str, str], project: Project) -> list[dict]:
-    """The latest 👎 on answers about these tools (id → name), newest first."""
+    """The latest 👎 on answers about these tools (id → name), newest first, each with the masked
+    question while its trainer inbox item is kept (retention deletes it, and the question with it)."""
     rows = session.execute(
-        select(Feedback.created_at, Feedback.tool, Feedback.intent)
+        select(Feedback.created_at, Feedback.tool, Feedback.intent, InboxItem.text)
+        .outerjoin(InboxItem, InboxItem.record_id == Feedback.inbox_record_id)
         .where(Feedback.helpful.is_(False), Feedback.tool.in_(list(tools)))
         .order_by(Feedback.created_at.desc(), Feedback.id.desc())
         .limit(MAX_DISLIKES)
     )
     intents = names.display_names(session, project)
     return [
-        {"when": when, "tool": tools[tool], "answer": intents.get(intent or "", intent or "")}
-        for when, tool, intent in rows
+        {"when": when, "tool": tools[tool], "answer": intents.get(intent or "", intent or ""), "question": question}
+        for when, tool, intent, question in rows
     ]
 
 
@@ -301,6 +303,7 @@ async def review_page(request: web.Request) -> web.Response:
         **await in_session(request, _review, owner, days, request.app[trainer.TRAINING_PROJECT]),
         "owner": owner,
         "days": days,
+        "retention_days": request.app["settings"].retention_days,
         "error": error,
         "slugs": SLUGS,
         "ONE": ONE,

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import db
+from bot import db, retention, spool
+from bot.assistant.turn import Said, Turn, respond
 from bot.catalogue import store
 from bot.catalogue.models import CatalogueChange
 from bot.feedback.models import Feedback
@@ -183,3 +184,35 @@ async def test_the_review_page_shows_the_thumbs_down_on_answers_about_the_owners
     assert section.count("<tr><td>") == 1 and "<td>Microsoft Teams</td><td>Hva et verktøy er</td>" in section
     everyone = (await (await client.get(f"{PAGE}/gjennomgang")).text()).split("Svar som ikke hjalp")[1]
     assert everyone.count("<tr><td>") == 2 and "Outlook" in everyone
+
+
+async def test_a_thumbs_down_shows_its_masked_question_to_the_owner_until_retention_deletes_it(
+    client, login, catalogue, database
+):
+    csrf = await login("it")
+    owner = "Team Samhandling"
+    with db.session_scope(database) as session:
+        teams = form_values("tool", store.get_tool(session, "teams"))
+    assert (await client.post(f"{PAGE}/verktoy/teams", data={"csrf": csrf, **teams, "owner": owner})).status == 200
+    national_id = "01019010046"  # a valid fødselsnummer (born 1 January 1990)
+    thumbs_down = Turn(
+        "/feedback_not_helpful",
+        intent="feedback_not_helpful",
+        slots={"tool": "teams"},
+        answered=Said('/tool_access{"tool": "teams"}', "tool_access", 1.0),
+        question=Said(f"Hvordan får jeg Teams? Fødselsnummeret mitt er {national_id}", "tool_access", 0.8),
+    )
+    with db.session_scope(database) as session:
+        assert spool.write_all(respond(session, "action_feedback_not_helpful", thumbs_down).records)
+
+    async def section() -> str:
+        html = await (await client.get(f"{PAGE}/gjennomgang", params={"eier": owner})).text()
+        return html.split("Svar som ikke hjalp")[1]
+
+    shown = await section()
+    assert "<td>Hvordan får jeg Teams? Fødselsnummeret mitt er [fødselsnummer]</td>" in shown
+    assert national_id not in shown and shown.count("<tr><td>") == 1
+    assert retention.purge(0, ["inbox"])[1]  # the inbox's retention, as `bot privacy purge` runs it
+    after = await section()
+    assert "Hvordan får jeg Teams" not in after
+    assert after.count("<tr><td>") == 1 and "<td>Microsoft Teams</td>" in after and "<td>Ikke lagret</td>" in after
