@@ -23,11 +23,14 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.assistant import welcome
 from bot.config import Settings
 from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 from bot.retention import delete_conversation
+from bot.texts import DEFAULT_STANDARD
 from bot.web import service_banner, widget_history
+from bot.web.database import in_session
 from bot.web.ratelimit import LimitsUnavailable, RateLimit, counts_for
 from bot.web.upstreams import Upstreams
 from bot.web.widget_session import Conversations
@@ -139,6 +142,17 @@ async def history(request: web.Request) -> web.Response:
     return web.json_response({"messages": messages})
 
 
+def _welcome(session) -> dict:
+    greeting = welcome.greeting(session, DEFAULT_STANDARD)  # bokmål until the standard is a setting
+    buttons = [{"title": b.title, "payload": b.payload} for b in greeting.buttons]
+    return widget_history.bot_message(greeting.text, buttons) or {}  # the shape of a history message
+
+
+async def welcome_message(request: web.Request) -> web.Response:
+    """The greeting the widget shows in a conversation with nothing in it yet (bot.assistant.welcome)."""
+    return web.json_response(await in_session(request, _welcome), headers={"Cache-Control": "no-store"})
+
+
 async def delete(request: web.Request) -> web.Response:
     """Delete the conversation from Rasa's tracker store and start a new one."""
     conversation = request.app["conversations"].from_request(request)
@@ -159,6 +173,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/", index)
     app.router.add_get("/widget.js", widget_script)
     app.router.add_get("/api/history", history)
+    app.router.add_get("/api/welcome", welcome_message)
     app.router.add_post("/api/messages", send_message)
     app.router.add_delete("/api/conversation", delete)
     app.router.add_get("/api/service-messages", service_banner.active_messages)  # the widget's banner

@@ -211,11 +211,27 @@
       try {
         const response = await api("api/history");
         if (!response.ok) return;
-        for (const message of (await json(response)).messages || []) {
+        const messages = (await json(response)).messages || [];
+        for (const message of messages) {
           addMessage(message.from, message.text, message.buttons);
         }
+        if (!messages.length) await showWelcome();
       } catch (error) {
         // No history (the service is down): the first message will show the error.
+      }
+    }
+
+    /** The greeting of a conversation with nothing in it yet: what Digihjelpen does and a few
+     * questions to try as buttons (api/welcome). Once the employee has written, the history
+     * restores the conversation instead, so a reload does not greet again. */
+    async function showWelcome() {
+      try {
+        const response = await api("api/welcome");
+        if (!response.ok) return;
+        const greeting = await json(response);
+        if (greeting.text) addMessage("bot", greeting.text, greeting.buttons);
+      } catch (error) {
+        // No greeting when the service cannot be reached; the first message shows the error.
       }
     }
 
@@ -241,6 +257,7 @@
       }
       ui.log.replaceChildren();
       addNote("note", TEXT.removed, null);
+      await showWelcome(); // a new conversation
     }
 
     ui.form.addEventListener("submit", (event) => {
