@@ -81,9 +81,7 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> list[dict[str, Any
     if answer.out_of_scope:
         dispatcher.utter_message(response=OUT_OF_SCOPE)
     for reply in answer.replies:
-        dispatcher.utter_message(
-            text=reply.text, buttons=[{"title": b.title, "payload": b.payload} for b in reply.buttons]
-        )
+        dispatcher.utter_message(text=reply.text, buttons=reply.button_dicts)
     return [SlotSet(name, value) for name, value in answer.slots.items()]
 
 

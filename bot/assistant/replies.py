@@ -31,6 +31,11 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
 
+    @property
+    def button_dicts(self) -> list[dict[str, str]]:
+        """The buttons as the channels send them: title and payload."""
+        return [{"title": b.title, "payload": b.payload} for b in self.buttons]
+
 
 @dataclass
 class Answer:

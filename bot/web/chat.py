@@ -144,8 +144,7 @@ async def history(request: web.Request) -> web.Response:
 
 def _welcome(session) -> dict:
     greeting = welcome.greeting(session, DEFAULT_STANDARD)  # bokmål until the standard is a setting
-    buttons = [{"title": b.title, "payload": b.payload} for b in greeting.buttons]
-    return widget_history.bot_message(greeting.text, buttons) or {}  # the shape of a history message
+    return widget_history.bot_message(greeting.text, greeting.button_dicts) or {}  # the shape of a history message
 
 
 async def welcome_message(request: web.Request) -> web.Response:
