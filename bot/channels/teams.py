@@ -15,6 +15,8 @@ What it changes in Rasa 3.6.21's `botframework` connector:
   URL (single-tenant bot registrations need their tenant's URL).
 - Buttons become Hero cards with messageBack actions, which Teams can click; the value of a
   messageBack or Adaptive Card Action.Submit reaches the NLU when the activity has no text.
+- When the bot is added to a conversation (a conversationUpdate with the bot among `membersAdded`)
+  it posts the welcome card (bot.assistant.welcome), once per conversation.
 - `<at>…</at>` mentions and characters that cannot be stored (bot/message_text.py) are removed, and
   personal data masked, before Rasa sees the text; the message metadata names the channel `teams`
   for the gap log. A message longer than the REST channel allows is not processed: the employee
@@ -43,11 +45,16 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.assistant import welcome
+from bot.assistant.replies import Reply
 from bot.channels.rest import MAX_MESSAGE_LENGTH
 from bot.config import TeamsSettings, teams_settings
+from bot.db import session_scope
 from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
+from bot.texts import DEFAULT_STANDARD
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +226,31 @@ def hero_card(text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
     return {"contentType": "application/vnd.microsoft.card.hero", "content": {"text": text, "buttons": actions}}
 
 
+def bot_added(activity: dict[str, Any]) -> bool:
+    """Whether the activity is a conversationUpdate that adds the bot itself (its recipient)."""
+    bot = (activity.get("recipient") or {}).get("id")
+    members = activity.get("membersAdded")
+    return (
+        activity.get("type") == "conversationUpdate"
+        and isinstance(bot, str)
+        and isinstance(members, list)
+        and any(isinstance(member, dict) and member.get("id") == bot for member in members)
+    )
+
+
+def welcome_once(conversation_id: str) -> Reply | None:
+    """The welcome for a conversation the first time it is asked for (on any replica), else None.
+    Without a database nothing is sent: a welcome that cannot be remembered could come twice."""
+    try:
+        with session_scope() as session:
+            if not welcome.first_welcome(session, CHANNEL, conversation_id):
+                return None
+            return welcome.greeting(session, DEFAULT_STANDARD)  # bokmål until the standard is a setting
+    except SQLAlchemyError as error:
+        log.warning("Teams: no welcome card, the database is unavailable (%s)", type(error).__name__)
+        return None
+
+
 class Connector:
     """Posts to the Bot Connector with the bot's own token (client credentials, cached)."""
 
@@ -323,8 +355,11 @@ class TeamsInput(BotFrameworkInput):
     async def handle(self, activity: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         sender = (activity.get("from") or {}).get("id")
         conversation = activity.get("conversation")
+        if bot_added(activity) and isinstance(conversation, dict) and isinstance(conversation.get("id"), str):
+            await self.welcome(activity, conversation)
+            return
         if activity.get("type") != "message" or not isinstance(sender, str) or not isinstance(conversation, dict):
-            return  # conversationUpdate, typing, reactions, …: nothing to answer
+            return  # other conversationUpdates, typing, reactions, …: nothing to answer
         text = message_text(activity)
         if not has_visible_content(text):
             return
@@ -341,6 +376,16 @@ class TeamsInput(BotFrameworkInput):
                 metadata={"channel": CHANNEL},
             )
         )
+
+    async def welcome(self, activity: dict[str, Any], conversation: dict[str, Any]) -> None:
+        """The welcome card, once per conversation, to whoever added the bot."""
+        greeting = await asyncio.to_thread(welcome_once, conversation["id"])
+        if greeting is None:
+            return
+        output = TeamsOutput(self.connector, conversation, activity.get("recipient") or {}, activity["serviceUrl"])
+        added_by = (activity.get("from") or {}).get("id")
+        recipient = added_by if isinstance(added_by, str) else ""
+        await output.send_text_with_buttons(recipient, greeting.text, greeting.button_dicts)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         teams = Blueprint("teams_webhook", __name__)
