@@ -20,12 +20,15 @@ INTRANET_PAGE = """<!doctype html><html lang="nb"><head><meta charset="utf-8"><t
 <style>button { background: hotpink; font-size: 30px; }</style></head>
 <body><header><h1>Kommunens intranett</h1></header><main><p>Nyheter og rutiner.</p></main>
 <script src="/widget.js" defer></script></body></html>"""
+WELCOME = ".dh-welcome"  # the greeting of a new conversation (bot.assistant.welcome)
+ANSWERS = ".dh-bot:not(.dh-welcome)"  # the bot's answers to messages
 
 
 @pytest.fixture
 def chat(page: Page, web_service) -> Page:
     page.goto(web_service.url + "/")
     expect(page.get_by_role("textbox", name="Skriv spørsmålet ditt")).to_be_visible()
+    expect(page.locator(WELCOME)).to_have_count(1)  # a new conversation's greeting, before any message
     return page
 
 
@@ -53,7 +56,7 @@ def second_page(browser):
 
 def ask(page: Page, message: str) -> None:
     """Send a message and wait until the bot has answered it."""
-    bot_messages = page.locator(".dh-bot")
+    bot_messages = page.locator(ANSWERS)
     before = bot_messages.count()
     box = page.get_by_role("textbox", name="Skriv spørsmålet ditt")
     box.fill(message)
@@ -81,6 +84,34 @@ def test_greeting_and_a_question_about_a_tool(chat):
     expect(chat.locator(".dh-user")).to_have_text([re.compile("hei"), re.compile("hva er elements")])
 
 
+def test_a_new_conversation_is_greeted_once_and_a_suggested_question_answered(chat, accessibility_violations):
+    greeting = chat.locator(WELCOME)
+    expect(greeting).to_contain_text("Hei! Jeg er Digihjelpen og hjelper deg å finne")
+    titles = greeting.locator(".dh-choice").all_inner_texts()
+    assert titles[0] == "Jeg er ny. Hva trenger jeg?" and titles[-1] == "Hva savner andre?", titles
+    assert accessibility_violations(chat) == []
+    private_tool = next(t for t in titles if t.startswith("Kan jeg bruke "))
+    greeting.get_by_role("button", name=private_tool).click()
+    expect(chat.locator(".dh-user .dh-text")).to_have_text([private_tool])
+    tool = private_tool.removeprefix("Kan jeg bruke ").removesuffix("?")
+    expect(chat.locator(ANSWERS).first).to_contain_text(tool)
+    expect(chat.locator(".dh-typing")).to_have_text("")
+    chat.reload()  # the history restores the conversation: no second greeting
+    expect(chat.locator(".dh-user .dh-text")).to_have_text([private_tool])
+    expect(chat.locator(ANSWERS).first).to_contain_text(tool)
+    expect(chat.locator(WELCOME)).to_have_count(0)
+
+
+def test_the_widget_on_an_intranet_page_greets_when_opened(intranet, accessibility_violations):
+    intranet.get_by_role("button", name="Spør Digihjelpen").click()
+    expect(intranet.locator(WELCOME)).to_have_count(1)
+    intranet.get_by_role("button", name="Lukk Digihjelpen").click()
+    intranet.get_by_role("button", name="Spør Digihjelpen").click()
+    expect(intranet.get_by_role("dialog", name="Digihjelpen")).to_be_visible()
+    expect(intranet.locator(WELCOME)).to_have_count(1)  # opened again: still one greeting
+    assert accessibility_violations(intranet) == []
+
+
 def test_links_in_answers_are_real_links(chat):
     ask(chat, "hva er outlook?")
     link = chat.get_by_role("log").locator("a[href^='https://']").first
@@ -90,7 +121,7 @@ def test_links_in_answers_are_real_links(chat):
 
 def test_clicking_a_button_sends_its_payload_but_shows_its_title(chat):
     ask(chat, "hvordan bytter jeg vakt med en kollega?")
-    button = chat.locator(".dh-bot .dh-choice").first
+    button = chat.locator(ANSWERS + " .dh-choice").first
     title = button.inner_text()
     bot_messages = chat.locator(".dh-bot").count()
     button.click()
@@ -102,10 +133,10 @@ def test_clicking_a_button_sends_its_payload_but_shows_its_title(chat):
 def test_the_conversation_is_kept_on_reload(chat):
     ask(chat, "hva er elements?")
     ask(chat, "hvordan bytter jeg vakt med en kollega?")
-    users, bots = chat.locator(".dh-user").count(), chat.locator(".dh-bot").count()
+    users, bots = chat.locator(".dh-user").count(), chat.locator(ANSWERS).count()
     chat.reload()
     expect(chat.locator(".dh-user")).to_have_count(users)
-    expect(chat.locator(".dh-bot")).to_have_count(bots)
+    expect(chat.locator(".dh-bot")).to_have_count(bots)  # the answers, and not the greeting again
     expect(chat.get_by_role("log")).to_contain_text("hva er elements?")
     expect(chat.locator(".dh-choice").first).to_be_visible()
 
@@ -121,7 +152,8 @@ def test_deleting_the_conversation_removes_it_from_the_tracker_store(chat, web_s
     assert conversation_id(chat) != old
     chat.reload()
     expect(chat.get_by_role("textbox", name="Skriv spørsmålet ditt")).to_be_visible()
-    expect(chat.locator(".dh-msg")).to_have_count(0)
+    expect(chat.locator(WELCOME)).to_have_count(1)  # a new conversation, greeted
+    expect(chat.locator(".dh-msg")).to_have_count(1)
 
 
 def test_cancelling_the_deletion_keeps_the_conversation(chat, web_service):

@@ -229,7 +229,7 @@
         const response = await api("api/welcome");
         if (!response.ok) return;
         const greeting = await json(response);
-        if (greeting.text) addMessage("bot", greeting.text, greeting.buttons);
+        if (greeting.text) addMessage("bot", greeting.text, greeting.buttons).parentElement.classList.add("dh-welcome");
       } catch (error) {
         // No greeting when the service cannot be reached; the first message shows the error.
       }
