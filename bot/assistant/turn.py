@@ -21,8 +21,12 @@ from bot.assistant.answers import Mentioned
 from bot.assistant.contact import reach_it
 from bot.assistant.conversation_gaps import ConversationGaps, department_given, notice
 from bot.assistant.fallback import rephrase
+from bot.assistant.handoff_dialogue import ask_human, case_status
 from bot.assistant.onboarding import narrowest_sector, onboarding
+from bot.assistant.privacy_notice import stored_data
 from bot.assistant.replies import Answer, intent_button
+from bot.assistant.suggestions import suggestion
+from bot.assistant.wish_list import wish_list
 from bot.feedback.recorder import feedback_record, inbox_record
 from bot.gaps.detect import private_tool_gaps
 
@@ -163,6 +167,11 @@ HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
     ),
     "action_feedback_helpful": _feedback(True),
     "action_feedback_not_helpful": _feedback(False),
+    "action_ask_human": ask_human,
+    "action_case_status": case_status,
+    "action_stored_data": stored_data,
+    "action_suggestion": suggestion,
+    "action_wish_list": wish_list,
 }
 # Answers about a tool end with 👍/👎 (not questions back, lists or small talk).
 ASKS_FOR_FEEDBACK = frozenset(
