@@ -9,6 +9,7 @@ import os
 
 import pytest
 from assistant_services import flushed_redis_db, running_stack
+from browser_session import accessibility_violations, artifacts, browser, page  # noqa: F401 (test_catalogue_browser)
 from cluster_replicas import LOAD_SECONDS, PULL_SECONDS, wait_until_served
 
 from bot import throwaway
