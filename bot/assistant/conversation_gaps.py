@@ -60,7 +60,8 @@ def notice(notes: list[GapNote], *, text: str, channel: str, state: Conversation
     ]
     ids = [record.payload["record_id"] for record in answer.records]
     answer.slots = {"gaps_logged": state.logged + list(new), "gap_records": state.records + ids}
-    answer.say(NOTED)
+    if any(note.kind != "suggestion" for note in new.values()):  # a suggestion's thanks says so
+        answer.say(NOTED)
     if not state.department_asked:
         answer.slots["department_asked"] = True
         answer.say(

@@ -1,4 +1,5 @@
-"""What counts as a gap: a private tool mentioned in any message, or a need no workplace tool covers."""
+"""What counts as a gap: a private tool mentioned in any message, a need no workplace tool covers, or a
+suggestion an employee makes («dere burde hatt …»)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ _NOT_A_NAME = frozenset("bruke bruker brukte lov lovlig greit ok okay app appen 
 class GapNote:
     """A gap the bot noticed in one message (before it is recorded)."""
 
-    kind: str  # "private_tool" or "missing_tool"
+    kind: str  # "private_tool", "missing_tool" or "suggestion"
     private_tool: str | None = None
     need: str | None = None
     alternatives: tuple[str, ...] = ()
@@ -43,6 +44,11 @@ def private_tool_gaps(session: Session, private_tool_ids: list[str]) -> list[Gap
 
 def missing_tool_gap(text: str) -> GapNote:
     return GapNote("missing_tool", need=mask(" ".join(text.split()))[:MAX_NEED])
+
+
+def suggestion_gap(text: str) -> GapNote:
+    """A suggestion, its masked words as the need (grouped with suggestions that mean the same)."""
+    return GapNote("suggestion", need=mask(" ".join(text.split()))[:MAX_NEED])
 
 
 def unknown_tool_name(text: str) -> str | None:

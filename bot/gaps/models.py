@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer,
 
 from bot.db import Base, utc_now
 
-KINDS = ("private_tool", "missing_tool")
+KINDS = ("private_tool", "missing_tool", "suggestion")
 STATUSES = ("ny", "under vurdering", "planlagt", "løst", "avvist")
 
 

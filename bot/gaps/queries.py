@@ -29,6 +29,8 @@ DEFAULT_DAYS = 30
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
 TOP = 10
+# The kinds whose need is the employee's own words: the summary lists their most common needs.
+NEED_KINDS = ("missing_tool", "suggestion")
 # The dates a filter may name. The log has nothing older, and the period before a period (the
 # summary's comparison) must exist: Python's dates end at 9999-12-31, where to=9999-12-31 and
 # from=0001-01-01 overflowed into a 500. Within these, the widest summary has 5,219 weeks.
@@ -300,12 +302,13 @@ def summary(session: Session, gap_filter: GapFilter, threshold: int, top: int = 
     missing = rollup.read(
         GapCount,
         rollup.spans(gap_filter.start, gap_filter.end),
-        [*need_filters, GapCount.kind == "missing_tool"],
+        [*need_filters, GapCount.kind.in_(NEED_KINDS)],
+        GapCount.kind,
         GapCount.need,
     )
     needs = session.execute(
-        select(missing.c.need, func.sum(missing.c["count"]))
-        .group_by(missing.c.need)
+        select(missing.c.kind, missing.c.need, func.sum(missing.c["count"]))
+        .group_by(missing.c.kind, missing.c.need)
         .having(func.sum(missing.c["count"]) > 0)
     )
     return _summary(gap_filter, threshold, top, counts, days, needs)
@@ -360,14 +363,16 @@ def summary_from_records(session: Session, gap_filter: GapFilter, threshold: int
         for value, count in session.execute(select(day, func.count()).where(*gap_filter.conditions()).group_by(day))
     )
     needs = session.execute(
-        select(Gap.need, func.count()).where(*gap_filter.conditions(), Gap.kind == "missing_tool").group_by(Gap.need)
+        select(Gap.kind, Gap.need, func.count())
+        .where(*gap_filter.conditions(), Gap.kind.in_(NEED_KINDS))
+        .group_by(Gap.kind, Gap.need)
     )
     return _summary(gap_filter, threshold, top, counts, days, needs)
 
 
 def _summary(gap_filter: GapFilter, threshold: int, top: int, counts, days, needs) -> dict:
     """The summary from (kind, tool, department, now, before) rows, (day, count) rows (a week's
-    count may stand on its Monday) and (need, count) rows of missing tools."""
+    count may stand on its Monday) and (kind, need, count) rows of missing tools and suggestions."""
     previous = gap_filter.previous()
     kinds: Counter[str] = Counter()
     tools_now: Counter[str] = Counter()
@@ -397,12 +402,18 @@ def _summary(gap_filter: GapFilter, threshold: int, top: int, counts, days, need
 
     # Sorted, so that ties (two needs or two labels with the same count) come out the same
     # whatever order the database grouped them in.
-    need_counts: Counter[str] = Counter()
+    need_counts: dict[str, Counter[str]] = {kind: Counter() for kind in NEED_KINDS}
     labels: dict[str, Counter] = defaultdict(Counter)
-    for need, count in sorted(needs, key=lambda row: (row[0] is None, row[0] or "")):
+    for kind, need, count in sorted(needs, key=lambda row: (row[0], row[1] is None, row[1] or "")):
         key = need_key(need)
-        need_counts[key] += int(count)
-        labels[key][need or ""] += int(count)
+        need_counts[kind][key] += int(count)
+        labels[f"{kind}:{key}"][need or ""] += int(count)
+
+    def top_needs(kind: str) -> list[dict]:
+        return [
+            {"need": labels[f"{kind}:{key}"].most_common(1)[0][0] or None, "count": count}
+            for key, count in need_counts[kind].most_common(top)
+        ]
 
     return {
         "period": {"from": gap_filter.start.isoformat(), "to": gap_filter.end.isoformat()},
@@ -421,10 +432,8 @@ def _summary(gap_filter: GapFilter, threshold: int, top: int, counts, days, need
             }
             for tool in top_tools
         ],
-        "uncovered_needs": [
-            {"need": labels[key].most_common(1)[0][0] or None, "count": count}
-            for key, count in need_counts.most_common(top)
-        ],
+        "uncovered_needs": top_needs("missing_tool"),
+        "suggestions": top_needs("suggestion"),
         "weeks": weekly(per_day, gap_filter.start, gap_filter.end),
         "departments": departments(by_department),
     }
@@ -453,6 +462,8 @@ def need_key(need: str | None) -> str:
 def group_key(kind: str, private_tool: str | None, need: str | None) -> str:
     if kind == "private_tool" and private_tool:
         return f"tool:{private_tool}"
+    if kind == "suggestion":
+        return f"suggestion:{need_key(need)}"
     return f"need:{need_key(need)}"
 
 
@@ -469,7 +480,7 @@ class Group:
 
 def groups(session: Session, gap_filter: GapFilter) -> list[Group]:
     """The filtered gaps in groups, largest first: one group per private tool, and one per set of
-    missing-tool needs with the same search terms."""
+    missing-tool needs (or of suggestions) with the same search terms."""
     found: dict[str, Group] = {}
     rows = session.execute(
         select(Gap.kind, Gap.private_tool, Gap.need, Gap.status, func.count(), func.max(Gap.created_at))
@@ -481,7 +492,8 @@ def groups(session: Session, gap_filter: GapFilter) -> list[Group]:
         group = found.get(key)
         if group is None:
             label = tool if key.startswith("tool:") else (need or "")
-            group = found[key] = Group(key=key, kind=kind if key.startswith("tool:") else "missing_tool", label=label)
+            group_kind = kind if key.startswith(("tool:", "suggestion:")) else "missing_tool"
+            group = found[key] = Group(key=key, kind=group_kind, label=label)
         group.count += count
         group.statuses[status] += count
         group.needs.add(need)

@@ -422,6 +422,14 @@ OPENAPI = {
                             "properties": {"need": {"type": ["string", "null"]}, "count": {"type": "integer"}},
                         },
                     },
+                    "suggestions": {
+                        "type": "array",
+                        "description": "The most common suggestions from employees (gap kind suggestion)",
+                        "items": {
+                            "type": "object",
+                            "properties": {"need": {"type": ["string", "null"]}, "count": {"type": "integer"}},
+                        },
+                    },
                     "weeks": {
                         "type": "array",
                         "items": {

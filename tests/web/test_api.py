@@ -80,7 +80,11 @@ async def test_the_summary_hides_department_counts_below_the_threshold(client, t
     add_gap(kind="missing_tool", private_tool=None, need="Lager skjemaer")
     _, it = token()
     body = await (await client.get("/api/v1/gaps/summary", headers=_auth(it))).json()
-    assert body["threshold"] == 5 and body["total"] == 11 and body["by_kind"] == {"private_tool": 9, "missing_tool": 2}
+    assert (
+        body["threshold"] == 5
+        and body["total"] == 11
+        and body["by_kind"] == {"private_tool": 9, "missing_tool": 2, "suggestion": 0}
+    )
     (whatsapp,) = body["top_private_tools"]
     assert whatsapp["count"] == 9 and whatsapp["change"] == 9
     assert whatsapp["departments"] == [{"department": "NAV", "count": 5}, {"department": "Oppvekst", "count": None}]

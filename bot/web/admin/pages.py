@@ -16,7 +16,7 @@ from bot.gaps.models import STATUSES
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 JINJA = web.AppKey("admin.jinja2", jinja2.Environment)
 
-KIND_LABELS = {"private_tool": "Privat verktøy", "missing_tool": "Mangler verktøy"}
+KIND_LABELS = {"private_tool": "Privat verktøy", "missing_tool": "Mangler verktøy", "suggestion": "Forslag"}
 STATUS_LABELS = {status: status.capitalize() for status in STATUSES}
 FIELD_LABELS = {"status": "Status", "note": "Notat"}
 FORM_EXPIRED = "Skjemaet var utløpt eller ugyldig. Last siden på nytt og prøv igjen."
