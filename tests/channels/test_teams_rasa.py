@@ -193,3 +193,20 @@ async def test_activities_relayed_by_our_web_service_are_validated_and_answered_
     response = await web.post(PATH, json=refused, headers={"Authorization": f"Bearer {wrong_audience}"})
     assert response.status == 401
     assert botframework.replies_to(refused["conversation"]["id"]) == []
+
+
+def test_the_bot_added_sends_one_welcome_card_whose_questions_are_answered(teams_assistant, botframework):
+    installed = botframework.activity(type="conversationUpdate")
+    installed["membersAdded"] = [installed["recipient"], {"id": installed["from"]["id"]}]
+    conversation, user = installed["conversation"]["id"], installed["from"]
+    assert post(teams_assistant, installed, botframework.token()).status_code == 200
+    assert post(teams_assistant, installed, botframework.token()).status_code == 200  # sent again: no second card
+    [welcome] = botframework.replies_to(conversation)
+    [card] = welcome["activity"]["attachments"]
+    assert card["content"]["text"].startswith("Hei! Jeg er Digihjelpen")
+    task = next(b for b in card["content"]["buttons"] if b["title"].startswith("Hvordan kan jeg "))
+    assert task["title"] == "Hvordan kan jeg holde videomøter?"  # Teams, in the seed catalogue
+
+    click = botframework.activity(task["text"], conversation=conversation, value=task["value"], **{"from": user})
+    assert post(teams_assistant, click, botframework.token()).status_code == 200
+    assert "Teams" in texts(botframework.replies_to(conversation)[1:])
