@@ -53,6 +53,26 @@ def _user_messages(tracker: Tracker) -> list[dict]:
     return found
 
 
+def _recent(tracker: Tracker) -> tuple[Said, ...]:
+    """The current session's messages before the latest one, the employee's and the assistant's."""
+    found: list[Said] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            found = []
+        elif event.get("event") == "user":
+            found.append(_said(event))
+        elif event.get("event") == "bot" and event.get("text"):
+            found.append(Said(event["text"], bot=True))
+    last_user = max((i for i, said in enumerate(found) if not said.bot), default=len(found))
+    return tuple(found[:last_user])
+
+
+def user_of(tracker: Tracker) -> dict[str, str]:
+    """Who the channel says the employee is (Teams: name, aad_object_id), from the message metadata."""
+    user = (tracker.latest_message.get("metadata") or {}).get("user")
+    return {k: v for k, v in user.items() if isinstance(v, str)} if isinstance(user, dict) else {}
+
+
 def turn_of(tracker: Tracker) -> Turn:
     """What the tracker says about the latest message and the conversation."""
     message = tracker.latest_message
@@ -72,6 +92,9 @@ def turn_of(tracker: Tracker) -> Turn:
         slots=dict(tracker.slots),
         answered=_said(earlier[-1]) if earlier else Said(),
         question=_said(written) if written else Said(),
+        conversation_id=tracker.sender_id or "",
+        recent=_recent(tracker),
+        user=user_of(tracker),
     )
 
 

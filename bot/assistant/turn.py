@@ -21,7 +21,7 @@ from bot.assistant.answers import Mentioned
 from bot.assistant.contact import reach_it
 from bot.assistant.conversation_gaps import ConversationGaps, department_given, notice
 from bot.assistant.fallback import rephrase
-from bot.assistant.handoff_dialogue import ask_human, case_status
+from bot.assistant.handoff_dialogue import ask_human, case_status, consent, contact_given, follow_up, skip, takes
 from bot.assistant.onboarding import narrowest_sector, onboarding
 from bot.assistant.privacy_notice import stored_data
 from bot.assistant.replies import Answer, intent_button
@@ -50,11 +50,13 @@ def bot_challenge() -> str:
 
 @dataclass(frozen=True)
 class Said:
-    """An earlier message of the conversation: its text and the intent the NLU gave it."""
+    """An earlier message of the conversation: its text and the intent the NLU gave it (`bot`:
+    the assistant's own message)."""
 
     text: str = ""
     intent: str | None = None
     confidence: float | None = None
+    bot: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class Turn:
     slots: Mapping[str, Any] = field(default_factory=dict)
     answered: Said = Said()  # the message the previous answer was about (maybe a button)
     question: Said = Said()  # the last message before this one that the employee wrote
+    conversation_id: str = ""
+    recent: tuple[Said, ...] = ()  # the session's messages before this one, both sides, oldest first
+    user: Mapping[str, str] = field(default_factory=dict)  # who the channel says it is: name, aad_object_id, email
 
     @property
     def mentioned(self) -> Mentioned:
@@ -169,6 +174,8 @@ HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
     "action_feedback_not_helpful": _feedback(False),
     "action_ask_human": ask_human,
     "action_case_status": case_status,
+    "action_handoff_consent": consent,
+    "action_handoff_skip": skip,
     "action_stored_data": stored_data,
     "action_suggestion": suggestion,
     "action_wish_list": wish_list,
@@ -190,6 +197,8 @@ STATUS_ACTIONS = ASKS_FOR_FEEDBACK | {"action_ask_allowed", "action_rephrase"}
 
 def respond(session: Session, action: str, turn: Turn) -> Answer:
     """Everything the assistant does about one message, as `action` of the domain."""
+    if takes(action, turn):  # a name or e-mail for the handoff: nowhere else
+        return contact_given(session, turn)
     status = service_status.question(session, turn.text, turn.mentioned) if action in STATUS_ACTIONS else None
     answer = service_status.prefixed(session, status or HANDLERS[action](session, turn))
     answer.gaps += private_tool_gaps(session, turn.mentioned.private_tools)
@@ -203,4 +212,4 @@ def respond(session: Session, action: str, turn: Turn) -> Answer:
     if answer.gaps:
         state = ConversationGaps.from_slots(turn.slots)
         answer.extend(notice(answer.gaps, text=turn.text, channel=turn.channel, state=state))
-    return answer
+    return follow_up(action, turn, answer)

@@ -69,6 +69,14 @@ CHANNEL = "teams"
 TOO_LONG = f"Meldingen er for lang. Skriv kortere, høyst {MAX_MESSAGE_LENGTH} tegn."
 
 
+def teams_user(activity: dict[str, Any]) -> dict[str, str]:
+    """Who sent the activity as Teams tells it (name, AAD object id): the contact of a case the
+    employee agrees to send (bot/assistant/handoff_dialogue.py)."""
+    sender = activity.get("from") or {}
+    user = {"name": sender.get("name"), "aad_object_id": sender.get("aadObjectId")}
+    return {key: value[:100] for key, value in user.items() if isinstance(value, str) and value.strip()}
+
+
 class InvalidRequest(Exception):
     """The request's token or activity failed validation (answered with 401)."""
 
@@ -373,7 +381,7 @@ class TeamsInput(BotFrameworkInput):
                 output_channel=output,
                 sender_id=sender,
                 input_channel=self.name(),
-                metadata={"channel": CHANNEL},
+                metadata={"channel": CHANNEL, "user": teams_user(activity)},
             )
         )
 
