@@ -120,7 +120,11 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
         return Answer(inbox="no_fit").say(not_sure())
     if not result.fits:
         return no_fit(session, text, mentioned)
-    best = result.hits[0]
+    return answer_with(session, result.hits[0])
+
+
+def answer_with(session: Session, best: search.Hit) -> Answer:
+    """The answer naming the entry that fits a need: a process's steps, or the tool and why."""
     if best.kind == "process":
         return process_steps(session, snapshot.view(session).processes[best.id])
     tool = snapshot.view(session).tools[best.id]

@@ -6,17 +6,11 @@ here or is named as having none (a test holds the two together); docs/security.m
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from sqlalchemy.orm import Session
 
 from bot.assistant.contact import it_name
 from bot.assistant.replies import Answer
 from bot.config import handoff_settings, settings
 from bot.texts import text
-
-if TYPE_CHECKING:
-    from bot.assistant.turn import Turn
 
 
 def _handoff_on() -> bool:
@@ -37,16 +31,17 @@ STORE_LINES: dict[str, tuple[str, Callable[[], bool]] | None] = {
 }
 
 
-def stored_data(session: Session, turn: Turn) -> Answer:
+def stored_data(standard: str, channel: str) -> Answer:
+    """The answer in `standard` (nb or nn); on Teams, which has no delete button, the purge instead."""
     days = settings().retention_days
     values = {"days": days, "desk": it_name()}
-    stores = [text(line[0], turn.standard, **values) for line in STORE_LINES.values() if line and line[1]()]
+    stores = [text(line[0], standard, **values) for line in STORE_LINES.values() if line and line[1]()]
     lines = [
-        text("privacy.intro", turn.standard),
+        text("privacy.intro", standard),
         *stores[:1],
-        text("privacy.masking", turn.standard),
+        text("privacy.masking", standard),
         *stores[1:],
-        text("privacy.gaps", turn.standard),
+        text("privacy.gaps", standard),
     ]
-    delete = "privacy.delete_teams" if turn.channel == "teams" else "privacy.delete_web"
-    return Answer().say("\n".join(lines)).say(text(delete, turn.standard, days=days))
+    delete = "privacy.delete_teams" if channel == "teams" else "privacy.delete_web"
+    return Answer().say("\n".join(lines)).say(text(delete, standard, days=days))

@@ -5,17 +5,10 @@ that only announces a suggestion («jeg har et forslag til IT») is asked for it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from sqlalchemy.orm import Session
-
 from bot.assistant.replies import Answer
 from bot.gaps.detect import suggestion_gap
 from bot.language.norwegian import STOP_WORDS, words
 from bot.texts import text
-
-if TYPE_CHECKING:
-    from bot.assistant.turn import Turn
 
 # Words that announce a suggestion without saying what it is (bokmål, nynorsk, dialect, English).
 ANNOUNCING = frozenset(
@@ -31,7 +24,8 @@ def has_content(message: str) -> bool:
     return any(w not in STOP_WORDS and w not in ANNOUNCING for w in words(message))
 
 
-def suggestion(session: Session, turn: Turn) -> Answer:
-    if not has_content(turn.text):
-        return Answer().say(text("suggestions.ask_what", turn.standard))
-    return Answer(gaps=[suggestion_gap(turn.text)]).say(text("suggestions.thanks", turn.standard))
+def suggestion(message: str, standard: str) -> Answer:
+    """The thanks in `standard` (nb or nn) with the suggestion as a gap to record (by turn.respond)."""
+    if not has_content(message):
+        return Answer().say(text("suggestions.ask_what", standard))
+    return Answer(gaps=[suggestion_gap(message)]).say(text("suggestions.thanks", standard))

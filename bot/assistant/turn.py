@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from bot.assistant import answers, service_status
+from bot.assistant import answers, locked_out, service_status
 from bot.assistant.answers import Mentioned
 from bot.assistant.contact import reach_it
 from bot.assistant.conversation_gaps import ConversationGaps, department_given, notice
@@ -176,9 +176,9 @@ HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
     "action_case_status": case_status,
     "action_handoff_consent": consent,
     "action_handoff_skip": skip,
-    "action_stored_data": stored_data,
-    "action_suggestion": suggestion,
-    "action_wish_list": wish_list,
+    "action_stored_data": lambda session, turn: stored_data(turn.standard, turn.channel),
+    "action_suggestion": lambda session, turn: suggestion(turn.text, turn.standard),
+    "action_wish_list": lambda session, turn: wish_list(turn.standard),
 }
 # Answers about a tool end with 👍/👎 (not questions back, lists or small talk).
 ASKS_FOR_FEEDBACK = frozenset(
@@ -193,6 +193,19 @@ ASKS_FOR_FEEDBACK = frozenset(
 
 # Actions whose message may ask whether a tool works («er Teams nede?»), whatever the NLU made of it.
 STATUS_ACTIONS = ASKS_FOR_FEEDBACK | {"action_ask_allowed", "action_rephrase"}
+# Actions whose message may say the employee is locked out («får ikke logget inn»), whatever the NLU
+# made of it: answered with the catalogue's password tool unless the message or conversation names a tool.
+LOCKED_OUT_ACTIONS = frozenset({"action_find_tool", "action_tool_access", "action_tool_support", "action_rephrase"})
+
+
+def _handle(session: Session, action: str, turn: Turn) -> Answer:
+    named = turn.mentioned.tools or turn.mentioned.private_tools
+    about_a_tool = action in ("action_tool_access", "action_tool_support") and turn.slots.get("tool")
+    if action in LOCKED_OUT_ACTIONS and not named and not about_a_tool:
+        found = locked_out.answer(session, turn.text, turn.vector)
+        if found is not None:
+            return found
+    return HANDLERS[action](session, turn)
 
 
 def respond(session: Session, action: str, turn: Turn) -> Answer:
@@ -200,7 +213,7 @@ def respond(session: Session, action: str, turn: Turn) -> Answer:
     if takes(action, turn):  # a name or e-mail for the handoff: nowhere else
         return contact_given(session, turn)
     status = service_status.question(session, turn.text, turn.mentioned) if action in STATUS_ACTIONS else None
-    answer = service_status.prefixed(session, status or HANDLERS[action](session, turn))
+    answer = service_status.prefixed(session, status or _handle(session, action, turn))
     answer.gaps += private_tool_gaps(session, turn.mentioned.private_tools)
     inbox_kind = "out_of_scope" if answer.out_of_scope else answer.inbox
     if inbox_kind:  # the trainers' inbox, so the NLU or the catalogue can learn it
