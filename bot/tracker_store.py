@@ -11,6 +11,11 @@ empty). So a read or write that fails for want of a connection is retried for up
 WAIT_FOR_DATABASE_SECONDS, which covers a PostgreSQL restart, before Rasa's fallback takes over.
 Pooled connections that a restart closed are noticed before use (`pool_pre_ping`). Loaded by module
 path from endpoints.yml.
+
+What the channels tell about the employee for the handoff (message metadata `user`: Teams' name and
+id, an address written in the widget) is dropped before a turn is stored or streamed, and a message
+typed while the handoff asked for a contact is stored as [kontaktinformasjon]
+(bot/assistant/handoff_dialogue.py): the case holds the contact, the conversation does not.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
@@ -30,7 +36,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.assistant.handoff_dialogue import CONTACT, STEP
 from bot.db import set_sqlite_pragmas
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -74,4 +82,23 @@ class TrackerStore(SQLTrackerStore):
         return await self._waiting_for_the_database(functools.partial(super().retrieve, sender_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        without_contacts(tracker)
         await self._waiting_for_the_database(functools.partial(super().save, tracker))
+
+
+def without_contacts(tracker: DialogueStateTracker) -> None:
+    """Drop the employee's identity from the messages' metadata and hide what they typed while the
+    handoff asked for a contact (in place, before the turn is stored and streamed)."""
+    step = None
+    for event in tracker.events:
+        if isinstance(event, SessionStarted):
+            step = None
+        elif isinstance(event, SlotSet) and event.key == STEP:
+            step = event.value
+        elif isinstance(event, UserUttered):
+            parsed: dict[str, Any] = event.parse_data  # Rasa types it as a TypedDict
+            if event.metadata and "user" in event.metadata:
+                event.metadata = {key: value for key, value in event.metadata.items() if key != "user"}
+                parsed["metadata"] = event.metadata
+            if step == CONTACT and event.text and not event.text.startswith("/"):
+                event.text = parsed["text"] = text("handoff.contact_hidden")

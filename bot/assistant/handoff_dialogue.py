@@ -9,7 +9,8 @@ never reaches the trainers' inbox or the gap log."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -17,12 +18,44 @@ from bot.assistant.contact import it_name, reach_it
 from bot.assistant.replies import Answer, intent_button
 from bot.config import handoff_settings
 from bot.handoff import outbox
-from bot.handoff.case import Contact, new_case
+from bot.handoff.case import EMAIL, Contact, new_case
 from bot.privacy.masking import MASKS
 from bot.texts import text
 
-if TYPE_CHECKING:
-    from bot.assistant.turn import Said, Turn
+
+class Said(Protocol):
+    """What this module reads of bot.assistant.turn.Said (which imports this module)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def intent(self) -> str | None: ...
+    @property
+    def bot(self) -> bool: ...
+
+
+class Turn(Protocol):
+    """What this module reads of bot.assistant.turn.Turn."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def entities(self) -> tuple[dict, ...]: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def standard(self) -> str: ...
+    @property
+    def slots(self) -> Mapping[str, Any]: ...
+    @property
+    def answered(self) -> Said: ...
+    @property
+    def conversation_id(self) -> str: ...
+    @property
+    def recent(self) -> tuple[Said, ...]: ...
+    @property
+    def user(self) -> Mapping[str, str]: ...
+
 
 STEP = "handoff_step"
 CONSENT, CONTACT = "consent", "contact"
@@ -30,7 +63,6 @@ EXCERPT_LINES = 12  # the conversation's last messages before the employee said 
 # The dialogue's own buttons: they reach their handlers whatever the step.
 OWN_ACTIONS = frozenset({"action_handoff_consent", "action_handoff_skip"})
 
-EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 NAME = re.compile(r"^[^\W\d_]+(?:[ '.-]+[^\W\d_]+)*\.?$")
 NAME_WORDS = 6
 # Words around a name or address («jeg heter Kari, e-post kari@…»), in bokmål and nynorsk.

@@ -26,6 +26,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
 
+from bot.handoff.case import email_in
 from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 from bot.service_secrets import channel_secret, sanic_guard
@@ -75,5 +76,12 @@ class MaskedRestInput(RestInput):
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
         metadata = _body(request).get("metadata")
-        channel = metadata.get("channel") if isinstance(metadata, dict) else None
-        return {"channel": channel[:MAX_CHANNEL_NAME]} if isinstance(channel, str) else None
+        if not isinstance(metadata, dict):
+            return None
+        channel, user = metadata.get("channel"), metadata.get("user")
+        kept: dict[str, Any] = {"channel": channel[:MAX_CHANNEL_NAME]} if isinstance(channel, str) else {}
+        email = user.get("email") if isinstance(user, dict) else None
+        email = email_in(email) if isinstance(email, str) else ""
+        if email:  # for the handoff's contact question; never stored (bot/tracker_store.py)
+            kept["user"] = {"email": email}
+        return kept or None

@@ -4,12 +4,24 @@ conversation, a brief description, the channel and the time."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 from bot.privacy.masking import mask
 
 BRIEF_LENGTH = 80  # TOPdesk's limit for briefDescription
+EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+EMAIL_LENGTH = 254
+
+
+def email_in(text: str) -> str:
+    """The first well-formed e-mail address written in `text` (before masking hides it), or ""."""
+    for word in text.split():
+        candidate = word.strip(".,;:()<>«»\"'")
+        if len(candidate) <= EMAIL_LENGTH and EMAIL.match(candidate):
+            return candidate
+    return ""
 
 
 @dataclass(frozen=True)

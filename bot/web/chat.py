@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.assistant import welcome
 from bot.config import Settings
+from bot.handoff.case import email_in
 from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 from bot.retention import delete_conversation
@@ -107,13 +108,17 @@ async def send_message(request: web.Request) -> web.Response:
     if len(text) > MAX_MESSAGE_LENGTH:
         return _error("too_long", 413)
 
+    # An address the employee writes goes to Rasa beside the masked text, for the handoff's contact
+    # question (bot/assistant/handoff_dialogue.py); the tracker store drops it (bot/tracker_store.py).
+    email = email_in(text)
     text = mask(text)  # personal data stops here; Rasa's channel masks again for its other clients
+    metadata = {"channel": "web", **({"user": {"email": email}} if email else {})}
     try:
         replies = await request.app["rasa"].post_json(
             request.app["http"],
             "/webhooks/rest/webhook",
             conversation,
-            {"sender": conversation, "message": text, "metadata": {"channel": "web"}},
+            {"sender": conversation, "message": text, "metadata": metadata},
             RASA_TIMEOUT,
         )
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
