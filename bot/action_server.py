@@ -21,10 +21,14 @@ sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]  # None mak
 from rasa_sdk import endpoint, utils  # noqa: E402
 from sanic import Sanic  # noqa: E402
 
-from bot.config import settings  # noqa: E402
+from bot.config import handoff_settings, settings  # noqa: E402
 from bot.service_secrets import action_secret, sanic_guard  # noqa: E402
 
 ACTIONS_PACKAGE = "actions"
+# Cases waiting for the service desk are sent this often (docs/handoff.md): every deployment runs
+# action servers, with the database, the handoff settings and the way to the desk they already need
+# to send a case at once; replicas never send a case twice (the outbox claims each case).
+HANDOFF_DELIVERY_MINUTES = 5.0
 OPEN_PATHS = ("/health", "/health/ready")
 
 
@@ -85,6 +89,15 @@ def main(argv: list[str] | None = None) -> None:
     utils.update_sanic_log_level()
     app = create_app(action_secret())
     threading.Thread(target=warm_up, name="search-warm-up", daemon=True).start()
+    if handoff_settings().adapter != "off":
+        from bot.handoff import outbox
+
+        threading.Thread(
+            target=outbox.deliver_every,
+            args=(HANDOFF_DELIVERY_MINUTES, threading.Event()),
+            name="handoff-delivery",
+            daemon=True,
+        ).start()
     app.run(os.environ.get("SANIC_HOST", "0.0.0.0"), args.port, workers=utils.number_of_sanic_workers())
 
 

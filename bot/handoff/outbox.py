@@ -6,10 +6,13 @@ docs/handoff.md."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import HandoffSettings, handoff_settings
 from bot.db import session_scope, utc_now
@@ -22,6 +25,7 @@ from bot.handoff.models import HandoffCase
 CLAIM_LEASE = timedelta(minutes=10)
 CAP_PERIOD = timedelta(hours=24)
 DELIVER_BATCH = 100
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,25 @@ def deliver_waiting(
             counts["waiting"] += len(due) - position - 1
             break
     return counts
+
+
+def deliver_round(config: HandoffSettings | None = None, url: str | None = None) -> dict[str, int]:
+    """One periodic delivery (the action server's thread, `deliver_every`): as `deliver_waiting`,
+    logged; a database that cannot be reached is logged and tried again next round."""
+    try:
+        counts = deliver_waiting(config, url)
+    except SQLAlchemyError:
+        log.warning("handoff: the database is unavailable; waiting cases are sent later")
+        return {}
+    if counts["sent"] or counts["failed"]:
+        log.info("handoff: %d waiting case(s) sent, %d refused, %d still waiting", *counts.values())
+    return counts
+
+
+def deliver_every(minutes: float, stop: threading.Event) -> None:
+    """Deliver the waiting cases every `minutes` until `stop` is set (a daemon thread)."""
+    while not stop.wait(minutes * 60):
+        deliver_round()
 
 
 def cases_of(conversation_id: str, config: HandoffSettings | None = None, url: str | None = None) -> list[CaseStatus]:

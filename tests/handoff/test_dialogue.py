@@ -4,6 +4,8 @@ a desk that is down, the cap, «Hva skjer med saken min?», and no contact in th
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from cases import EMAIL, NAME
 from sqlalchemy import MetaData, select
@@ -214,12 +216,39 @@ def test_a_case_sent_while_the_mail_server_is_down_waits_and_arrives_once(by_ema
     )
     assert case.reference in words(talk.say("action_case_status", "hva skjer med saken min?", "case_status"))
 
-    smtp_server.start()
-    assert outbox.deliver_waiting(url=by_email)["sent"] == 1
-    assert outbox.deliver_waiting(url=by_email)["sent"] == 0
+    smtp_server.start()  # the action server's periodic delivery (bot/action_server.py) sends it once
+    assert outbox.deliver_round(url=by_email)["sent"] == 1
+    assert outbox.deliver_round(url=by_email)["sent"] == 0
     [mail] = smtp_server.mailbox.messages
     assert case.reference in mail["Subject"]
     assert "er sendt til IT" in words(talk.say("action_case_status", "hva skjer med saken min?", "case_status"))
+
+
+class Rounds(threading.Event):
+    """A stop event that lets `deliver_every` run `rounds` times."""
+
+    def __init__(self, rounds: int) -> None:
+        super().__init__()
+        self.left = rounds
+
+    def wait(self, timeout=None) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+
+def test_the_periodic_delivery_sends_waiting_cases_each_round(by_email, smtp_server):
+    smtp_server.stop()
+    talk = Conversation(by_email)
+    talk.offered()
+    talk.yes()
+    talk.say("action_handoff_skip", "/handoff_skip", "handoff_skip")
+
+    outbox.deliver_every(5, Rounds(2))  # the desk is still down: the case waits
+    assert [c.state for c in outbox.cases_of(CONVERSATION, url=by_email)] == ["waiting"]
+    smtp_server.start()
+    outbox.deliver_every(5, Rounds(3))
+    assert len(smtp_server.mailbox.messages) == 1
+    assert [c.state for c in outbox.cases_of(CONVERSATION, url=by_email)] == ["sent"]
 
 
 def test_the_daily_cap_gives_a_clear_message(monkeypatch, by_email, smtp_server):
