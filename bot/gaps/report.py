@@ -135,14 +135,18 @@ def to_xlsx(rows: Iterable[dict]) -> bytes:
 
 
 def summary(gaps: list[Gap], top: int = 10) -> str:
-    """Top private tools, needs no tool covers, by department and by week."""
+    """Top private tools, needs no tool covers, suggestions, by department and by week."""
     if not gaps:
         return "No gaps recorded in this period.\n"
     private = Counter(g.private_tool for g in gaps if g.kind == "private_tool")
     missing = Counter((g.need or "").casefold() for g in gaps if g.kind == "missing_tool")
+    suggested = Counter((g.need or "").casefold() for g in gaps if g.kind == "suggestion")
     departments = Counter(g.department or "(not given)" for g in gaps)
     weeks = Counter(f"{g.created_at.isocalendar()[0]}-W{g.created_at.isocalendar()[1]:02d}" for g in gaps)
-    lines = [f"Gaps: {len(gaps)} ({sum(private.values())} private tool, {sum(missing.values())} missing tool)"]
+    lines = [
+        f"Gaps: {len(gaps)} ({sum(private.values())} private tool, {sum(missing.values())} missing tool"
+        + (f", {sum(suggested.values())} suggestion)" if suggested else ")")
+    ]
 
     def table(title: str, counts: Counter, limit: int | None = top, ordered: bool = False) -> None:
         lines.append("")
@@ -153,6 +157,8 @@ def summary(gaps: list[Gap], top: int = 10) -> str:
 
     table("Top private tools", private)
     table("Needs no tool covers", missing)
+    if suggested:
+        table("Suggestions", suggested)
     table("By department", departments, limit=None)
     table("By week", weeks, ordered=True)
     return "\n".join(lines) + "\n"

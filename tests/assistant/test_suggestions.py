@@ -4,13 +4,14 @@ in IT's summary beside the other gaps."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from bot import db, spool
 from bot.assistant.conversation_gaps import ASK_DEPARTMENT
 from bot.assistant.replies import Answer
 from bot.assistant.turn import Turn, respond
-from bot.gaps import queries
+from bot.gaps import queries, report
+from bot.gaps.models import Gap
 from bot.texts import text
 
 SUGGESTION = "Jeg har et forslag: felles kalender for møterommene. Ring meg gjerne på 912 34 567"
@@ -83,3 +84,15 @@ def test_suggestions_are_counted_and_listed_in_the_summary(seed, database):
         [group] = [g for g in queries.groups(session, gap_filter) if g.count == 2]
         assert group.kind == "suggestion" and group.key.startswith("suggestion:")
         assert len(queries.group_member_ids(session, gap_filter, group.key)) == 2
+
+
+def test_the_terminal_summary_lists_suggestions():
+    now = datetime.now(timezone.utc)
+    gaps = [
+        Gap(kind="suggestion", need="dere burde hatt en app for vaktbytte", created_at=now),
+        Gap(kind="suggestion", need="Dere burde hatt en app for vaktbytte", created_at=now),
+        Gap(kind="missing_tool", need="tegne rømningsplaner", created_at=now),
+    ]
+    summary = report.summary(gaps)
+    assert summary.startswith("Gaps: 3 (0 private tool, 1 missing tool, 2 suggestion)")
+    assert "Suggestions\n  dere burde hatt en app for vaktbytte      2" in summary
