@@ -187,6 +187,13 @@ class WebService:
 @pytest.fixture(scope="session")
 def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
     """Our web service (`python -m bot.web`, chat page and relay) in front of the shared assistant."""
+    with running_web_service(assistant, tmp_path_factory.mktemp("web")) as web:
+        yield web
+
+
+@contextmanager
+def running_web_service(assistant: Assistant, workdir: Path) -> Iterator[WebService]:
+    """Our web service (`python -m bot.web`, chat page and relay) in front of `assistant`."""
     port = free_port()
     env = {
         **service_environment(
@@ -197,7 +204,7 @@ def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
         ),
         "BOT_HOST": "127.0.0.1",
     }
-    log = tmp_path_factory.mktemp("web") / "web.log"
+    log = workdir / "web.log"
     process = start(runner.web_service(port), env, log)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])

@@ -8,7 +8,8 @@ import dataclasses
 
 from aiosmtpd.smtp import AuthResult
 from cases import EMAIL, NAME, a_case
-from conftest import DESK_ADDRESS, SmtpServer
+from conftest import DESK_ADDRESS
+from smtp_server import SmtpServer
 
 from bot.handoff import outbox
 
