@@ -86,6 +86,9 @@ class TrackerStore(SQLTrackerStore):
         await self._waiting_for_the_database(functools.partial(super().save, tracker))
 
 
+SESSION_METADATA = "session_started_metadata"  # Rasa's slot holding the first message's metadata
+
+
 def without_contacts(tracker: DialogueStateTracker) -> None:
     """Drop the employee's identity from the messages' metadata and hide what they typed while the
     handoff asked for a contact (in place, before the turn is stored and streamed)."""
@@ -95,6 +98,8 @@ def without_contacts(tracker: DialogueStateTracker) -> None:
             step = None
         elif isinstance(event, SlotSet) and event.key == STEP:
             step = event.value
+        elif isinstance(event, SlotSet) and event.key == SESSION_METADATA and isinstance(event.value, dict):
+            event.value = {key: value for key, value in event.value.items() if key != "user"}
         elif isinstance(event, UserUttered):
             parsed: dict[str, Any] = event.parse_data  # Rasa types it as a TypedDict
             if event.metadata and "user" in event.metadata:

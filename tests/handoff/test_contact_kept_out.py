@@ -36,6 +36,7 @@ async def test_the_tracker_store_keeps_neither_the_identity_nor_the_typed_contac
         "s1",
         [
             SessionStarted(),
+            SlotSet("session_started_metadata", teams),
             UserUttered("jeg vil snakke med et menneske", metadata=teams),
             ActionExecuted("action_ask_human"),
             SlotSet("handoff_step", "consent"),
