@@ -65,6 +65,12 @@ OWN_ACTIONS = frozenset({"action_handoff_consent", "action_handoff_skip"})
 
 NAME = re.compile(r"^[^\W\d_]+(?:[ '.-]+[^\W\d_]+)*\.?$")
 NAME_WORDS = 6
+# Short answers to the contact question that are not a name (bokmål and nynorsk).
+REFUSALS = frozenset(
+    {"nei", "nei takk", "avbryt", "stopp", "glem det", "ikke send", "ikkje send", "la være", "la vere"}
+)
+SKIPS = frozenset({"hopp over", "vil ikke", "vil ikkje", "send uten", "send utan", "send den uten", "send ho utan"})
+ASSENTS = frozenset({"ja", "ja takk", "ok", "okei", "jepp", "greit", "greitt", "send"})
 # Words around a name or address («jeg heter Kari, e-post kari@…»), in bokmål and nynorsk.
 FILLER = re.compile(
     r"\b(?:jeg heter|eg heiter|navnet mitt er|namnet mitt er|mitt navn er|mitt namn er|navn|namn|"
@@ -139,7 +145,15 @@ def takes(action: str, turn: Turn) -> bool:
 
 
 def contact_given(session: Session, turn: Turn) -> Answer:
-    """A typed name and/or e-mail: a wrong address or no name gets a second chance."""
+    """A typed name and/or e-mail: a wrong address or no name gets a second chance; «nei» and
+    «hopp over» typed work as their buttons."""
+    said = " ".join(turn.text.lower().strip(" .!").split())
+    if said in REFUSALS:
+        return Answer(slots={STEP: None}).say(text("handoff.refused", turn.standard, contact=reach_it()))
+    if said in SKIPS:
+        return _submit(turn, _known_contact(turn) or Contact())
+    if said in ASSENTS:
+        return _ask_contact(turn, text("handoff.ask_contact", turn.standard, desk=it_name()))
     rest = turn.text.replace(MASKS["email"], " ")
     email = (turn.user.get("email") or "").strip()
     for word in rest.split():

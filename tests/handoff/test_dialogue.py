@@ -177,6 +177,20 @@ def test_a_wrong_address_gets_a_clear_message_and_a_second_chance(by_email, smtp
     assert mail["Reply-To"] == EMAIL
 
 
+@pytest.mark.parametrize(
+    ("typed", "mails", "says"),
+    [("Nei takk.", 0, "jeg sender ingenting"), ("hopp over", 1, "Saken er sendt"), ("ja", 0, "Skriv navnet ditt")],
+)
+def test_typed_no_skip_and_yes_are_not_taken_for_a_name(by_email, smtp_server, typed, mails, says):
+    talk = Conversation(by_email)
+    talk.offered()
+    talk.yes()
+    answer = talk.say("action_feedback_helpful", typed, "feedback_helpful")
+
+    assert says in words(answer) and len(smtp_server.mailbox.messages) == mails
+    assert answer.records == []
+
+
 def test_skip_sends_the_case_without_a_contact(by_email, smtp_server):
     talk = Conversation(by_email)
     talk.offered()
