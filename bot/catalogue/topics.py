@@ -1,11 +1,13 @@
 """Sectors and categories a message names: "jeg er ny lærer" → skole, "verktøy for samhandling"
-→ Samhandling. Sectors come from the catalogue's audiences plus the role words in
-`sector_words.yml`; categories from the catalogue's categories. Whole phrases are matched
+→ «Samarbeid og møter». Sectors come from the catalogue's audiences plus the role words in
+`sector_words.yml`; categories from the catalogue's categories, by their whole name or one of its
+parts («lagring» → «Lagring og deling»). Whole phrases are matched
 word by word, inflected forms through their lemma, so "lærere" is a teacher but "lære" is not, and
 "hjelpe" is not "IT-hjelp"."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -27,7 +29,8 @@ class TopicIndex:
                 self._add(self.sectors, phrase, sector)
         self.categories: list[tuple[tuple[str, ...], str]] = []
         for category in sorted({tool.category for tool in catalogue.tools}):
-            self._add(self.categories, category, category)
+            for phrase in (category, *category_parts(category)):
+                self._add(self.categories, phrase, category)
         # Longer phrases first, so "helse og omsorg" wins over "omsorg".
         self.sectors.sort(key=lambda item: -len(item[0]))
         self.categories.sort(key=lambda item: -len(item[0]))
@@ -65,6 +68,16 @@ def _same_word(word: tuple, phrase_word: str) -> bool:
     if phrase_word in (folded, lemma):
         return True
     return lemma is None and stem(folded) == stem(phrase_word)
+
+
+CATEGORY_PARTS = re.compile(r"\s*,\s*|\s+og\s+")
+
+
+def category_parts(category: str) -> list[str]:
+    """The parts of a category named as a list: «Personal og lønn» → personal, lønn; a category of
+    one part has none."""
+    parts = [part for part in CATEGORY_PARTS.split(category) if part]
+    return parts if len(parts) > 1 else []
 
 
 @dataclass(frozen=True)

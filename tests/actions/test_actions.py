@@ -203,7 +203,7 @@ async def test_tool_info_for_a_named_tool(seed_catalogue, seed):
     text = "hva er Teams?"
     messages, events = await run(ActionToolInfo(), tracker(text, "tool_info", [entity("tool", "teams", text, "Teams")]))
     teams = store.get_tool(seed, "teams")
-    assert texts(messages) == [f"Microsoft Teams (Samhandling): {teams.summary}\nLenke: {teams.url}"]
+    assert texts(messages) == [f"Microsoft Teams (Samarbeid og møter): {teams.summary}\nLenke: {teams.url}"]
     assert answer_part(messages)[0]["buttons"] == [
         {"title": "Tilgang", "payload": '/tool_access{"tool": "teams"}'},
         {"title": "Opplæring", "payload": '/tool_training{"tool": "teams"}'},
@@ -250,17 +250,17 @@ async def test_tool_support_without_any_tool_asks_which(seed_catalogue):
 
 
 async def test_list_tools_by_category_and_without_one(seed_catalogue):
-    text = "vis alle verktøy for samhandling"
+    text = "vis alle verktøy for samarbeid"
     messages, events = await run(
-        ActionListTools(), tracker(text, "list_tools", [entity("category", "Samhandling", text, "samhandling")])
+        ActionListTools(), tracker(text, "list_tools", [entity("category", "Samarbeid og møter", text, "samarbeid")])
     )
-    assert texts(messages)[0].startswith("Verktøy for samhandling:\n- Microsoft Outlook: ")
+    assert texts(messages)[0].startswith("Verktøy for samarbeid og møter:\n- Bookup: ")
     assert '/tool_info{"tool": "teams"}' in payloads(messages)
     assert events == []
 
     messages, _ = await run(ActionListTools(), tracker("hvilke verktøy finnes?", "list_tools"))
     assert texts(messages)[0].startswith("Katalogen har ")
-    assert '/list_tools{"category": "Samhandling"}' in payloads(messages)
+    assert '/list_tools{"category": "Samarbeid og møter"}' in payloads(messages)
 
 
 async def test_list_tools_by_sector(seed_catalogue):

@@ -143,7 +143,7 @@ def test_need_with_a_private_tool_gives_the_approved_alternative(seed):
 @pytest.mark.parametrize(
     "aspect, starts, field, buttons",
     [
-        ("info", "Microsoft Teams (Samhandling): ", "summary", ("access", "training", "support")),
+        ("info", "Microsoft Teams (Samarbeid og møter): ", "summary", ("access", "training", "support")),
         ("access", "Slik får du tilgang til Microsoft Teams: ", "access", ("training", "support")),
         ("training", "Opplæring i Microsoft Teams: ", "training", ("access", "support")),
         ("support", "Hjelp med Microsoft Teams: ", "support", ("access", "training")),
@@ -401,22 +401,28 @@ def test_no_tool_approved_for_the_class_is_said(small):
 
 
 def test_tool_list_by_category(seed):
-    answer = answers.tool_list(seed, Mentioned(categories=["Samhandling"]))
+    answer = answers.tool_list(seed, Mentioned(categories=["Samarbeid og møter"]))
     assert texts(answer) == [
-        "Verktøy for samhandling:\n"
+        "Verktøy for samarbeid og møter:\n"
+        "- Bookup: Booking av møterom, kommunale lokaler og utstyr\n"
         "- Microsoft Outlook: E-post og kalender for jobben\n"
         "- Microsoft Planner: Oppgavetavle for team og prosjekter\n"
-        "- Microsoft Teams: Chat, videomøter og samarbeid i team"
+        "- Microsoft Teams: Chat, videomøter og samarbeid i team\n"
+        "- Proxyclick: Registrering av besøkende i rådhuset og andre kommunale bygg"
     ]
     assert payloads(answer) == [
+        '/tool_info{"tool": "bookup"}',
         '/tool_info{"tool": "outlook"}',
         '/tool_info{"tool": "planner"}',
         '/tool_info{"tool": "teams"}',
+        '/tool_info{"tool": "proxyclick"}',
     ]
 
 
 def test_tool_list_keeps_acronyms_in_the_heading(seed):
-    assert texts(answers.tool_list(seed, Mentioned(categories=["IT-hjelp"])))[0].startswith("Verktøy for IT-hjelp:\n")
+    assert texts(answers.tool_list(seed, Mentioned(categories=["IT-hjelp og sikkerhet"])))[0].startswith(
+        "Verktøy for IT-hjelp og sikkerhet:\n"
+    )
     assert texts(answers.tool_list(seed, Mentioned(sectors=["NAV"])))[0].startswith("Verktøy for NAV:\n")
 
 
@@ -460,7 +466,7 @@ def test_tool_list_without_a_known_topic_offers_the_categories(seed, mentioned):
         pytest.param(
             lambda s: answers.information_class(s, "hva kan jeg lagre?", Mentioned(), "teams"), id="information_class"
         ),
-        pytest.param(lambda s: answers.tool_list(s, Mentioned(categories=["Samhandling"])), id="tool_list"),
+        pytest.param(lambda s: answers.tool_list(s, Mentioned(categories=["Samarbeid og møter"])), id="tool_list"),
     ],
 )
 def test_an_empty_catalogue_is_said_politely(empty, ask):

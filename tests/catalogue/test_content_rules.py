@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import throwaway
 from bot.catalogue import store
 from bot.catalogue.schema import MAX_CATEGORY_BUTTONS, CatalogueError, entry_warnings, known_sectors, parse, warnings
 
@@ -63,6 +64,13 @@ def test_more_categories_than_fit_as_buttons_are_warned_about():
     assert problem.field == "category" and problem.norwegian.startswith(f"{MAX_CATEGORY_BUTTONS + 1} kategorier")
     fewer = "version: 1\ntools:\n" + "".join(entry.format(n=n) for n in range(MAX_CATEGORY_BUTTONS))
     assert warnings(parse(fewer)) == []
+
+
+def test_the_seed_catalogue_obeys_its_own_content_rules():
+    """The sample every municipality starts from imports without a single warning."""
+    seed = parse(throwaway.SEED_CATALOGUE.read_text(encoding="utf-8"))
+    assert [str(problem) for problem in warnings(seed)] == []
+    assert 1 < len({tool.category for tool in seed.tools}) <= MAX_CATEGORY_BUTTONS
 
 
 def test_csv_is_written_as_norwegian_excel_reads_it_and_read_either_way():
