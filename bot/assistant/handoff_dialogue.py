@@ -121,6 +121,9 @@ def consent(session: Session, turn: Turn) -> Answer:
         return Answer(slots={STEP: None}).say(text("handoff.refused", turn.standard, contact=reach_it()))
     if not _desk_on():
         return Answer(slots={STEP: None}).say(text("handoff.off", turn.standard, contact=reach_it()))
+    config = handoff_settings()
+    if outbox.at_cap(turn.conversation_id, config):
+        return Answer(slots={STEP: None}).say(_limit(turn, config.daily_cap))
     known = _known_contact(turn)
     if known is not None:
         return _submit(turn, known)
@@ -215,10 +218,14 @@ def _submit(turn: Turn, contact: Contact) -> Answer:
     if submitted.outcome == "waiting":
         return answer.say(text("handoff.waiting", turn.standard, number=submitted.reference))
     if submitted.outcome == "limit":
-        return answer.say(text("handoff.limit", turn.standard, cap=config.daily_cap, contact=reach_it()))
+        return answer.say(_limit(turn, config.daily_cap))
     if submitted.outcome == "off":
         return answer.say(text("handoff.off", turn.standard, contact=reach_it()))
     return answer.say(text("handoff.failed", turn.standard, contact=reach_it()))
+
+
+def _limit(turn: Turn, cap: int) -> str:
+    return text("handoff.limit", turn.standard, cap=cap, contact=reach_it())
 
 
 def case_status(session: Session, turn: Turn) -> Answer:

@@ -78,12 +78,7 @@ def submit(
     if desk is None:
         return Submitted("off")
     with session_scope(url) as session:
-        recent = session.scalar(
-            select(func.count(HandoffCase.id)).where(
-                HandoffCase.conversation_id == conversation_id, HandoffCase.created_at >= utc_now() - CAP_PERIOD
-            )
-        )
-        if recent >= config.daily_cap:
+        if _recent_cases(session, conversation_id) >= config.daily_cap:
             return Submitted("limit")
         row = HandoffCase(
             conversation_id=conversation_id, case_json=case.to_json(), state="waiting", attempts=0, created_at=utc_now()
@@ -96,6 +91,21 @@ def submit(
     if outcome == "sent":
         deliver_waiting(config, url, desk)
     return Submitted(outcome, reference, number)
+
+
+def _recent_cases(session, conversation_id: str) -> int:
+    return session.scalar(
+        select(func.count(HandoffCase.id)).where(
+            HandoffCase.conversation_id == conversation_id, HandoffCase.created_at >= utc_now() - CAP_PERIOD
+        )
+    )
+
+
+def at_cap(conversation_id: str, config: HandoffSettings | None = None, url: str | None = None) -> bool:
+    """Whether the conversation has sent its daily cap of cases (told before asking for a contact)."""
+    config = config or handoff_settings()
+    with session_scope(url) as session:
+        return _recent_cases(session, conversation_id) >= config.daily_cap
 
 
 def _claim(case_id: int, url: str | None) -> tuple[Case, str] | None:
