@@ -1,5 +1,5 @@
 """The admin pages as a process of their own (`python -m bot.web`) on a given database, with one
-user made by `bot users add`, for browser tests."""
+user made by `bot users add`, for browser tests; `web_process` starts one with any settings."""
 
 from __future__ import annotations
 
@@ -37,12 +37,20 @@ def admin_pages_process(db_url: str, user: str, role: str, password: str, workdi
         timeout=60,
     )
     assert added.returncode == 0, added.stderr
+    with web_process(env, workdir, f"http://127.0.0.1:{port}/health/live"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def web_process(env: dict[str, str], workdir: Path, ready_url: str) -> Iterator[None]:
+    """`python -m bot.web` with `env`, logging to workdir/web.log, until the block ends; up once
+    `ready_url` answers."""
     log = workdir / "web.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/health/live", [process], [log])
-        yield f"http://127.0.0.1:{port}"
+        wait_until_up(ready_url, [process], [log])
+        yield
     finally:
         stop([process])

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from admin_process import admin_pages_process
+from browser_session import accessible
 
 from bot import db
 from bot.gaps.models import Gap
@@ -21,7 +22,8 @@ PASSWORD = "et-langt-passord-til-test"
 
 def _seed(url: str) -> None:
     now = datetime.now(timezone.utc)
-    rows = [("private_tool", "whatsapp", "Samhandling", "NAV")] * 6 + [
+    rows: list[tuple[str, str | None, str, str]] = []
+    rows += [("private_tool", "whatsapp", "Samhandling", "NAV")] * 6 + [
         ("private_tool", "dropbox", "Lagring", "Oppvekst")
     ] * 3
     rows += [("missing_tool", None, "lage skjema", "NAV"), ("missing_tool", None, "Lager skjemaer", "Kultur")]
@@ -53,15 +55,10 @@ def admin_site(tmp_path_factory):
     assert PASSWORD not in (workdir / "web.log").read_text()
 
 
-def _accessible(page, accessibility_violations) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, f"{page.url}:\n" + "\n".join(violations)
-
-
 def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, artifacts, accessibility_violations):
     page.goto(f"{admin_site}/admin/")
     assert "/admin/login" in page.url
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Hopp til hovedinnholdet"
     page.get_by_label("Brukernavn").fill("it-kari")
@@ -72,7 +69,7 @@ def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, ar
     assert page.locator("svg.chart rect").count() >= 1
     assert "færre enn 5" in page.content()  # dropbox (3) and the small departments
     page.screenshot(path=str(artifacts / "admin-dashboard.png"), full_page=True)
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)
 
     page.get_by_role("link", name="Alle behov", exact=True).click()
     page.get_by_label("Avdeling").select_option("NAV")
@@ -80,7 +77,7 @@ def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, ar
     page.get_by_role("button", name="Vis").click()
     page.get_by_text("6 behov passer med valgene.").wait_for()
     page.screenshot(path=str(artifacts / "admin-gap-list.png"), full_page=True)
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Last ned som CSV").click()
@@ -96,7 +93,7 @@ def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, ar
     page.locator("table.gaps a").first.click()
     page.get_by_role("heading", name="Behov nr.", level=1).wait_for()
     assert "&lt;e-post&gt;" in page.content()
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)
     page.get_by_label("Status", exact=True).select_option("planlagt")
     page.get_by_label("Notat").fill("Vi ser på Teams for vaktlister")
     page.get_by_role("button", name="Lagre").click()
@@ -109,10 +106,10 @@ def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, ar
     page.get_by_role("heading", name="Grupper", level=1).wait_for()
     assert page.locator('input[name="key"]').count() == 3  # whatsapp, dropbox, and the two "skjema" needs
     page.screenshot(path=str(artifacts / "admin-groups.png"), full_page=True)
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)
 
     page.get_by_role("link", name="Drift", exact=True).click()
     page.get_by_role("heading", name="Drift", level=1).wait_for()
     assert page.get_by_role("heading", name="Sletting av gamle meldinger").is_visible()
     page.screenshot(path=str(artifacts / "admin-status.png"), full_page=True)
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)

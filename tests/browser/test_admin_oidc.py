@@ -7,15 +7,14 @@ only a real browser shows that the signed-in user reaches the page they asked fo
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
-from assistant_services import free_port, stop, wait_until_up
+from admin_process import web_process
+from assistant_services import free_port
 from oidc_test_provider import CLIENT_ID, CLIENT_SECRET, GROUP, running_provider
 
 from bot import db
-from bot.config import OIDC_CALLBACK_PATH, PROJECT_ROOT
+from bot.config import OIDC_CALLBACK_PATH
 
 pytestmark = pytest.mark.slow
 ACCOUNTS = {"kari": {"preferred_username": "kari.nordmann@kommune.no", "groups": [GROUP["it"]]}}
@@ -44,16 +43,9 @@ def admin_site(tmp_path_factory):
             "BOT_OIDC_GROUPS": ",".join(f"{role}={group}" for role, group in GROUP.items()),
             "PYTHONUNBUFFERED": "1",
         }
-        log = workdir / "web.log"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-        )
-        try:
-            wait_until_up(f"{admin}/admin/login", [process], [log])  # /health also wants Rasa
+        with web_process(env, workdir, f"{admin}/admin/login"):  # /health also wants Rasa
             yield admin
-        finally:
-            stop([process])
-    assert CLIENT_SECRET not in log.read_text()
+    assert CLIENT_SECRET not in (workdir / "web.log").read_text()
 
 
 def test_an_employee_signs_in_with_the_municipalitys_account_and_lands_on_the_page_asked_for(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from admin_process import admin_pages_process
+from browser_session import accessible
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.slow
@@ -29,11 +30,6 @@ def admin_pages(web_service, tmp_path_factory) -> Iterator[str]:
         yield site
 
 
-def _accessible(page: Page, accessibility_violations) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, f"{page.url}:\n" + "\n".join(violations)
-
-
 def test_it_posts_a_message_the_widget_and_the_answers_show_it_until_it_is_ended(
     page: Page, browser, web_service, admin_pages, artifacts, accessibility_violations
 ):
@@ -42,11 +38,11 @@ def test_it_posts_a_message_the_widget_and_the_answers_show_it_until_it_is_ended
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     page.get_by_role("heading", name="Driftsmeldinger", level=1).wait_for()
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)
     page.get_by_label("Slutt").fill("snart")
     page.get_by_role("button", name="Legg inn driftsmeldingen").click()
     expect(page.get_by_label("Slutt")).to_have_accessible_description(re.compile("«snart» er ikke et tidspunkt"))
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)
     page.get_by_label("Verktøy").select_option(label="Kommunekart")
     page.get_by_label("Melding").fill(TEXT)
     page.get_by_label("Slutt").fill("2099-01-01 14:00")
@@ -54,12 +50,12 @@ def test_it_posts_a_message_the_widget_and_the_answers_show_it_until_it_is_ended
     expect(page.get_by_role("status")).to_have_text("Driftsmeldingen er lagt inn.")
     expect(page.get_by_role("cell", name=TEXT, exact=True)).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-service-messages.png"), full_page=True)
-    _accessible(page, accessibility_violations)
+    accessible(page, accessibility_violations)
 
     chat = browser.new_context(locale="nb-NO").new_page()
     chat.goto(web_service.url + "/")
     expect(chat.get_by_role("status", name="Driftsmeldinger")).to_have_text(f"Driftsmelding for Kommunekart: {TEXT}")
-    _accessible(chat, accessibility_violations)
+    accessible(chat, accessibility_violations)
     box = chat.get_by_role("textbox", name="Skriv spørsmålet ditt")
     box.fill("er Kommunekart nede?")
     box.press("Enter")
@@ -74,7 +70,7 @@ def test_it_posts_a_message_the_widget_and_the_answers_show_it_until_it_is_ended
     chat.goto(web_service.url + "/intranett")
     chat.get_by_role("button", name="Spør Digihjelpen").click()
     expect(chat.get_by_role("status", name="Driftsmeldinger")).to_contain_text(TEXT)
-    _accessible(chat, accessibility_violations)
+    accessible(chat, accessibility_violations)
 
     page.get_by_role("button", name=f"Avslutt driftsmeldingen for Kommunekart: {TEXT}").click()
     expect(page.get_by_role("status")).to_have_text("Driftsmeldingen er avsluttet.")
