@@ -21,7 +21,7 @@ def manifests() -> list[dict]:
 
 def workloads() -> dict[str, dict]:
     """The Deployments, StatefulSets, CronJobs and Jobs by short name (rasa, actions, web, redis, purge,
-    setup)."""
+    setup, trainer)."""
     return {
         d["metadata"]["name"].removeprefix("digihjelpen-"): d
         for d in manifests()

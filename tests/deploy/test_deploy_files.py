@@ -37,7 +37,7 @@ from deploy_files import (
 from bot.config import PROJECT_ROOT
 from bot.training import registry
 
-OUR_SERVICES = ("web", "rasa", "actions", "migrate", "purge")
+OUR_SERVICES = ("web", "rasa", "actions", "migrate", "purge", "trainer")
 # Variables our containers may set that are read by what we run rather than by our code.
 THIRD_PARTY = {"PYTHONUNBUFFERED", "RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL", "SANIC_HOST"}
 # Secret keys a manifest mounts as a file for its own shell to read (setup.yaml's first admin).
@@ -63,6 +63,7 @@ REQUIRED = {
     "purge": {"BOT_DATABASE_URL", "BOT_TRACKER_STORE_URL", "BOT_RETENTION_DAYS"},
     "redis": {"BOT_REDIS_PASSWORD"},
     "setup": {"BOT_DATABASE_URL"},
+    "trainer": {"BOT_DATABASE_URL"},
 }
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_URL$")
 PLACEHOLDER = re.compile(r"^(|REPLACE_ME|\$\{[A-Z_]+(:?[?-][^}]*)?\})$")
@@ -91,10 +92,22 @@ def test_every_yaml_file_parses_and_names_its_kind():
         "redis.yaml",
         "purge.yaml",
         "networkpolicy.yaml",
+        "models.yaml",
+        "trainer.yaml",
     }
     for document in manifests():
         assert document["apiVersion"] and document["kind"] and document["metadata"]["name"]
-    assert set(compose()["services"]) == {"proxy", "web", "rasa", "actions", "migrate", "purge", "postgres", "redis"}
+    assert set(compose()["services"]) == {
+        "proxy",
+        "web",
+        "rasa",
+        "actions",
+        "migrate",
+        "purge",
+        "trainer",
+        "postgres",
+        "redis",
+    }
     assert yaml.safe_load((DEPLOY / "endpoints.production.yml").read_text())
 
 
@@ -112,7 +125,7 @@ def test_compose_services_set_only_variables_the_code_reads_and_all_it_requires(
 def test_k8s_containers_set_only_variables_the_code_reads_and_all_it_requires():
     known = variables_read_by_code() | THIRD_PARTY | MOUNTED_AS_FILES
     found = workloads()
-    assert set(found) == {"rasa", "actions", "web", "redis", "purge", "setup"}
+    assert set(found) == {"rasa", "actions", "web", "redis", "purge", "setup", "trainer"}
     for name, workload in found.items():
         for container in containers(workload):
             env = k8s_env(container)
@@ -153,7 +166,7 @@ def test_replicas_probes_and_resources():
     assert redis["readinessProbe"]["tcpSocket"] and redis["livenessProbe"]["tcpSocket"]
     for name, service in compose()["services"].items():
         assert service["deploy"]["resources"]["limits"]["memory"] if name != "proxy" else True
-        if name not in ("proxy", "migrate", "purge"):
+        if name not in ("proxy", "migrate", "purge", "trainer"):  # trainer: no port, nothing to ask
             assert service["healthcheck"]["test"], name
 
 

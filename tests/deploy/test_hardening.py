@@ -44,6 +44,8 @@ def test_every_kubernetes_container_is_hardened():
         "actions/spool-retention",
         "redis/redis",
         "purge/purge",
+        "web/seed-models",
+        "trainer/trainer",
     }
     for where, workload, container in found:
         assert effective(workload, container, "runAsNonRoot") is True, where
@@ -104,6 +106,7 @@ def test_egress_and_ingress_are_denied_unless_allowed():
     assert allowed_ports("actions", "egress") == {5432}
     assert allowed_ports("purge", "egress") == {5432}
     assert allowed_ports("setup", "egress") == {5432}
+    assert allowed_ports("trainer", "egress") == {5432}  # trains from PostgreSQL and the image
     assert allowed_ports("redis", "egress") == set()
     assert allowed_ports("web", "ingress") == {8080, 8081}
     assert allowed_ports("rasa", "ingress") == {5005}
@@ -111,6 +114,7 @@ def test_egress_and_ingress_are_denied_unless_allowed():
     assert allowed_ports("redis", "ingress") == {6379}
     assert allowed_ports("purge", "ingress") == set()
     assert allowed_ports("setup", "ingress") == set()
+    assert allowed_ports("trainer", "ingress") == set()
 
 
 def test_only_the_ingress_controller_reaches_the_public_port_and_only_rasa_and_admins_the_internal_one():
@@ -137,7 +141,7 @@ def test_every_compose_service_is_hardened():
         assert set(service.get("cap_add", [])) == CAPABILITIES.get(name, set()), name
         assert not service.get("privileged"), name
         assert any(path.split(":")[0] == "/tmp" for path in service.get("tmpfs", [])) or name == "proxy", name
-    for name in ("web", "rasa", "actions", "migrate", "purge"):
+    for name in ("web", "rasa", "actions", "migrate", "purge", "trainer"):
         assert compose()["services"][name]["tmpfs"][0].startswith("/tmp:size="), name
     assert compose()["services"]["redis"]["user"] == "999:999"
 
