@@ -21,7 +21,7 @@ def subclasses(cls) -> set:
 
 
 def test_every_action_of_the_domain_has_one_handler_and_one_thin_adapter():
-    # As rasa-sdk loads the package: every module (by path: pytest may have put tests/actions first).
+    # As rasa-sdk loads the package: every module of it.
     for module in pkgutil.iter_modules([str(PROJECT_ROOT / "actions")]):
         importlib.import_module(f"actions.{module.name}")
 

@@ -34,6 +34,8 @@ from actions.conversation import (
     ActionRephrase,
     ActionSmallTalk,
 )
+from actions.handoff import ActionHandoffConsent, ActionHandoffSkip
+from actions.loop import ActionAskHuman, ActionCaseStatus, ActionStoredData, ActionSuggestion, ActionWishList
 from actions.onboarding import ActionOnboarding, ActionOnboardingNext
 from actions.security import ActionAskAllowed, ActionInformationClass
 from bot import db, throwaway
@@ -499,6 +501,17 @@ CONVERSATION_ACTIONS = [
     (ActionFeedbackHelpful, "/feedback_helpful", "feedback_helpful", {"tool": "teams"}),
     (ActionFeedbackNotHelpful, "/feedback_not_helpful", "feedback_not_helpful", {"tool": "teams"}),
     (ActionGiveDepartment, "NAV", "give_department", {"gap_records": ["abc"]}),
+    (ActionSuggestion, "jeg har et forslag: dere burde hatt en app for å booke møterom", "suggestion", {}),
+]
+# Actions that read or write the database for their answer but are not about the catalogue: without
+# the database they still answer (IT's contact, what they know), never a crash or silence.
+OTHER_ACTIONS = [
+    (ActionAskHuman, "jeg vil snakke med et menneske", "ask_human", {}),
+    (ActionCaseStatus, "hva skjer med saken min?", "case_status", {}),
+    (ActionStoredData, "hva lagrer dere om meg?", "ask_stored_data", {}),
+    (ActionWishList, "hva savner andre?", "wish_list", {}),
+    (ActionHandoffConsent, '/handoff_consent{"answer":"yes"}', "handoff_consent", {"handoff_step": "consent"}),
+    (ActionHandoffSkip, "/handoff_skip", "handoff_skip", {"handoff_step": "contact"}),
 ]
 
 
@@ -511,7 +524,7 @@ def all_subclasses(cls) -> set:
 
 
 def test_every_action_is_in_the_failure_tests_below():
-    covered = {cls for cls, *_ in CATALOGUE_ACTIONS + CONVERSATION_ACTIONS}
+    covered = {cls for cls, *_ in CATALOGUE_ACTIONS + CONVERSATION_ACTIONS + OTHER_ACTIONS}
     concrete = {cls for cls in all_subclasses(TurnAction) if not getattr(cls, "__abstractmethods__", None)}
     assert covered == concrete
 
@@ -563,6 +576,14 @@ async def test_without_a_database_the_conversation_goes_on_and_records_wait(
     messages, _ = await run(action_class(), tracker(text, intent, entities, slots, ranking, events))
     assert messages and database_down() not in [m["text"] for m in messages]
     assert (spool_dir / "pending.jsonl").read_text(encoding="utf-8").strip()  # kept for later, not lost
+
+
+@pytest.mark.parametrize("action_class, text, intent, slots", OTHER_ACTIONS, ids=ids)
+async def test_without_a_database_the_other_actions_still_answer(
+    broken_database, spool_dir, action_class, text, intent, slots
+):
+    messages, _ = await run(action_class(), tracker(text, intent, slots=slots))
+    assert messages and all(m["text"] for m in messages)
 
 
 @pytest.mark.parametrize("action_class, text, intent, slots", CATALOGUE_ACTIONS, ids=ids)
