@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -258,6 +258,8 @@ class Stack:
     log: Path
     pid: int  # of the `bot run` process, the parent of every service
     models_dir: Path  # BOT_MODELS_DIR: its model in service is what the cluster's Rasa servers pull
+    admin_url: str = ""  # the web service's internal surface (/admin, /api/v1, the model server)
+    env: dict[str, str] | None = None  # the environment the stack was started with
 
 
 @contextmanager
@@ -269,22 +271,23 @@ def running_stack(
     replicas: int = 2,
     cluster: bool = True,
     lock_store_url: str = "",
+    wrapper: Sequence[str] = (),
 ) -> Iterator[Stack]:
     """`bot run --cluster --replicas N` (or plain `bot run`, one of each) with `model` (in service in
     workdir/models), the catalogue database `db_url` (upgraded and seeded here) and the tracker store
-    `tracker_store_url`."""
+    `tracker_store_url`. `wrapper` goes in front of the command (e.g. a read-only mount namespace)."""
     models_dir = workdir / "models"
     registry.serve_alone(model, models_dir)
     throwaway.seeded(db_url)
     count = replicas if cluster else 1
-    web_port, rasa_port, action_port = free_port(), free_port_pair(), free_port_pair()
+    web_port, admin_port, rasa_port, action_port = free_port(), free_port(), free_port_pair(), free_port_pair()
     env = {
         **os.environ,
         "BOT_DATABASE_URL": db_url,
         "BOT_TRACKER_STORE_URL": tracker_store_url,
         "BOT_LOCK_STORE_URL": lock_store_url,
         "BOT_WEB_PORT": str(web_port),
-        "BOT_ADMIN_PORT": str(free_port()),
+        "BOT_ADMIN_PORT": str(admin_port),
         "BOT_MODELS_DIR": str(models_dir),
         "BOT_RASA_PORT": str(rasa_port),
         "BOT_ACTION_PORT": str(action_port),
@@ -293,7 +296,7 @@ def running_stack(
         **SECRETS,
     }
     env.pop("BOT_RASA_URLS", None)
-    command = [str(Path(sys.executable).parent / "bot"), "run", "--model", str(model)]
+    command = [*wrapper, str(Path(sys.executable).parent / "bot"), "run", "--model", str(model)]
     if cluster:
         command += ["--cluster", "--replicas", str(replicas)]
     log = workdir / "stack.log"
@@ -316,6 +319,8 @@ def running_stack(
             log,
             process.pid,
             models_dir,
+            f"http://127.0.0.1:{admin_port}",
+            env,
         )
     finally:
         stop([process])  # SIGTERM: `bot run` stops every service it started
