@@ -1,9 +1,9 @@
 """The training worker and the models volume in deploy/: compose and Kubernetes run one
 `bot training worker` that mounts the same models volume (BOT_MODELS_DIR) as every web replica,
 Rasa mounts none (it pulls from web), the Kubernetes volume is ReadWriteMany and an empty one is
-seeded with the image's model in service by web's init container (run here with sh), and the
+seeded with the image's model in service by web's init container (run here with sh), the
 image leaves its models directory to the service user so Docker's copy into a named volume stays
-writable. Hardening and the NetworkPolicy are in test_hardening.py."""
+writable, and Rasa's training cache goes to /tmp (the working directory /app is read-only). Hardening and the NetworkPolicy are in test_hardening.py."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def test_the_image_sets_the_models_dir_and_leaves_it_to_the_service_user():
     assert re.search(rf"^\s+BOT_MODELS_DIR={MODELS_DIR}\b", dockerfile, re.M)
     [chown] = re.findall(r"chown -R bot ([^\n]+)", dockerfile)
     assert MODELS_DIR in chown.split()
+    # `rasa train` runs in /app, read-only: its cache must go to the writable /tmp
+    assert re.search(r"^\s+RASA_CACHE_DIRECTORY=/tmp/\S+", dockerfile, re.M)
 
 
 def test_compose_runs_one_worker_sharing_the_models_volume_with_web():
