@@ -49,10 +49,15 @@ class Tool(Base):
     data_classification = Column(String(32))
     owner = Column(String(NAME_LENGTH))  # a person or team, with contact
     reviewed = Column(Date)  # when the owner last checked the entry
+    summary_nn = Column(Text)  # nynorsk twins (catalogue format 1.2)
+    access_nn = Column(Text)
+    training_nn = Column(Text)
+    support_nn = Column(Text)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     aliases = _owned_list("ToolAlias")
     tasks = _owned_list("ToolTask")
+    tasks_nn = _owned_list("ToolTaskNn")
     audience = _owned_list("ToolAudience")
 
 
@@ -60,6 +65,7 @@ ToolAlias = type(
     "ToolAlias", (Base,), _child_table("tool_aliases", "tools", Column(String(NAME_LENGTH), nullable=False))
 )
 ToolTask = type("ToolTask", (Base,), _child_table("tool_tasks", "tools", Column(Text, nullable=False)))
+ToolTaskNn = type("ToolTaskNn", (Base,), _child_table("tool_tasks_nn", "tools", Column(Text, nullable=False)))
 ToolAudience = type(
     "ToolAudience", (Base,), _child_table("tool_audiences", "tools", Column(String(NAME_LENGTH), nullable=False))
 )
@@ -73,6 +79,7 @@ class PrivateTool(Base):
     name = Column(String(NAME_LENGTH), nullable=False)
     category = Column(String(NAME_LENGTH), nullable=False)
     guidance = Column(Text, nullable=False)
+    guidance_nn = Column(Text)
     owner = Column(String(NAME_LENGTH))  # a person or team, with contact
     reviewed = Column(Date)  # when the owner last checked the entry
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
@@ -107,6 +114,7 @@ class Process(Base):
 
     aliases = _owned_list("ProcessAlias")
     steps = _owned_list("ProcessStep")
+    steps_nn = _owned_list("ProcessStepNn")
     tools = _owned_list("ProcessTool")
     audience = _owned_list("ProcessAudience")
 
@@ -115,6 +123,9 @@ ProcessAlias = type(
     "ProcessAlias", (Base,), _child_table("process_aliases", "processes", Column(String(NAME_LENGTH), nullable=False))
 )
 ProcessStep = type("ProcessStep", (Base,), _child_table("process_steps", "processes", Column(Text, nullable=False)))
+ProcessStepNn = type(
+    "ProcessStepNn", (Base,), _child_table("process_steps_nn", "processes", Column(Text, nullable=False))
+)
 ProcessTool = type(
     "ProcessTool",
     (Base,),

@@ -1,5 +1,9 @@
-"""The catalogue file format (version 1.1; version 1 files, without owners and review dates, stay
-valid): parsing YAML or CSV and validating every entry.
+"""The catalogue file format (version 1.2; version 1 files, without owners and review dates, and
+1.1 files, without nynorsk fields, stay valid): parsing YAML or CSV and validating every entry.
+
+Version 1.2 adds optional nynorsk fields beside the texts an answer shows: `summary_nn`,
+`tasks_nn`, `access_nn`, `training_nn`, `support_nn`, `guidance_nn`, `steps_nn`. Answer code reads
+a text through `in_standard`, never the fields themselves.
 
 The format is a contract that IT support edits by hand, so validation reports every problem at
 once, each with its place (section, entry id, field and line), and never stops at the first.
@@ -20,8 +24,15 @@ from typing import Any
 
 import yaml
 
-FORMAT_VERSION = 1.1  # what export writes
-VERSIONS = (1, 1.1)  # what import reads: 1.1 added owner and reviewed
+FORMAT_VERSION = 1.2  # what export writes
+VERSIONS = (1, 1.1, 1.2)  # what import reads: 1.1 added owner and reviewed, 1.2 the nynorsk fields
+NYNORSK_SUFFIX = "_nn"
+# The fields with an optional nynorsk twin (`summary_nn`, …), by section
+NYNORSK_FIELDS = {
+    "tools": ("summary", "tasks", "access", "training", "support"),
+    "private_tools": ("guidance",),
+    "processes": ("steps",),
+}
 CLASSIFICATIONS = ("åpen", "intern", "fortrolig", "strengt fortrolig")
 DEFAULT_AUDIENCE = ("alle",)  # EVERYONE
 ID_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
@@ -59,6 +70,11 @@ class ToolEntry:
     audience: tuple[str, ...] = DEFAULT_AUDIENCE
     owner: str | None = None  # a person or team, with contact
     reviewed: date | None = None
+    summary_nn: str | None = None  # nynorsk twins (format 1.2); read them through in_standard
+    tasks_nn: tuple[str, ...] = ()
+    access_nn: str | None = None
+    training_nn: str | None = None
+    support_nn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class PrivateToolEntry:
     aliases: tuple[str, ...] = ()
     owner: str | None = None  # a person or team, with contact
     reviewed: date | None = None
+    guidance_nn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,18 @@ class ProcessEntry:
     audience: tuple[str, ...] = DEFAULT_AUDIENCE
     owner: str | None = None  # a person or team, with contact
     reviewed: date | None = None
+    steps_nn: tuple[str, ...] = ()
+
+
+def in_standard(entry: Any, field: str, standard: str) -> Any:
+    """An entry's `field` (summary, tasks, access, training, support, guidance, steps) in the
+    written standard `standard` (nb or nn): its nynorsk twin when nynorsk is asked and the entry
+    has one, otherwise the municipality's own text as written. The one way answer code reads them."""
+    if standard == "nn":
+        twin = getattr(entry, field + NYNORSK_SUFFIX, None)
+        if twin:
+            return twin
+    return getattr(entry, field)
 
 
 @dataclass(frozen=True)
@@ -199,6 +228,13 @@ CSV_COLUMNS = (
     "steps",
     "owner",
     "reviewed",
+    "summary_nn",
+    "tasks_nn",
+    "access_nn",
+    "training_nn",
+    "support_nn",
+    "guidance_nn",
+    "steps_nn",
 )
 CSV_SECTIONS = {"tool": "tools", "private_tool": "private_tools", "process": "processes"}
 
@@ -265,6 +301,11 @@ SECTIONS: dict[str, dict[str, str]] = {
         "data_classification": _TEXT,
         "audience": _LIST,
         **_OWNERSHIP,
+        "summary_nn": _TEXT,
+        "tasks_nn": _LIST,
+        "access_nn": _TEXT,
+        "training_nn": _TEXT,
+        "support_nn": _TEXT,
     },
     "private_tools": {
         "id": _TEXT,
@@ -274,6 +315,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "alternatives": _LIST,
         "guidance": _TEXT,
         **_OWNERSHIP,
+        "guidance_nn": _TEXT,
     },
     "processes": {
         "id": _TEXT,
@@ -283,6 +325,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "steps": _REQUIRED_LIST,
         "audience": _LIST,
         **_OWNERSHIP,
+        "steps_nn": _LIST,
     },
 }
 REQUIRED = {
@@ -445,6 +488,12 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
                 f"unknown sector {sector!r}{_suggest(sector, sectors)}; use one of: {', '.join(sectors)}",
                 f"Ukjent sektor «{sector}». Bruk en av: {', '.join(sectors)}.",
             )
+    for name in NYNORSK_FIELDS[section]:
+        if values[name + NYNORSK_SUFFIX] and not values[name]:
+            reporter(name + NYNORSK_SUFFIX)(
+                f"is the nynorsk form of {name!r}, which the entry lacks: write {name!r} too",
+                f"Fyll også ut «{name}»: nynorskfeltet er et tillegg til det, ikke en erstatning.",
+            )
     if "audience" in values and not values["audience"]:
         values["audience"] = DEFAULT_AUDIENCE
     values["_line"] = line
@@ -541,20 +590,37 @@ def _task_warning(task: str) -> bool:
 
 
 def entry_warnings(entry: Any) -> list[Problem]:
-    """What is allowed but reads badly in one entry (see docs/catalogue.md, writing good entries)."""
+    """What is allowed but reads badly in one entry (see docs/catalogue.md, writing good entries):
+    tasks, in bokmål and nynorsk, that are no verb phrase; nynorsk steps that do not match the steps."""
+    if isinstance(entry, ProcessEntry) and entry.steps_nn and len(entry.steps_nn) != len(entry.steps):
+        return [
+            Problem(
+                f"steps_nn has {len(entry.steps_nn)} steps, steps has {len(entry.steps)}: they should match",
+                section="processes",
+                entry=f"id {entry.id}",
+                field="steps_nn",
+                norwegian=f"Nynorsk har {len(entry.steps_nn)} steg, bokmål {len(entry.steps)}: de bør være like mange.",
+            )
+        ]
     if not isinstance(entry, ToolEntry):
         return []
-    return [
-        Problem(
-            f"task {task!r} should read on from 'Den passer til å …', like 'holde videomøter'",
-            section="tools",
-            entry=f"id {entry.id}",
-            field="tasks",
-            norwegian=f"«{task}» bør fortsette «Den passer til å …», for eksempel «holde videomøter».",
-        )
-        for task in entry.tasks
-        if _task_warning(task)
-    ]
+    found = []
+    for field, lead, example in (
+        ("tasks", "Den passer til å", "holde videomøter"),
+        ("tasks_nn", "Verktøyet passar til å", "halde videomøte"),
+    ):
+        found += [
+            Problem(
+                f"task {task!r} should read on from '{lead} …', like '{example}'",
+                section="tools",
+                entry=f"id {entry.id}",
+                field=field,
+                norwegian=f"«{task}» bør fortsette «{lead} …», for eksempel «{example}».",
+            )
+            for task in getattr(entry, field)
+            if _task_warning(task)
+        ]
+    return found
 
 
 def warnings(catalogue: CatalogueFile) -> list[Problem]:
@@ -612,6 +678,7 @@ __all__ = [
     "entry_fields",
     "entry_warnings",
     "format_of",
+    "in_standard",
     "known_sectors",
     "parse",
     "validate",

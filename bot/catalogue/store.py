@@ -59,13 +59,17 @@ def _apply_tool(row: m.Tool, entry: ToolEntry) -> None:
     row.training, row.support, row.url = entry.training, entry.support, entry.url
     row.data_classification = entry.data_classification
     row.owner, row.reviewed = entry.owner, entry.reviewed
+    row.summary_nn, row.access_nn = entry.summary_nn, entry.access_nn
+    row.training_nn, row.support_nn = entry.training_nn, entry.support_nn
     row.aliases = _children(m.ToolAlias, entry.aliases)
     row.tasks = _children(m.ToolTask, entry.tasks)
+    row.tasks_nn = _children(m.ToolTaskNn, entry.tasks_nn)
     row.audience = _children(m.ToolAudience, entry.audience)
 
 
 def _apply_private_tool(row: m.PrivateTool, entry: PrivateToolEntry) -> None:
     row.name, row.category, row.guidance = entry.name, entry.category, entry.guidance
+    row.guidance_nn = entry.guidance_nn
     row.owner, row.reviewed = entry.owner, entry.reviewed
     row.aliases = _children(m.PrivateToolAlias, entry.aliases)
     row.alternatives = _children(m.PrivateToolAlternative, entry.alternatives)
@@ -76,6 +80,7 @@ def _apply_process(row: m.Process, entry: ProcessEntry) -> None:
     row.owner, row.reviewed = entry.owner, entry.reviewed
     row.aliases = _children(m.ProcessAlias, entry.aliases)
     row.steps = _children(m.ProcessStep, entry.steps)
+    row.steps_nn = _children(m.ProcessStepNn, entry.steps_nn)
     row.tools = _children(m.ProcessTool, entry.tools)
     row.audience = _children(m.ProcessAudience, entry.audience)
 
@@ -187,6 +192,11 @@ def _tool_entry(row: m.Tool) -> ToolEntry:
         audience=_values(row.audience),
         owner=row.owner,
         reviewed=row.reviewed,
+        summary_nn=row.summary_nn,
+        tasks_nn=_values(row.tasks_nn),
+        access_nn=row.access_nn,
+        training_nn=row.training_nn,
+        support_nn=row.support_nn,
     )
 
 
@@ -200,6 +210,7 @@ def _private_tool_entry(row: m.PrivateTool) -> PrivateToolEntry:
         aliases=_values(row.aliases),
         owner=row.owner,
         reviewed=row.reviewed,
+        guidance_nn=row.guidance_nn,
     )
 
 
@@ -213,6 +224,7 @@ def _process_entry(row: m.Process) -> ProcessEntry:
         audience=_values(row.audience),
         owner=row.owner,
         reviewed=row.reviewed,
+        steps_nn=_values(row.steps_nn),
     )
 
 

@@ -64,7 +64,7 @@ def test_owners_and_review_dates_survive_yaml_and_csv_export_and_reimport(url, n
         "Team Samhandling, samhandling@kommune.example.no",
         date.fromisoformat(RECENT),
     )
-    assert yaml_text.startswith("version: 1.1\n")
+    assert yaml_text.startswith("version: 1.2\n")
     for text, path in ((yaml_text, "export.yml"), (csv_text, "export.csv")):
         with db.session_scope(new_database()) as session:
             store.load_and_import(session, text, path, replace=True)

@@ -53,14 +53,14 @@ BROKEN = [
         "missing-version",
         "x.yml",
         VALID.replace("version: 1\n", "# versjon mangler\n"),
-        [("version: 'version: 1.1' (or 1) is required at the top", 1)],
+        [("version: 'version: 1.2' (or 1) is required at the top", 1)],
         1,
     ),
     (
         "wrong-version",
         "x.yml",
         VALID.replace("version: 1", "version: 2"),
-        [("version: 'version: 1.1' (or 1) is required (found 2)", 1)],
+        [("version: 'version: 1.2' (or 1) is required (found 2)", 1)],
         1,
     ),
     (
