@@ -492,7 +492,7 @@ def _validate_entry(section: str, raw: Any, line: int | None, out: _Collector) -
         if values[name + NYNORSK_SUFFIX] and not values[name]:
             reporter(name + NYNORSK_SUFFIX)(
                 f"is the nynorsk form of {name!r}, which the entry lacks: write {name!r} too",
-                f"Fyll også ut «{name}»: nynorskfeltet er et tillegg til det, ikke en erstatning.",
+                "Fyll også ut feltet over: nynorskfeltet er et tillegg til det, ikke en erstatning.",
             )
     if "audience" in values and not values["audience"]:
         values["audience"] = DEFAULT_AUDIENCE

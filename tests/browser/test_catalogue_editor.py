@@ -44,12 +44,14 @@ def test_it_edits_a_tool_and_the_assistant_answers_with_the_new_text(
 
     open_tool(page, admin_pages, "it-katalog", PASSWORD, "kart", "Kommunekart", accessibility_violations)
 
-    page.get_by_label("Kort beskrivelse").fill("")
+    page.get_by_label("Kort beskrivelse", exact=True).fill("")
     page.get_by_role("button", name="Lagre endringene").click()
-    expect(page.get_by_label("Kort beskrivelse")).to_have_accessible_description(re.compile("Må fylles ut."))
+    expect(page.get_by_label("Kort beskrivelse", exact=True)).to_have_accessible_description(
+        re.compile("Må fylles ut.")
+    )
     accessible(page, accessibility_violations)
 
-    page.get_by_label("Kort beskrivelse").fill(NEW_SUMMARY)
+    page.get_by_label("Kort beskrivelse", exact=True).fill(NEW_SUMMARY)
     page.get_by_label("Eier").fill(OWNER)
     page.get_by_label("Sist gjennomgått").fill("2020-05-01")
     page.get_by_role("button", name="Lagre endringene").click()

@@ -86,7 +86,7 @@ def test_a_nynorsk_field_needs_the_field_it_translates():
     [problem] = refused.value.problems
     assert (problem.field, problem.line) == ("training_nn", 12)
     assert "'training'" in problem.message
-    assert problem.norwegian == "Fyll også ut «training»: nynorskfeltet er et tillegg til det, ikke en erstatning."
+    assert problem.norwegian == "Fyll også ut feltet over: nynorskfeltet er et tillegg til det, ikke en erstatning."
 
 
 def test_nynorsk_tasks_are_verb_phrases_too_and_nynorsk_steps_match_the_steps():

@@ -43,7 +43,7 @@ def test_both_replicas_answer_with_a_tool_edited_in_the_browser(
         assert NEW_SUMMARY not in ask(rasa_url, f"before-{uuid.uuid4().hex}", "hva er Kommunekart?")
 
     open_tool(page, admin_pages, USER, PASSWORD, "kart", "Kommunekart", accessibility_violations)
-    page.get_by_label("Kort beskrivelse").fill(NEW_SUMMARY)
+    page.get_by_label("Kort beskrivelse", exact=True).fill(NEW_SUMMARY)
     page.get_by_role("button", name="Lagre endringene").click()
     expect(page.get_by_role("status")).to_contain_text("Endringen er lagret.")
     accessible(page, accessibility_violations)

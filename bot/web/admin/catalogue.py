@@ -48,19 +48,41 @@ _OWNERSHIP = (
     Field("owner", "Eier", "Person eller team som svarer for oppføringen, med e-post eller telefon."),
     Field("reviewed", "Sist gjennomgått", "Dato på formen ÅÅÅÅ-MM-DD, for eksempel 2026-03-01."),
 )
+_NN_HINT = "Valgfritt. Brukes når assistenten svarer på nynorsk; tomt betyr at feltet over brukes som det står."
+
+
+def _nynorsk(field: Field, hint: str = "") -> Field:
+    """The optional nynorsk twin of a field (catalogue format 1.2), shown right after it."""
+    return Field(
+        field.name + schema.NYNORSK_SUFFIX, f"{field.label} på nynorsk", f"{_NN_HINT} {hint}".strip(), field.long
+    )
+
+
+_SUMMARY = Field("summary", "Kort beskrivelse", long=True)
+_TASKS = Field(
+    "tasks", "Oppgaver", "Én per linje, som fortsetter «Den passer til å …», for eksempel «holde videomøter»."
+)
+_ACCESS = Field("access", "Slik får du tilgang", long=True)
+_TRAINING = Field("training", "Opplæring", long=True)
+_SUPPORT = Field("support", "Brukerstøtte", long=True)
+_GUIDANCE = Field("guidance", "Råd", long=True)
+_STEPS = Field("steps", "Steg", "Ett steg per linje.")
 FIELDS = {
     "tool": (
         Field("id", "Id", _ID_HINT),
         Field("name", "Navn"),
         Field("aliases", "Andre navn", "Ett per linje."),
         Field("category", "Kategori"),
-        Field("summary", "Kort beskrivelse", long=True),
-        Field(
-            "tasks", "Oppgaver", "Én per linje, som fortsetter «Den passer til å …», for eksempel «holde videomøter»."
-        ),
-        Field("access", "Slik får du tilgang", long=True),
-        Field("training", "Opplæring", long=True),
-        Field("support", "Brukerstøtte", long=True),
+        _SUMMARY,
+        _nynorsk(_SUMMARY),
+        _TASKS,
+        _nynorsk(_TASKS, "Én per linje, for eksempel «halde videomøte»."),
+        _ACCESS,
+        _nynorsk(_ACCESS),
+        _TRAINING,
+        _nynorsk(_TRAINING),
+        _SUPPORT,
+        _nynorsk(_SUPPORT),
         Field("url", "Nettadresse", "Begynner med https://"),
         Field("data_classification", "Høyeste klassifisering", ", ".join(schema.CLASSIFICATIONS)),
         Field("audience", "Målgruppe", _AUDIENCE_HINT),
@@ -72,7 +94,8 @@ FIELDS = {
         Field("aliases", "Andre navn", "Ett per linje."),
         Field("category", "Kategori"),
         Field("alternatives", "Godkjente alternativer", "Id-en til et arbeidsverktøy per linje."),
-        Field("guidance", "Råd", long=True),
+        _GUIDANCE,
+        _nynorsk(_GUIDANCE),
         *_OWNERSHIP,
     ),
     "process": (
@@ -80,7 +103,8 @@ FIELDS = {
         Field("name", "Navn"),
         Field("aliases", "Andre navn", "Ett per linje."),
         Field("tools", "Verktøy", "Id-en til et arbeidsverktøy per linje."),
-        Field("steps", "Steg", "Ett steg per linje."),
+        _STEPS,
+        _nynorsk(_STEPS, "Ett steg per linje, like mange som over."),
         Field("audience", "Målgruppe", _AUDIENCE_HINT),
         *_OWNERSHIP,
     ),
