@@ -64,6 +64,7 @@ class Settings:
     quality_floor: float = 0.85  # BOT_QUALITY_FLOOR: held-out macro-F1 below which a model is flagged (bot train warns)
     # BOT_ACTION_SERVER_URLS: the action servers' base URLs, whose /health/ready the web's /health asks
     action_servers: tuple[str, ...] = ()
+    written_standard: str = "nb"  # BOT_WRITTEN_STANDARD: the municipality's written standard, nb or nn
 
     @property
     def rasa_url(self) -> str:
@@ -195,6 +196,13 @@ DEFAULT_DEPARTMENTS = (
 )
 
 
+def _written_standard() -> str:
+    value = os.environ.get("BOT_WRITTEN_STANDARD", "").strip().lower() or "nb"
+    if value not in ("nb", "nn"):
+        raise SystemExit(f"Setting BOT_WRITTEN_STANDARD must be nb (bokmål) or nn (nynorsk), got {value!r}")
+    return value
+
+
 def default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
 
@@ -235,6 +243,7 @@ def settings() -> Settings:
         model_pull_seconds=max(1, _int("BOT_MODEL_PULL_SECONDS", 10)),
         quality_floor=min(1.0, max(0.0, _float("BOT_QUALITY_FLOOR", 0.85))),
         action_servers=_urls("BOT_ACTION_SERVER_URLS"),
+        written_standard=_written_standard(),
     )
 
 
