@@ -16,7 +16,9 @@ same 502 as when Rasa is down, which the widget shows with a button to send the 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from functools import cache
 from pathlib import Path
 
 import aiohttp
@@ -29,7 +31,8 @@ from bot.handoff.case import email_in
 from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
 from bot.retention import delete_conversation
-from bot.texts import DEFAULT_STANDARD
+from bot.texts import catalogue as texts
+from bot.texts import text
 from bot.web import service_banner, widget_history
 from bot.web.database import in_session
 from bot.web.ratelimit import LimitsUnavailable, RateLimit, counts_for
@@ -45,19 +48,45 @@ MAX_MESSAGE_LENGTH = 1000
 MESSAGES_PER_MINUTE = 20
 RASA_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
-MESSAGES = {
-    "too_long": f"Meldingen er for lang. Skriv kortere, høyst {MAX_MESSAGE_LENGTH} tegn.",
-    "empty": "Skriv en melding først.",
-    "bad_request": "Vi forsto ikke forespørselen. Last siden på nytt og prøv igjen.",
-    "too_many": "Du har sendt mange meldinger på kort tid. Vent et minutt og prøv igjen.",
-    "unavailable": "Digihjelpen svarer ikke akkurat nå. Prøv igjen om litt.",
-    "history_unavailable": "Vi fikk ikke hentet samtalen din akkurat nå.",
-    "delete_failed": "Vi fikk ikke slettet samtalen akkurat nå. Prøv igjen om litt.",
-}
+# Where the service puts the texts and the language into widget.js and index.html as it serves them
+WIDGET_TEXTS = 'const TEXT = {}; const LANG = "nb"; // filled in when served (bot/web/chat.py)'
+PAGE_TEXTS = ('<html lang="nb">', "<title></title>")
 
 
-def _error(key: str, status: int) -> web.Response:
-    return web.json_response({"error": MESSAGES[key]}, status=status)
+def _standard(request: web.Request) -> str:
+    """The municipality's written standard (BOT_WRITTEN_STANDARD): the web's own texts use it."""
+    return request.app["settings"].written_standard
+
+
+def error_message(key: str, standard: str) -> str:
+    """The relay's error `key` (bot/texts/web.yml) for the employee."""
+    return text(f"web.{key}", standard, max=MAX_MESSAGE_LENGTH)
+
+
+def _error(request: web.Request, key: str, status: int) -> web.Response:
+    return web.json_response({"error": error_message(key, _standard(request))}, status=status)
+
+
+@cache
+def widget_source(standard: str) -> str:
+    """widget.js with its texts (bot/texts/widget.yml) and language in `standard`."""
+    source = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    names = sorted(key.removeprefix("widget.") for key in texts() if key.startswith("widget."))
+    filled = {name: text(f"widget.{name}", standard) for name in names}
+    line = f"const TEXT = {json.dumps(filled, ensure_ascii=False)}; const LANG = {json.dumps(standard)};"
+    assert source.count(WIDGET_TEXTS) == 1, "widget.js lost the line its texts go into"
+    return source.replace(WIDGET_TEXTS, line)
+
+
+@cache
+def page_source(standard: str) -> str:
+    """index.html with its language and title in `standard`."""
+    source = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    lang, title = PAGE_TEXTS
+    assert lang in source and title in source, "index.html lost its lang or title"
+    return source.replace(lang, f'<html lang="{standard}">').replace(
+        title, f"<title>{text('web.page_title', standard)}</title>"
+    )
 
 
 def _conversation(request: web.Request) -> tuple[str, bool]:
@@ -73,12 +102,18 @@ def _with_cookie(request: web.Request, response: web.Response, conversation: str
     return response
 
 
-async def index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "index.html", headers={"Content-Security-Policy": PAGE_POLICY})
+async def index(request: web.Request) -> web.Response:
+    return web.Response(
+        text=page_source(_standard(request)),
+        content_type="text/html",
+        headers={"Content-Security-Policy": PAGE_POLICY, "Cache-Control": "no-cache"},
+    )
 
 
-async def widget_script(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "widget.js", headers={"Content-Type": "text/javascript; charset=utf-8"})
+async def widget_script(request: web.Request) -> web.Response:
+    return web.Response(
+        text=widget_source(_standard(request)), content_type="text/javascript", headers={"Cache-Control": "no-cache"}
+    )
 
 
 async def _within_limit(request: web.Request, conversation: str) -> bool:
@@ -94,19 +129,19 @@ async def _within_limit(request: web.Request, conversation: str) -> bool:
 async def send_message(request: web.Request) -> web.Response:
     conversation, new = _conversation(request)
     if not await _within_limit(request, conversation):
-        return _with_cookie(request, _error("too_many", 429), conversation, new)
+        return _with_cookie(request, _error(request, "too_many", 429), conversation, new)
     try:
         body = await request.json()
     except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to parse
-        return _error("bad_request", 400)
+        return _error(request, "bad_request", 400)
     text = body.get("message") if isinstance(body, dict) else None
     if not isinstance(text, str):
-        return _error("bad_request", 400)
+        return _error(request, "bad_request", 400)
     text = storable(text).strip()
     if not has_visible_content(text):
-        return _error("empty", 400)
+        return _error(request, "empty", 400)
     if len(text) > MAX_MESSAGE_LENGTH:
-        return _error("too_long", 413)
+        return _error(request, "too_long", 413)
 
     # An address the employee writes goes to Rasa beside the masked text, for the handoff's contact
     # question (bot/assistant/handoff_dialogue.py); the tracker store drops it (bot/tracker_store.py).
@@ -123,11 +158,11 @@ async def send_message(request: web.Request) -> web.Response:
         )
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
         log.warning("Rasa did not answer", exc_info=log.isEnabledFor(logging.DEBUG))
-        return _with_cookie(request, _error("unavailable", 502), conversation, new)
+        return _with_cookie(request, _error(request, "unavailable", 502), conversation, new)
     messages = [m for m in map(widget_history.from_rasa_reply, replies if isinstance(replies, list) else []) if m]
     if not messages:
         log.warning("Rasa answered a message without any reply (see its log for the failed action)")
-        return _with_cookie(request, _error("unavailable", 502), conversation, new)
+        return _with_cookie(request, _error(request, "unavailable", 502), conversation, new)
     # The message as Rasa stores it (masked), so the page shows what a reload will show.
     result = web.json_response({"message": text, "replies": messages})
     return _with_cookie(request, result, conversation, new)
@@ -143,18 +178,20 @@ async def history(request: web.Request) -> web.Response:
         )
     except SQLAlchemyError:
         log.warning("Could not read the conversation from the tracker store", exc_info=True)
-        return _error("history_unavailable", 503)
+        return _error(request, "history_unavailable", 503)
     return web.json_response({"messages": messages})
 
 
-def _welcome(session) -> dict:
-    greeting = welcome.greeting(session, DEFAULT_STANDARD)  # bokmål until the standard is a setting
+def _welcome(session, standard: str) -> dict:
+    greeting = welcome.greeting(session, standard)
     return widget_history.bot_message(greeting.text, greeting.button_dicts) or {}  # the shape of a history message
 
 
 async def welcome_message(request: web.Request) -> web.Response:
     """The greeting the widget shows in a conversation with nothing in it yet (bot.assistant.welcome)."""
-    return web.json_response(await in_session(request, _welcome), headers={"Cache-Control": "no-store"})
+    return web.json_response(
+        await in_session(request, _welcome, _standard(request)), headers={"Cache-Control": "no-store"}
+    )
 
 
 async def delete(request: web.Request) -> web.Response:
@@ -165,7 +202,7 @@ async def delete(request: web.Request) -> web.Response:
             await asyncio.to_thread(delete_conversation, request.app["settings"].tracker_store_url, conversation)
         except SQLAlchemyError:
             log.warning("Could not delete a conversation from the tracker store", exc_info=True)
-            return _error("delete_failed", 503)
+            return _error(request, "delete_failed", 503)
     return _with_cookie(request, web.json_response({"deleted": True}), request.app["conversations"].new(), True)
 
 

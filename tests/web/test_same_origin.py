@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.service_secrets import HEADER
 from bot.web.app import FOREIGN
-from bot.web.chat import MESSAGES
+from bot.web.chat import error_message
 
 SECRET = "the-channel-secret-of-this-test-" + "s" * 10
 FOREIGN_ORIGIN = {"Origin": "https://evil.example"}
@@ -63,7 +63,7 @@ async def test_the_relay_sends_rasa_the_channel_secret(client):
 async def test_with_another_secret_than_rasas_the_employee_gets_the_polite_unavailable(relay_to, rasa):
     client = await relay_to("another-secret-than-rasa-has-" + "x" * 10)
     response = await client.post("/api/messages", json={"message": "hei"})
-    assert response.status == 502 and await response.json() == {"error": MESSAGES["unavailable"]}
+    assert response.status == 502 and await response.json() == {"error": error_message("unavailable", "nb")}
     assert rasa.received == []
 
 

@@ -6,37 +6,16 @@
  *
  * The widget lives in a shadow root, so the host page's styles do not leak in. It talks only to
  * the service it was loaded from, which keeps the conversation id in an HttpOnly cookie. The bot's
- * text is always inserted as text nodes (links are built as elements), never as HTML.
+ * text is always inserted as text nodes (links are built as elements), never as HTML. Its own texts
+ * (bot/texts/widget.yml) and language come in the municipality's written standard when the service
+ * serves the script (bot/web/chat.py fills in the TEXT line).
  */
 (function () {
   "use strict";
 
   const script = document.currentScript;
   const BASE = new URL("./", script ? script.src : window.location.href);
-  const TEXT = {
-    title: "Digihjelpen",
-    open: "Spør Digihjelpen",
-    close: "Lukk",
-    closeLabel: "Lukk Digihjelpen",
-    notice: "Digihjelpen er en robot, ikke et menneske. Ikke skriv personopplysninger, " +
-      "som fødselsnummer, helseopplysninger eller navn på brukere.",
-    log: "Samtalen",
-    you: "Du skrev:",
-    bot: "Digihjelpen svarte:",
-    label: "Skriv spørsmålet ditt",
-    hint: "Trykk Enter for å sende og Shift + Enter for ny linje.",
-    send: "Send",
-    typing: "Digihjelpen skriver …",
-    retry: "Prøv igjen",
-    choices: "Svaralternativer",
-    remove: "Slett samtalen",
-    confirmRemove: "Vil du slette hele samtalen? Det kan ikke angres.",
-    removed: "Samtalen er slettet. Du kan begynne på nytt.",
-    offline: "Vi får ikke kontakt med Digihjelpen. Sjekk nettverket og prøv igjen.",
-    newTab: "(åpnes i ny fane)",
-    banner: "Driftsmeldinger",
-    bannerFor: "Driftsmelding for ",
-  };
+  const TEXT = {}; const LANG = "nb"; // filled in when served (bot/web/chat.py)
   const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/g;
   const TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
 
@@ -111,7 +90,7 @@
       panel.setAttribute("role", "dialog");
       panel.hidden = true;
     }
-    const container = el("div", { class: "dh " + (inline ? "dh-inline" : "dh-float"), lang: "nb" },
+    const container = el("div", { class: "dh " + (inline ? "dh-inline" : "dh-float"), lang: LANG },
       inline ? [panel] : [launcher, panel]);
     return { container, panel, launcher, close, remove, banner, log, typing, form, input };
   }
