@@ -196,7 +196,8 @@ DEFAULT_DEPARTMENTS = (
 )
 
 
-def _written_standard() -> str:
+def written_standard() -> str:
+    """BOT_WRITTEN_STANDARD: the municipality's written standard, nb (the default) or nn."""
     value = os.environ.get("BOT_WRITTEN_STANDARD", "").strip().lower() or "nb"
     if value not in ("nb", "nn"):
         raise SystemExit(f"Setting BOT_WRITTEN_STANDARD must be nb (bokmål) or nn (nynorsk), got {value!r}")
@@ -243,7 +244,7 @@ def settings() -> Settings:
         model_pull_seconds=max(1, _int("BOT_MODEL_PULL_SECONDS", 10)),
         quality_floor=min(1.0, max(0.0, _float("BOT_QUALITY_FLOOR", 0.85))),
         action_servers=_urls("BOT_ACTION_SERVER_URLS"),
-        written_standard=_written_standard(),
+        written_standard=written_standard(),
     )
 
 

@@ -47,14 +47,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import texts
 from bot.assistant import welcome
 from bot.assistant.replies import Reply
 from bot.channels.rest import MAX_MESSAGE_LENGTH
-from bot.config import TeamsSettings, teams_settings
+from bot.config import TeamsSettings, teams_settings, written_standard
 from bot.db import session_scope
 from bot.message_text import has_visible_content, storable
 from bot.privacy.masking import mask
-from bot.texts import DEFAULT_STANDARD
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,6 @@ CONNECTOR_SCOPE = "https://api.botframework.com/.default"
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=15)
 MENTION = re.compile(r"<at\b[^<>]*>[^<]*</at>", re.IGNORECASE)  # no `<` inside: linear, not .*?
 CHANNEL = "teams"
-TOO_LONG = f"Meldingen er for lang. Skriv kortere, høyst {MAX_MESSAGE_LENGTH} tegn."
 
 
 def teams_user(activity: dict[str, Any]) -> dict[str, str]:
@@ -246,14 +245,14 @@ def bot_added(activity: dict[str, Any]) -> bool:
     )
 
 
-def welcome_once(conversation_id: str) -> Reply | None:
+def welcome_once(conversation_id: str, standard: str) -> Reply | None:
     """The welcome for a conversation the first time it is asked for (on any replica), else None.
     Without a database nothing is sent: a welcome that cannot be remembered could come twice."""
     try:
         with session_scope() as session:
             if not welcome.first_welcome(session, CHANNEL, conversation_id):
                 return None
-            return welcome.greeting(session, DEFAULT_STANDARD)  # bokmål until the standard is a setting
+            return welcome.greeting(session, standard)
     except SQLAlchemyError as error:
         log.warning("Teams: no welcome card, the database is unavailable (%s)", type(error).__name__)
         return None
@@ -333,10 +332,11 @@ class TeamsInput(BotFrameworkInput):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if credentials:
             log.warning("Teams: credentials.yml values are ignored; the channel reads BOT_TEAMS_* from the environment")
-        return cls(teams_settings())
+        return cls(teams_settings(), written_standard())
 
-    def __init__(self, config: TeamsSettings) -> None:  # no super().__init__: it fetches keys
+    def __init__(self, config: TeamsSettings, standard: str = texts.DEFAULT_STANDARD) -> None:  # no super().__init__
         self.config = config
+        self.standard = standard  # the municipality's (BOT_WRITTEN_STANDARD): the channel's own texts use it
         self.app_id, self.app_password = config.app_id, config.app_password
         self._session: aiohttp.ClientSession | None = None
         self.keys = SigningKeys(config.openid_url, self._http)
@@ -373,7 +373,7 @@ class TeamsInput(BotFrameworkInput):
             return
         output = TeamsOutput(self.connector, conversation, activity.get("recipient") or {}, activity["serviceUrl"])
         if len(text) > MAX_MESSAGE_LENGTH:
-            await output.send_text_message(sender, TOO_LONG)
+            await output.send_text_message(sender, texts.text("web.too_long", self.standard, max=MAX_MESSAGE_LENGTH))
             return
         await on_new_message(
             UserMessage(
@@ -387,7 +387,7 @@ class TeamsInput(BotFrameworkInput):
 
     async def welcome(self, activity: dict[str, Any], conversation: dict[str, Any]) -> None:
         """The welcome card, once per conversation, to whoever added the bot."""
-        greeting = await asyncio.to_thread(welcome_once, conversation["id"])
+        greeting = await asyncio.to_thread(welcome_once, conversation["id"], self.standard)
         if greeting is None:
             return
         output = TeamsOutput(self.connector, conversation, activity.get("recipient") or {}, activity["serviceUrl"])
