@@ -114,6 +114,16 @@ def in_standard(entry: Any, field: str, standard: str) -> Any:
     return getattr(entry, field)
 
 
+def item_in_standard(entry: Any, field: str, item: str, standard: str) -> str:
+    """One item of a list field (`tasks`, `steps`) as written, in `standard`: the nynorsk item at
+    the same place when nynorsk is asked and the nynorsk list has as many items, else `item`
+    (search finds an entry by its own tasks, and an answer names the one that fit)."""
+    own, twin = getattr(entry, field), in_standard(entry, field, standard)
+    if twin is not own and len(twin) == len(own) and item in own:
+        return twin[own.index(item)]
+    return item
+
+
 @dataclass(frozen=True)
 class CatalogueFile:
     tools: tuple[ToolEntry, ...] = ()
@@ -591,20 +601,22 @@ def _task_warning(task: str) -> bool:
 
 def entry_warnings(entry: Any) -> list[Problem]:
     """What is allowed but reads badly in one entry (see docs/catalogue.md, writing good entries):
-    tasks, in bokmål and nynorsk, that are no verb phrase; nynorsk steps that do not match the steps."""
-    if isinstance(entry, ProcessEntry) and entry.steps_nn and len(entry.steps_nn) != len(entry.steps):
-        return [
-            Problem(
-                f"steps_nn has {len(entry.steps_nn)} steps, steps has {len(entry.steps)}: they should match",
-                section="processes",
-                entry=f"id {entry.id}",
-                field="steps_nn",
-                norwegian=f"Nynorsk har {len(entry.steps_nn)} steg, bokmål {len(entry.steps)}: de bør være like mange.",
-            )
-        ]
-    if not isinstance(entry, ToolEntry):
-        return []
+    tasks, in bokmål and nynorsk, that are no verb phrase; nynorsk tasks or steps not as many as theirs."""
     found = []
+    for field in ("tasks", "steps"):
+        own, twin = getattr(entry, field, ()), getattr(entry, field + NYNORSK_SUFFIX, ())
+        if twin and len(twin) != len(own):
+            found.append(
+                Problem(
+                    f"{field}_nn has {len(twin)} items, {field} has {len(own)}: write the same ones in the same order",
+                    section="processes" if field == "steps" else "tools",
+                    entry=f"id {entry.id}",
+                    field=field + NYNORSK_SUFFIX,
+                    norwegian=f"Nynorskfeltet har {len(twin)} linjer og feltet over {len(own)}: skriv de samme, i samme rekkefølge.",
+                )
+            )
+    if not isinstance(entry, ToolEntry):
+        return found
     for field, lead, example in (
         ("tasks", "Den passer til å", "holde videomøter"),
         ("tasks_nn", "Verktøyet passar til å", "halde videomøte"),
@@ -679,6 +691,7 @@ __all__ = [
     "entry_warnings",
     "format_of",
     "in_standard",
+    "item_in_standard",
     "known_sectors",
     "parse",
     "validate",

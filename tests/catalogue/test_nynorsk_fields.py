@@ -4,11 +4,13 @@ accessor answer code uses (`in_standard`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot import db
 from bot.catalogue import store
-from bot.catalogue.schema import CatalogueError, entry_warnings, in_standard, parse
+from bot.catalogue.schema import CatalogueError, entry_warnings, in_standard, item_in_standard, parse
 
 CATALOGUE = """\
 version: 1.2
@@ -100,8 +102,17 @@ def test_nynorsk_tasks_are_verb_phrases_too_and_nynorsk_steps_match_the_steps():
         "«Videomøte» bør fortsette «Verktøyet passar til å …»"
     )
     [steps] = entry_warnings(catalogue.processes[0])
-    assert steps.field == "steps_nn" and "1 steg" in steps.norwegian
+    assert steps.field == "steps_nn" and steps.norwegian.startswith("Nynorskfeltet har 1 linjer og feltet over 2")
     assert entry_warnings(parse(CATALOGUE).tools[0]) == []
+
+
+def test_the_task_an_answer_names_is_the_nynorsk_one_at_the_same_place():
+    teams, tidvis = parse(CATALOGUE).tools
+    assert item_in_standard(teams, "tasks", "holde videomøter", "nn") == "halde videomøte"
+    assert item_in_standard(teams, "tasks", "holde videomøter", "nb") == "holde videomøter"
+    assert item_in_standard(tidvis, "tasks", "bytte vakt", "nn") == "bytte vakt"  # no nynorsk tasks
+    uneven = replace(teams, tasks_nn=("halde videomøte",))
+    assert item_in_standard(uneven, "tasks", "holde videomøter", "nn") == "holde videomøter"  # which is which?
 
 
 def test_the_nynorsk_fields_survive_the_database_and_yaml_and_csv_export(db_url, new_database):

@@ -14,7 +14,7 @@ NEW = {
     "category": "Kart",
     "summary": "Kart over kommunen.",
     "summary_nn": "Kart over kommunen, på nynorsk.",
-    "tasks": "finne eiendomsgrenser",
+    "tasks": "finne eiendomsgrenser\nse reguleringsplaner",
     "tasks_nn": "finne eigedomsgrenser\nsjå reguleringsplanar",
     "access": "Åpent for alle ansatte.",
     "access_nn": "Ope for alle tilsette.",
