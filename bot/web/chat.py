@@ -16,6 +16,7 @@ same 502 as when Rasa is down, which the widget shows with a button to send the 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from functools import cache
@@ -111,9 +112,14 @@ async def index(request: web.Request) -> web.Response:
 
 
 async def widget_script(request: web.Request) -> web.Response:
-    return web.Response(
-        text=widget_source(_standard(request)), content_type="text/javascript", headers={"Cache-Control": "no-cache"}
-    )
+    """widget.js in the municipality's standard; browsers revalidate it (an ETag of its content), so
+    every intranet page gets a changed standard or text on its next load."""
+    source = widget_source(_standard(request))
+    tag = hashlib.sha256(source.encode()).hexdigest()[:32]
+    headers = {"Cache-Control": "no-cache", "ETag": f'"{tag}"'}
+    if any(etag.value == tag for etag in request.if_none_match or ()):
+        return web.Response(status=304, headers=headers)
+    return web.Response(text=source, content_type="text/javascript", headers=headers)
 
 
 async def _within_limit(request: web.Request, conversation: str) -> bool:

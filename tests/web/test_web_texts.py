@@ -56,6 +56,8 @@ async def test_widget_js_carries_every_widget_text_in_the_standard(served):
     assert texts["notice"].startswith(NOTICE[standard])
     assert all(value == text(f"widget.{name}", standard) for name, value in texts.items())
     assert "lang: LANG" in source
+    unchanged = await client.get("/widget.js", headers={"If-None-Match": script.headers["ETag"]})
+    assert unchanged.status == 304 and script.headers["Cache-Control"] == "no-cache"
 
 
 async def test_the_relays_errors_are_in_the_standard(served):
