@@ -14,7 +14,7 @@ from bot.assistant import classification, scope
 from bot.assistant.contact import reach_it
 from bot.assistant.replies import Answer, Button, intent_button
 from bot.catalogue import search, snapshot
-from bot.catalogue.schema import PrivateToolEntry, ProcessEntry, ToolEntry
+from bot.catalogue.schema import PrivateToolEntry, ProcessEntry, ToolEntry, in_standard, item_in_standard
 from bot.gaps.detect import missing_tool_gap, unknown_private_tool_gap
 from bot.language.norwegian import terms
 
@@ -100,15 +100,17 @@ def _tool_names(session: Session, ids) -> list[str]:
 # --- which tool for a need -------------------------------------------------------------------
 
 
-def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray | None = None) -> Answer:
+def need(
+    session: Session, text: str, mentioned: Mentioned, vector: np.ndarray | None = None, standard: str = "nb"
+) -> Answer:
     """The tool or process for a free-text need; «Mente du …?» with choices when the best
     candidates are close; "nothing fits" (and a gap) only when none comes near. `vector` is the
     message's sentence embedding from the NLU, if it made one."""
     if mentioned.private_tools:
-        return allowed(session, mentioned, context_tool=None)
+        return allowed(session, mentioned, context_tool=None, standard=standard)
     named = process_named(session, text)
     if named is not None:
-        return process_steps(session, named)
+        return process_steps(session, named, standard)
     result = search.search(session, text, vector=vector)
     if result.decision != search.NOTHING:
         judged = scope.assess(session, text, _named(session, mentioned))
@@ -120,18 +122,20 @@ def need(session: Session, text: str, mentioned: Mentioned, vector: np.ndarray |
         return Answer(inbox="no_fit").say(not_sure())
     if not result.fits:
         return no_fit(session, text, mentioned)
-    return answer_with(session, result.hits[0])
+    return answer_with(session, result.hits[0], standard)
 
 
-def answer_with(session: Session, best: search.Hit) -> Answer:
-    """The answer naming the entry that fits a need: a process's steps, or the tool and why."""
+def answer_with(session: Session, best: search.Hit, standard: str = "nb") -> Answer:
+    """The answer naming the entry that fits a need: a process's steps, or the tool and why; the
+    catalogue's texts in `standard` where the entry has them (in_standard)."""
     if best.kind == "process":
-        return process_steps(session, snapshot.view(session).processes[best.id])
+        return process_steps(session, snapshot.view(session).processes[best.id], standard)
     tool = snapshot.view(session).tools[best.id]
+    summary = in_standard(tool, "summary", standard)
     return Answer(slots={"tool": tool.id}).say(
-        f"Til det kan du bruke {tool.name}. {tool.summary}\nDen passer til å {best.why}."
+        f"Til det kan du bruke {tool.name}. {summary}\nDen passer til å {item_in_standard(tool, 'tasks', best.why, standard)}."
         if best.why in tool.tasks
-        else f"Til det kan du bruke {tool.name}. {tool.summary}",
+        else f"Til det kan du bruke {tool.name}. {summary}",
         *follow_up_buttons(tool.id),
     )
 
@@ -197,8 +201,8 @@ def no_tool_fits() -> Answer:
     )
 
 
-def process_steps(session: Session, process: ProcessEntry) -> Answer:
-    steps = "\n".join(f"{number}. {step}" for number, step in enumerate(process.steps, 1))
+def process_steps(session: Session, process: ProcessEntry, standard: str = "nb") -> Answer:
+    steps = "\n".join(f"{number}. {step}" for number, step in enumerate(in_standard(process, "steps", standard), 1))
     text = f"{process.name}:\n{steps}"
     names = _tool_names(session, process.tools)
     if names:
@@ -218,14 +222,15 @@ def about_tool(
     context_tool: str | None,
     vector: np.ndarray | None = None,
     previous_level: str | None = None,
+    standard: str = "nb",
 ) -> Answer:
     """A question about one aspect of a tool: info, access, training, support, classification
     (may this information be kept there?) or allowed (may I use it?)."""
     if aspect == "classification":
         return information_class(session, text, mentioned, context_tool, vector, previous_level)
     if aspect == "allowed":
-        return allowed(session, mentioned, context_tool, text)
-    return tool_question(session, aspect, mentioned, context_tool, text, vector)
+        return allowed(session, mentioned, context_tool, text, standard)
+    return tool_question(session, aspect, mentioned, context_tool, text, vector, standard)
 
 
 def follow_up_aspect(text: str, mentioned: Mentioned, previous: str | None) -> str | None:
@@ -259,24 +264,25 @@ def tool_question(
     context_tool: str | None,
     text: str = "",
     vector: np.ndarray | None = None,
+    standard: str = "nb",
 ) -> Answer:
     """What a tool is, or how to get access, training or support: for the tool named, else the
     tool for the task the question names («må jeg søke om tilgang for å levere reiseregning?»),
     else the tool the conversation is about."""
     if mentioned.private_tools and not mentioned.tools:
-        return allowed(session, mentioned, context_tool=None)
+        return allowed(session, mentioned, context_tool=None, standard=standard)
     if not mentioned.tools:
         for_task = tool_for_task(session, text, vector, ASPECT_INTENT[aspect])
         if for_task is not None:
             tool, answer = for_task
-            return answer if tool is None else answer.extend(tool_aspect(tool, aspect))
+            return answer if tool is None else answer.extend(tool_aspect(tool, aspect, standard))
     candidates = resolve_tool(mentioned, context_tool)
     if len(candidates) > 1:
         return clarify(session, ASPECT_INTENT[aspect], candidates)
     tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
     if tool is None:
         return Answer().say(EMPTY_CATALOGUE if catalogue_size(session) == 0 else ASK_WHICH_TOOL)
-    return tool_aspect(tool, aspect)
+    return tool_aspect(tool, aspect, standard)
 
 
 def tool_for_task(
@@ -313,26 +319,28 @@ def tool_for_task(
     return None
 
 
-def tool_aspect(tool: ToolEntry, aspect: str) -> Answer:
+def tool_aspect(tool: ToolEntry, aspect: str, standard: str = "nb") -> Answer:
+    """A tool's summary, access, training or support, in `standard` where the entry has it."""
     answer = Answer(slots={"tool": tool.id, "aspect": aspect})
     if aspect == "info":
-        text = f"{tool.name} ({tool.category}): {tool.summary}"
+        text = f"{tool.name} ({tool.category}): {in_standard(tool, 'summary', standard)}"
         if tool.url:
             text += f"\nLenke: {tool.url}"
         return answer.say(text, *follow_up_buttons(tool.id))
     if aspect == "access":
         return answer.say(
-            f"Slik får du tilgang til {tool.name}: {tool.access}", *follow_up_buttons(tool.id, skip="access")
+            f"Slik får du tilgang til {tool.name}: {in_standard(tool, 'access', standard)}",
+            *follow_up_buttons(tool.id, skip="access"),
         )
     if aspect == "training":
         text = (
-            f"Opplæring i {tool.name}: {tool.training}"
+            f"Opplæring i {tool.name}: {in_standard(tool, 'training', standard)}"
             if tool.training
             else f"Jeg har ikke noe kurs registrert for {tool.name}. Spør lederen din eller en kollega som kan verktøyet."
         )
         return answer.say(text, *follow_up_buttons(tool.id, skip="training"))
     text = (
-        f"Hjelp med {tool.name}: {tool.support}"
+        f"Hjelp med {tool.name}: {in_standard(tool, 'support', standard)}"
         if tool.support
         else f"For hjelp med {tool.name} kan du kontakte {reach_it()}."
     )
@@ -342,28 +350,31 @@ def tool_aspect(tool: ToolEntry, aspect: str) -> Answer:
 # --- private tools and whether a tool may be used -------------------------------------------------
 
 
-def private_tool_advice(session: Session, private: PrivateToolEntry) -> Answer:
+def private_tool_advice(session: Session, private: PrivateToolEntry, standard: str = "nb") -> Answer:
     names = _tool_names(session, private.alternatives)
+    guidance = in_standard(private, "guidance", standard)
     answer = Answer(slots={"private_tool": private.id})
     if names:
         answer.slots["tool"] = private.alternatives[0]
-        text = f"{private.guidance}\nGodkjent alternativ: {', '.join(names)}."
+        text = f"{guidance}\nGodkjent alternativ: {', '.join(names)}."
         buttons = [
             intent_button(f"Tilgang til {n}", "tool_access", tool=t) for n, t in zip(names, private.alternatives)
         ]
         return answer.say(text, *buttons[:3])
     return answer.say(
-        f"{private.name} er ikke godkjent for jobb, og kommunen har ikke et godkjent alternativ ennå.\n{private.guidance}"
+        f"{private.name} er ikke godkjent for jobb, og kommunen har ikke et godkjent alternativ ennå.\n{guidance}"
     )
 
 
-def allowed(session: Session, mentioned: Mentioned, context_tool: str | None, text: str = "") -> Answer:
+def allowed(
+    session: Session, mentioned: Mentioned, context_tool: str | None, text: str = "", standard: str = "nb"
+) -> Answer:
     """May I use this tool? Private tools get the approved alternative and the guidance."""
     answer = Answer()
     for private_id in mentioned.private_tools:
         private = snapshot.view(session).private_tools.get(private_id)
         if private is not None:
-            answer.extend(private_tool_advice(session, private))
+            answer.extend(private_tool_advice(session, private, standard))
     if answer.replies:
         return answer
     candidates = resolve_tool(mentioned, None if mentioned.private_tools else context_tool)

@@ -103,6 +103,7 @@ def _about(aspect: str) -> Callable[[Session, Turn], Answer]:
             turn.slots.get("tool"),
             turn.vector,
             turn.slots.get("information_level"),
+            turn.standard,
         )
 
     return answer
@@ -153,7 +154,9 @@ def _onboarding_next(session: Session, turn: Turn) -> Answer:
 
 # Each action of the domain and how it answers.
 HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
-    "action_find_tool": lambda session, turn: answers.need(session, turn.text, turn.mentioned, turn.vector),
+    "action_find_tool": lambda session, turn: answers.need(
+        session, turn.text, turn.mentioned, turn.vector, turn.standard
+    ),
     "action_tool_info": _about("info"),
     "action_tool_access": _about("access"),
     "action_tool_training": _about("training"),
