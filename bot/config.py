@@ -65,6 +65,7 @@ class Settings:
     # BOT_ACTION_SERVER_URLS: the action servers' base URLs, whose /health/ready the web's /health asks
     action_servers: tuple[str, ...] = ()
     written_standard: str = "nb"  # BOT_WRITTEN_STANDARD: the municipality's written standard, nb or nn
+    mirror_standard: bool = True  # BOT_MIRROR_STANDARD: answer in the standard a conversation is clearly written in
 
     @property
     def rasa_url(self) -> str:
@@ -204,6 +205,14 @@ def written_standard() -> str:
     return value
 
 
+def mirror_standard() -> bool:
+    """BOT_MIRROR_STANDARD: answer a conversation clearly written in the other standard in it (default true)."""
+    raw = os.environ.get("BOT_MIRROR_STANDARD", "").strip().lower()
+    if raw not in ("", "true", "false"):
+        raise SystemExit(f"Setting BOT_MIRROR_STANDARD must be true or false, got {raw!r}")
+    return raw != "false"
+
+
 def default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
 
@@ -245,6 +254,7 @@ def settings() -> Settings:
         quality_floor=min(1.0, max(0.0, _float("BOT_QUALITY_FLOOR", 0.85))),
         action_servers=_urls("BOT_ACTION_SERVER_URLS"),
         written_standard=written_standard(),
+        mirror_standard=mirror_standard(),
     )
 
 
