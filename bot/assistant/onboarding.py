@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.assistant.answers import EMPTY_CATALOGUE
 from bot.assistant.replies import Answer, intent_button
 from bot.catalogue import snapshot
-from bot.catalogue.schema import EVERYONE, CatalogueFile, ToolEntry
+from bot.catalogue.schema import EVERYONE, CatalogueFile, ToolEntry, in_standard
 
 ONBOARDING_PROCESS = "nyansatt"
 # A sector that belongs to a wider one also gets the wider one's tools, after its own.
@@ -85,7 +85,7 @@ def first_sentence(text: str) -> str:
     return text.strip()[: match.end()] if match else text.strip()
 
 
-def onboarding(session: Session, sector: str | None, step: int | None = None) -> Answer:
+def onboarding(session: Session, sector: str | None, step: int | None = None, standard: str = "nb") -> Answer:
     """The overview of the starter pack for `sector` (step None), or its tool number `step` (0-based)."""
     catalogue = snapshot.view(session).file
     if not catalogue.tools:
@@ -94,7 +94,7 @@ def onboarding(session: Session, sector: str | None, step: int | None = None) ->
     if not pack.tools:
         return Answer().say(NO_PACK)
     if step is None:
-        return overview(pack, sector)
+        return overview(pack, sector, standard)
     tools = pack.tools
     if step >= len(tools):
         return Answer(slots={"onboarding_sector": sector, "onboarding_step": len(tools)}).say(
@@ -105,10 +105,11 @@ def onboarding(session: Session, sector: str | None, step: int | None = None) ->
     buttons = [intent_button("Neste", "onboarding_next")] if step + 1 < len(tools) else []
     buttons.append(intent_button("Opplæring", "tool_training", tool=tool.id))
     answer = Answer(slots={"onboarding_sector": sector, "onboarding_step": step, "tool": tool.id})
-    return answer.say(f"{step + 1} av {len(tools)}: {tool.name}. {tool.summary}\nTilgang: {tool.access}", *buttons)
+    summary, access = in_standard(tool, "summary", standard), in_standard(tool, "access", standard)
+    return answer.say(f"{step + 1} av {len(tools)}: {tool.name}. {summary}\nTilgang: {access}", *buttons)
 
 
-def overview(pack: StarterPack, sector: str | None) -> Answer:
+def overview(pack: StarterPack, sector: str | None, standard: str = "nb") -> Answer:
     """Every tool of the pack with how to get started, grouped, then the offer to step through."""
     total = len(pack.tools)
     own_lines, basic_lines = _share(len(pack.sector_tools), len(pack.basics), MAX_OVERVIEW_LINES)
@@ -117,12 +118,12 @@ def overview(pack: StarterPack, sector: str | None) -> Answer:
     else:
         text = [f"Velkommen! Her er {_count(total)} alle ansatte bruker. Slik kommer du i gang:"]
     if pack.sector_tools:
-        text += ["", f"For {sector}:", *_tool_lines(pack.sector_tools, own_lines)]
+        text += ["", f"For {sector}:", *_tool_lines(pack.sector_tools, own_lines, standard)]
     elif sector:
         text += ["", f"Jeg fant ingen egne verktøy for {sector} i katalogen, bare dem alle ansatte bruker."]
     if pack.basics and sector:
         text += ["", "For alle ansatte:"]
-    text += _tool_lines(pack.basics, basic_lines)
+    text += _tool_lines(pack.basics, basic_lines, standard)
     if not sector:
         text += ["", ASK_SECTOR]
     offer = (
@@ -147,8 +148,11 @@ def _share(own: int, basics: int, limit: int) -> tuple[int, int]:
     return own_lines, min(basics, limit - own_lines)
 
 
-def _tool_lines(tools: tuple[ToolEntry, ...], shown: int) -> list[str]:
-    lines = [f"- {tool.name}: {first_sentence(tool.access) or tool.summary}" for tool in tools[:shown]]
+def _tool_lines(tools: tuple[ToolEntry, ...], shown: int, standard: str) -> list[str]:
+    lines = [
+        f"- {tool.name}: {first_sentence(in_standard(tool, 'access', standard)) or in_standard(tool, 'summary', standard)}"
+        for tool in tools[:shown]
+    ]
     if len(tools) > shown:
         lines.append(f"- … og {len(tools) - shown} til, som du får se når vi går gjennom ett og ett.")
     return lines

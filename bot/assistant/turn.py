@@ -149,7 +149,9 @@ def _feedback(helpful: bool) -> Callable[[Session, Turn], Answer]:
 def _onboarding_next(session: Session, turn: Turn) -> Answer:
     """The next tool; the overview first when the starter pack has not been shown."""
     step = turn.slots.get("onboarding_step")
-    return onboarding(session, turn.slots.get("onboarding_sector"), None if step is None else int(step) + 1)
+    return onboarding(
+        session, turn.slots.get("onboarding_sector"), None if step is None else int(step) + 1, turn.standard
+    )
 
 
 # Each action of the domain and how it answers.
@@ -165,7 +167,7 @@ HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
     "action_information_class": _about("classification"),
     "action_list_tools": lambda session, turn: answers.tool_list(session, turn.mentioned, turn.text, turn.vector),
     "action_onboarding": lambda session, turn: onboarding(
-        session, narrowest_sector(turn.mentioned.sectors) or turn.slots.get("onboarding_sector")
+        session, narrowest_sector(turn.mentioned.sectors) or turn.slots.get("onboarding_sector"), None, turn.standard
     ),
     "action_onboarding_next": _onboarding_next,
     "action_small_talk": _small_talk,

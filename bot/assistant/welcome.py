@@ -23,7 +23,7 @@ from bot.assistant.models import WelcomedConversation
 from bot.assistant.onboarding import starter_pack
 from bot.assistant.replies import Button, Reply
 from bot.catalogue import snapshot
-from bot.catalogue.schema import EVERYONE, CatalogueFile
+from bot.catalogue.schema import EVERYONE, CatalogueFile, item_in_standard
 from bot.gaps.models import GapTotal
 from bot.texts import text
 
@@ -44,7 +44,9 @@ def suggestions(catalogue: CatalogueFile | None, standard: str, asked_most: str 
     for_everyone = [t for t in catalogue.tools if EVERYONE in t.audience and t.tasks]
     if for_everyone:
         common = min(for_everyone, key=lambda t: (-len(t.tasks), t.name.casefold()))
-        buttons.append(_question("welcome.task", standard, task=common.tasks[0]))
+        buttons.append(
+            _question("welcome.task", standard, task=item_in_standard(common, "tasks", common.tasks[0], standard))
+        )
     private = {p.id: p for p in catalogue.private_tools}
     if private:
         chosen = private.get(asked_most or "") or min(private.values(), key=lambda p: p.name.casefold())

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot import db
+from bot.assistant import welcome
 from bot.assistant.turn import Turn, respond
 from bot.catalogue import store
 
@@ -23,8 +24,8 @@ CATALOGUE = textwrap.dedent(
         category: Samarbeid og møter
         summary: Videomøter for alle ansatte.
         summary_nn: Videomøte for alle tilsette.
-        tasks: [holde videomøter]
-        tasks_nn: [halde videomøte]
+        tasks: [holde videomøter, dele skjermen]
+        tasks_nn: [halde videomøte, dele skjermen]
         access: Alle ansatte har det.
         access_nn: Alle tilsette har det.
         training: Kurs hver tirsdag.
@@ -102,3 +103,14 @@ def test_private_tool_guidance_and_process_steps_in_nynorsk(session):
     )
     steps = said(session, "action_find_tool", "Bestille kurs", "nn")
     assert "2. Vel kurset." in steps and "Velg" not in steps
+
+
+def test_onboarding_and_the_greeting_use_the_nynorsk_texts(session):
+    overview = said(session, "action_onboarding", "eg er ny", "nn")
+    assert "- Møterommet: Alle tilsette har det." in overview
+    first = said(session, "action_onboarding_next", "neste", "nn", slots={"onboarding_step": 0})
+    assert "2 av 2: Møterommet. Videomøte for alle tilsette.\nTilgang: Alle tilsette har det." in first
+    assert "- Møterommet: Alle ansatte har det." in said(session, "action_onboarding", "jeg er ny", "nb")
+    questions = [button.title for button in welcome.greeting(session, "nn").buttons]
+    assert "Korleis kan eg halde videomøte?" in questions
+    assert "Hvordan kan jeg holde videomøter?" in [b.title for b in welcome.greeting(session, "nb").buttons]
