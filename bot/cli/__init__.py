@@ -12,12 +12,12 @@ import sys
 # costs about 350 MB and two seconds, and no `bot` command needs it: Rasa runs in its own process.
 sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]  # None makes the import fail fast
 
-from bot.cli import accounts, catalogue, db, gaps, handoff, model, privacy, run, service_messages, trainer  # noqa: E402
+from bot.cli import accounts, catalogue, db, gaps, handoff, model, privacy, run, service_messages, trainer, training  # noqa: E402
 from bot.cli.common import UsageError  # noqa: E402
 
 log = logging.getLogger("bot")
 
-COMMAND_GROUPS = (catalogue, service_messages, db, gaps, privacy, handoff, accounts, model, trainer, run)
+COMMAND_GROUPS = (catalogue, service_messages, db, gaps, privacy, handoff, accounts, model, trainer, training, run)
 
 
 def build_parser() -> argparse.ArgumentParser:

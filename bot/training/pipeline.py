@@ -5,8 +5,10 @@ promote it when it is not worse, and switch the running Rasa (every replica) to 
 The inputs are the project's files merged with the trainers' additions from the database, in a
 temporary copy (bot.training.inputs); the fingerprint of a model is that copy's.
 
-Every step reports through `say` (a line of text) and `progress` (Rasa's log while it works), which
-the command line shows.
+Every step reports through `say` (a line of text), `stage` (checking, training, evaluating: what
+the queue's worker records for the trainer page) and `progress` (Rasa's log while it works), which
+the command line shows. A candidate's record keeps its examples per intent, so the page can show
+which examples changed since the model in service.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from pathlib import Path
 
 from bot.config import settings
 from bot.training import evaluation, inputs, promotion, registry, serving
+from bot.training.examples import read_examples
 from bot.training.model import Progress, fingerprint, is_current, train, validate_data
 from bot.training.project import Project
 
 Say = Callable[[str], None]
+Stage = Callable[[str], None]
+CHECKING, TRAINING, EVALUATING = "checking", "training", "evaluating"
 log = logging.getLogger(__name__)
 
 
@@ -46,13 +51,20 @@ def train_and_promote(
     rasa_urls: Sequence[str] | None = None,
     secret: str | None = None,
     database_url: str | None = None,
+    stage: Stage | None = None,
 ) -> Outcome:
     """The whole `bot train` on the project's files and the trainers' additions in the database
     at `database_url` (default BOT_DATABASE_URL); raises TrainingError when the data is invalid or
     training fails."""
     with inputs.merged(project or Project(), database_url) as training:
         return _train_and_promote(
-            training, tolerance=tolerance, say=say, progress=progress, rasa_urls=rasa_urls, secret=secret
+            training,
+            tolerance=tolerance,
+            say=say,
+            progress=progress,
+            rasa_urls=rasa_urls,
+            secret=secret,
+            stage=stage,
         )
 
 
@@ -64,19 +76,25 @@ def _train_and_promote(
     progress: Progress | None,
     rasa_urls: Sequence[str] | None = None,
     secret: str | None = None,
+    stage: Stage | None = None,
 ) -> Outcome:
+    stage = stage or (lambda _name: None)
     tolerance = settings().promote_tolerance if tolerance is None else tolerance
     project.models_dir.mkdir(parents=True, exist_ok=True)
 
+    stage(CHECKING)
     say("Checking the training data (rasa data validate)...")
     validate_data(project, progress)
+    stage(TRAINING)
     say("Training a candidate model...")
     started = time.monotonic()
     candidate = train(project, progress, validated=True)
     say(f"Trained {candidate.name} in {time.monotonic() - started:.0f} s.")
+    registry.update_record(candidate, examples=examples_by_intent(project))
 
     current = registry.in_service(project.models_dir)
     models = [candidate] + ([current] if current else [])
+    stage(EVALUATING)
     say(
         "Evaluating "
         + (f"it and the model in service ({current.name})" if current else "it")
@@ -108,6 +126,14 @@ def _train_and_promote(
         say(warning)
     in_service = registry.in_service(project.models_dir)
     return Outcome(candidate, decision.promote, decision.reason, report, in_service, switch, decision.below_floor)
+
+
+def examples_by_intent(project: Project) -> dict[str, list[str]]:
+    """The NLU examples `project` (a merged copy) trains on, by intent, sorted."""
+    found: dict[str, set[str]] = {}
+    for example in read_examples(project.nlu_dir):
+        found.setdefault(example.intent, set()).add(example.text)
+    return {intent: sorted(texts) for intent, texts in sorted(found.items())}
 
 
 def turned_down_on_current_data(project: Project) -> Path | None:
