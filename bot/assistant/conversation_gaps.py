@@ -1,5 +1,6 @@
 """Gaps within one conversation: each gap recorded once, the employee told it was noted
-anonymously, and asked for the department once (never required)."""
+anonymously (and IT's news on it, bot.assistant.gap_status), and asked for the department once
+(never required)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from bot.assistant import gap_status
 from bot.assistant.replies import Answer, intent_button
 from bot.config import settings
 from bot.gaps import recorder
@@ -46,8 +50,17 @@ class ConversationGaps:
         return ConversationGaps.from_slots({**current, **slots})
 
 
-def notice(notes: list[GapNote], *, text: str, channel: str, state: ConversationGaps) -> Answer:
-    """The records of the gaps this conversation has not recorded yet, and a reply that says so."""
+def notice(
+    notes: list[GapNote],
+    *,
+    text: str,
+    channel: str,
+    state: ConversationGaps,
+    session: Session | None = None,
+    standard: str = "nb",
+) -> Answer:
+    """The records of the gaps this conversation has not recorded yet, and a reply that says so,
+    with IT's news on them (read through `session`, told in `standard`)."""
     answer = Answer()
     new: dict[str, GapNote] = {}
     for note in notes:
@@ -62,6 +75,9 @@ def notice(notes: list[GapNote], *, text: str, channel: str, state: Conversation
     answer.slots = {"gaps_logged": state.logged + list(new), "gap_records": state.records + ids}
     if any(note.kind != "suggestion" for note in new.values()):  # a suggestion's thanks says so
         answer.say(NOTED)
+    if session is not None:
+        for line in dict.fromkeys(filter(None, (gap_status.line(session, n, standard) for n in new.values()))):
+            answer.say(line)
     if not state.department_asked:
         answer.slots["department_asked"] = True
         answer.say(

@@ -27,6 +27,7 @@ from bot.assistant.privacy_notice import stored_data
 from bot.assistant.replies import Answer, intent_button
 from bot.assistant.suggestions import suggestion
 from bot.assistant.wish_list import wish_list
+from bot.config import settings
 from bot.feedback.recorder import feedback_record, inbox_record
 from bot.gaps.detect import private_tool_gaps
 
@@ -183,7 +184,13 @@ HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
     "action_handoff_skip": skip,
     "action_stored_data": lambda session, turn: stored_data(turn.standard, turn.channel),
     "action_suggestion": lambda session, turn: suggestion(turn.text, turn.standard),
-    "action_wish_list": lambda session, turn: wish_list(turn.standard),
+    "action_wish_list": lambda session, turn: wish_list(
+        session,
+        turn.standard,
+        settings().department_threshold,
+        list(turn.slots.get("wish_votes") or []),
+        next((str(e["value"]) for e in turn.entities if e.get("entity") == "wish" and e.get("value")), None),
+    ),
 }
 # Answers about a tool end with 👍/👎 (not questions back, lists or small talk).
 ASKS_FOR_FEEDBACK = frozenset(
@@ -229,5 +236,9 @@ def respond(session: Session, action: str, turn: Turn) -> Answer:
         )
     if answer.gaps:
         state = ConversationGaps.from_slots(turn.slots)
-        answer.extend(notice(answer.gaps, text=turn.text, channel=turn.channel, state=state))
+        answer.extend(
+            notice(
+                answer.gaps, text=turn.text, channel=turn.channel, state=state, session=session, standard=turn.standard
+            )
+        )
     return follow_up(action, turn, answer)

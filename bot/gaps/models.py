@@ -9,6 +9,7 @@ from bot.db import Base, utc_now
 
 KINDS = ("private_tool", "missing_tool", "suggestion")
 STATUSES = ("ny", "under vurdering", "planlagt", "løst", "avvist")
+NEWS = ("planlagt", "løst", "avvist")  # the statuses employees are told (avvist only with its why)
 
 
 class Gap(Base):
@@ -25,7 +26,8 @@ class Gap(Base):
     text = Column(Text, nullable=False, default="")  # the employee's message, personal data masked
     language = Column(String(10), nullable=False, default="nb")
     status = Column(String(20), nullable=False, default="ny")
-    note = Column(Text)
+    note = Column(Text)  # IT's internal note
+    public_note = Column(Text)  # IT's word to employees, told with a status that carries news
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
 
     __table_args__ = (
@@ -54,11 +56,24 @@ class GapChange(Base):
     gap_id = Column(Integer, ForeignKey("gaps.id", ondelete="CASCADE"), nullable=False)
     changed_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     actor = Column(String(100), nullable=False)  # the user name (kept when the user is removed)
-    field = Column(String(20), nullable=False)  # "status" or "note"
+    field = Column(String(20), nullable=False)  # "status", "note" or "public_note"
     old_value = Column(Text)
     new_value = Column(Text)
 
     __table_args__ = (Index("ix_gap_changes_gap_id", "gap_id", "changed_at"),)
+
+
+class GapVote(Base):
+    """One conversation's voice added to a group of gaps on the wish list (bot.assistant.wish_list):
+    nothing about who; the conversation's slot `wish_votes` makes it count once per conversation."""
+
+    __tablename__ = "gap_votes"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    record_id = Column(String(36), nullable=False, unique=True)  # makes spool replay exactly-once
+    group_key = Column(String(320), nullable=False)  # bot.gaps.queries.group_key
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
+
+    __table_args__ = (Index("ix_gap_votes_group_key", "group_key"),)
 
 
 class _Counted:

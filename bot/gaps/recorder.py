@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.gaps import rollup
+from bot.gaps import rollup, wishes
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
 from bot.language.detect import language_of
@@ -31,8 +31,8 @@ def _write_department(session: Session, payload: dict) -> None:
         gap.department = payload["department"]  # through the ORM, so bot.gaps.rollup moves the count
 
 
-# The spool's writers for the records built here (bot.spool.writers).
-WRITERS = {"gap": _write_gap, "gap_department": _write_department}
+# The spool's writers for the records built here and the wish list's votes (bot.spool.writers).
+WRITERS = {"gap": _write_gap, "gap_department": _write_department, **wishes.WRITERS}
 
 
 def gap_record(note: GapNote, *, text: str, channel: str, department: str | None = None) -> Record:

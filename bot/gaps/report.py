@@ -31,6 +31,7 @@ FIELDS = (
     "language",
     "status",
     "note",
+    "public_note",
 )
 
 

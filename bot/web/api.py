@@ -1,5 +1,5 @@
-"""The API for integrations: the read-only gap log (e.g. Power BI: GET /api/v1/gaps, GET
-/api/v1/gaps/summary), IT's service messages (GET/POST /api/v1/service-messages, DELETE
+"""The API for integrations: the gap log (e.g. Power BI: GET /api/v1/gaps, GET
+/api/v1/gaps/summary; PATCH /api/v1/gaps/{id} sets a gap's status, note and public note), IT's service messages (GET/POST /api/v1/service-messages, DELETE
 /api/v1/service-messages/{id} ends one) and the OpenAPI document at /api/v1/openapi.json.
 
 Callers send `Authorization: Bearer TOKEN` with a token from `bot tokens create --role it`.
@@ -16,8 +16,8 @@ from aiohttp import web
 
 from bot.auth import accounts
 from bot.catalogue import service_messages
-from bot.gaps import queries
-from bot.gaps.models import KINDS, STATUSES
+from bot.gaps import queries, triage
+from bot.gaps.models import KINDS, STATUSES, Gap
 from bot.web.database import in_session
 
 API_ROLES = ("it", "admin")
@@ -89,6 +89,44 @@ async def gap_summary(request: web.Request) -> web.Response:
         return web.json_response(await in_session(request, queries.summary, gap_filter, threshold))
     except queries.Withheld as withheld:
         return _problem(403, str(withheld))
+
+
+@bearer
+async def update_gap(request: web.Request) -> web.Response:
+    """Set a gap's status, internal note and/or public note (told to employees, bot.assistant.gap_status)."""
+    try:
+        body = await request.json()
+    except (ValueError, RecursionError):
+        body = None
+    fields = ("status", "note", "public_note")
+    if (
+        not isinstance(body, dict)
+        or not all(isinstance(body.get(f), str | None) and len(body.get(f) or "") <= 5000 for f in fields)
+        or body.get("status", STATUSES[0]) not in STATUSES
+    ):
+        return _problem(
+            400,
+            "Send JSON med status (en av: " + ", ".join(STATUSES) + "), note og/eller public_note, "
+            "alle som tekst på høyst 5000 tegn.",
+        )
+    gap_id = int(request.match_info["id"])
+    threshold = request.app["settings"].department_threshold
+
+    def update(session) -> dict | None:
+        gap = session.get(Gap, gap_id)
+        if gap is None:
+            return None
+        triage.change(session, gap, request["api_caller"], **{f: body.get(f) for f in fields})
+        session.flush()
+        return queries.one_record(session, gap_id, threshold)
+
+    try:
+        changed = await in_session(request, update)
+    except triage.PersonalData:
+        return _problem(400, "public_note ser ut til å inneholde personopplysninger og er ikke lagret.")
+    if changed is None:
+        return _problem(404, "Fant ingen behov med det nummeret.")
+    return web.json_response(changed)
 
 
 @bearer
@@ -256,6 +294,30 @@ OPENAPI = {
                 },
             }
         },
+        "/api/v1/gaps/{id}": {
+            "patch": {
+                "summary": "Set a gap's status, internal note and/or public note (recorded in its audit trail)",
+                "operationId": "updateGap",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GapChange"}}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "The gap as changed",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Gap"}}},
+                    },
+                    "400": {
+                        "description": "Not JSON, an unknown status, a text too long, or a public note with personal data",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                    "401": _ERRORS["401"],
+                    "403": {"description": "The token's role is neither it nor admin"},
+                    "404": {"description": "No gap with that id"},
+                },
+            }
+        },
         "/api/v1/service-messages": {
             "get": {
                 "summary": "Service messages not yet ended (active and upcoming), the soonest start first",
@@ -379,7 +441,26 @@ OPENAPI = {
                     "text": {"type": "string", "description": "The employee's message with personal data masked"},
                     "language": {"type": "string"},
                     "status": {"type": "string", "enum": list(STATUSES)},
-                    "note": {"type": ["string", "null"]},
+                    "note": {"type": ["string", "null"], "description": "IT's internal note"},
+                    "public_note": {
+                        "type": ["string", "null"],
+                        "description": "IT's word to employees: told with the status (planlagt, løst, avvist) to "
+                        "employees who mention this private tool or need",
+                    },
+                },
+            },
+            "GapChange": {
+                "type": "object",
+                "description": "Fields to change; a field left out stays as it is, an empty note removes it",
+                "properties": {
+                    "status": {"type": "string", "enum": list(STATUSES)},
+                    "note": {"type": "string", "maxLength": 5000, "description": "IT's internal note"},
+                    "public_note": {
+                        "type": "string",
+                        "maxLength": 5000,
+                        "description": "Told to employees with a status that carries news; refused when it seems "
+                        "to hold personal data",
+                    },
                 },
             },
             "GapPage": {
@@ -455,4 +536,5 @@ def setup(app: web.Application) -> None:
     app.router.add_delete("/api/v1/service-messages/{id}", end_service_message)
     app.router.add_get("/api/v1/gaps", list_gaps)
     app.router.add_get("/api/v1/gaps/summary", gap_summary)
+    app.router.add_patch(r"/api/v1/gaps/{id:\d+}", update_gap)
     app.router.add_get("/api/v1/openapi.json", openapi)

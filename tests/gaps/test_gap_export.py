@@ -31,6 +31,7 @@ COLUMNS = [
     "language",
     "status",
     "note",
+    "public_note",
 ]
 TRICKY_TEXT = 'Kan jeg dele "filer", bilder og lister i Dropbox?\nDet haster; æøå'
 

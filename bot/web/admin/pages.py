@@ -18,7 +18,7 @@ JINJA = web.AppKey("admin.jinja2", jinja2.Environment)
 
 KIND_LABELS = {"private_tool": "Privat verktøy", "missing_tool": "Mangler verktøy", "suggestion": "Forslag"}
 STATUS_LABELS = {status: status.capitalize() for status in STATUSES}
-FIELD_LABELS = {"status": "Status", "note": "Notat"}
+FIELD_LABELS = {"status": "Status", "note": "Internt notat", "public_note": "Melding til ansatte"}
 FORM_EXPIRED = "Skjemaet var utløpt eller ugyldig. Last siden på nytt og prøv igjen."
 HOMES = {"trainer": "/admin/trainer"}  # each role's start page; the others start on the overview
 

@@ -1,5 +1,6 @@
 """The gap pages for IT: the overview, the filtered list with paging and CSV/XLSX downloads, one
-gap with its status, note and audit trail, and groups of similar gaps whose status can be set
+gap with its status, internal note, public note (told to employees who mention the gap,
+bot.assistant.gap_status) and audit trail, and groups of similar gaps whose status can be set
 together. Records show days, and departments only above the threshold (bot.gaps.queries)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.catalogue import snapshot
-from bot.gaps import queries, report, triage
+from bot.gaps import queries, report, triage, wishes
 from bot.gaps.models import STATUSES, Gap
 from bot.web.admin import pages
 from bot.web.admin.auth import require
@@ -20,6 +21,10 @@ from bot.web.database import in_session
 GAP_ROLES = ("it", "admin")
 CHANNEL_LABELS = {"rest": "nettsiden", "web": "nettsiden", "teams": "Teams"}
 LANGUAGE_LABELS = {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"}
+PERSONAL_DATA = (
+    "Meldingen til ansatte ser ut til å inneholde personopplysninger (for eksempel et telefonnummer, "
+    "en e-postadresse eller et fødselsnummer). Den er ikke lagret. Skriv den uten personopplysninger."
+)
 
 
 def _names(session) -> dict[str, str]:
@@ -128,7 +133,10 @@ async def gap_export(request: web.Request) -> web.Response:
 
 def _load_gap(session, gap_id: int, threshold: int):
     gap = queries.one_record(session, gap_id, threshold)
-    return (gap, triage.history(session, gap_id)) if gap else (None, [])
+    if gap is None:
+        return None, [], 0
+    key = queries.group_key(gap["kind"], gap["private_tool"], gap["need"])
+    return gap, triage.history(session, gap_id), wishes.vote_counts(session, [key]).get(key, 0)
 
 
 def _gap_id(request: web.Request) -> int:
@@ -140,7 +148,7 @@ def _gap_id(request: web.Request) -> int:
 
 @require(*GAP_ROLES)
 async def gap_detail(request: web.Request) -> web.Response:
-    gap, changes = await in_session(request, _load_gap, _gap_id(request), _threshold(request))
+    gap, changes, votes = await in_session(request, _load_gap, _gap_id(request), _threshold(request))
     if gap is None:
         return pages.error(request, 404, "Dette behovet finnes ikke. Det kan være slettet.")
     return pages.render(
@@ -149,6 +157,7 @@ async def gap_detail(request: web.Request) -> web.Response:
         {
             "gap": gap,
             "changes": changes,
+            "votes": votes,
             "statuses": STATUSES,
             "saved": request.query.get("lagret") == "1",
             "error": None,
@@ -163,26 +172,30 @@ async def gap_detail(request: web.Request) -> web.Response:
 @require(*GAP_ROLES)
 async def gap_update(request: web.Request) -> web.StreamResponse:
     form = pages.text_fields(await request.post())
-    status, note = form.get("status"), form.get("note")
-    if status not in STATUSES or (note is not None and len(note) > 5000):
-        return pages.error(request, 400, "Velg en gyldig status. Notatet kan være høyst 5000 tegn.")
+    status, note, public_note = form.get("status"), form.get("note"), form.get("public_note")
+    if status not in STATUSES or any(n is not None and len(n) > 5000 for n in (note, public_note)):
+        return pages.error(request, 400, "Velg en gyldig status. Notatene kan være høyst 5000 tegn.")
     actor, gap_id = request["user"].name, _gap_id(request)
 
     def update(session) -> bool:
         gap = session.get(Gap, gap_id)
         if gap is None:
             return False
-        triage.change(session, gap, actor, status=status, note=note)
+        triage.change(session, gap, actor, status=status, note=note, public_note=public_note)
         return True
 
-    if not await in_session(request, update):
+    try:
+        found = await in_session(request, update)
+    except triage.PersonalData:
+        return pages.error(request, 400, PERSONAL_DATA)
+    if not found:
         return pages.error(request, 404, "Dette behovet finnes ikke. Det kan være slettet.")
     raise web.HTTPSeeOther(f"/admin/gaps/{gap_id}?lagret=1")
 
 
 @require(*GAP_ROLES)
 async def group_list(request: web.Request) -> web.Response:
-    context: dict[str, Any] = {"error": None, "groups": None, "changed": request.query.get("endret")}
+    context: dict[str, Any] = {"error": None, "groups": None, "votes": {}, "changed": request.query.get("endret")}
     try:
         gap_filter = _parse(request)
     except queries.FilterError as error:
@@ -190,14 +203,15 @@ async def group_list(request: web.Request) -> web.Response:
             request, "groups.html", {**_filter_context(request, None), **context, "error": str(error)}, status=400
         )
 
-    def read(session) -> list[queries.Group]:
+    def read(session) -> tuple[list[queries.Group], dict[str, int]]:
         queries.shown_in(
             session, gap_filter, _threshold(request)
         )  # a small department's records are not grouped either
-        return queries.groups(session, gap_filter)
+        found = queries.groups(session, gap_filter)
+        return found, wishes.vote_counts(session, [g.key for g in found])
 
     try:
-        context["groups"] = await in_session(request, read)
+        context["groups"], context["votes"] = await in_session(request, read)
     except queries.Withheld as withheld:
         context["error"] = str(withheld)
     context["names"] = await in_session(request, _names)
@@ -212,14 +226,19 @@ async def group_status(request: web.Request) -> web.StreamResponse:
         gap_filter = queries.parse_filter(form)
     except queries.FilterError as error:
         return pages.error(request, 400, str(error))
-    if status not in STATUSES:
-        return pages.error(request, 400, "Velg en gyldig status.")
+    public_note = form.get("public_note")  # None (no field) leaves the gaps' public notes
+    if status not in STATUSES or (public_note is not None and len(public_note) > 5000):
+        return pages.error(request, 400, "Velg en gyldig status. Meldingen til ansatte kan være høyst 5000 tegn.")
     actor = request["user"].name
 
     def update(session) -> int:
-        return triage.change_status_of(session, queries.group_member_ids(session, gap_filter, key), actor, status)
+        members = queries.group_member_ids(session, gap_filter, key)
+        return triage.change_status_of(session, members, actor, status, public_note)
 
-    changed = await in_session(request, update)
+    try:
+        changed = await in_session(request, update)
+    except triage.PersonalData:
+        return pages.error(request, 400, PERSONAL_DATA)
     raise web.HTTPSeeOther("/admin/groups?" + urlencode({**gap_filter.params(), "endret": changed}))
 
 

@@ -190,7 +190,7 @@ async def test_a_status_and_note_change_is_saved_with_who_and_when(client, login
     assert "Endringene er lagret." in page
     assert _row_texts(page) == [
         ["it-kari", "Status", "ny", "under vurdering"],
-        ["it-kari", "Notat", "–", "Sjekker Teams-lisenser"],
+        ["it-kari", "Internt notat", "–", "Sjekker Teams-lisenser"],
     ]
     # The same values again change nothing; a new status alone adds one record.
     await client.post(
