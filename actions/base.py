@@ -15,15 +15,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import spool
+from bot import config, spool
 from bot.assistant.replies import Answer, database_down
 from bot.assistant.turn import Said, Turn, respond
 from bot.db import session_scope
 from bot.language.sentence_encoder import PARSE_KEY, unpack
+from bot.language.standard import standard_for
 
 log = logging.getLogger(__name__)
 
-OUT_OF_SCOPE = "utter_out_of_scope"
+STANDARD_SLOT = "written_standard"
 # Rasa's input channel → the channel a gap record names, when the message metadata names none (our
 # channels do: `web` from the widget relay, `teams` from bot.channels.teams).
 CHANNELS = {"botframework": "teams"}
@@ -73,6 +74,13 @@ def user_of(tracker: Tracker) -> dict[str, str]:
     return {k: v for k, v in user.items() if isinstance(v, str)} if isinstance(user, dict) else {}
 
 
+def standard_of(tracker: Tracker) -> str:
+    """The written standard to answer in (bot.language.standard), from the session's messages."""
+    messages = [event.get("text") or "" for event in _user_messages(tracker)]
+    current = tracker.get_slot(STANDARD_SLOT)
+    return standard_for(messages, current, config.written_standard(), config.mirror_standard())
+
+
 def turn_of(tracker: Tracker) -> Turn:
     """What the tracker says about the latest message and the conversation."""
     message = tracker.latest_message
@@ -95,17 +103,16 @@ def turn_of(tracker: Tracker) -> Turn:
         conversation_id=tracker.sender_id or "",
         recent=_recent(tracker),
         user=user_of(tracker),
+        standard=standard_of(tracker),
     )
 
 
-def send(dispatcher: CollectingDispatcher, answer: Answer) -> list[dict[str, Any]]:
-    if answer.response:
-        dispatcher.utter_message(response=answer.response)
-    if answer.out_of_scope:
-        dispatcher.utter_message(response=OUT_OF_SCOPE)
+def send(dispatcher: CollectingDispatcher, answer: Answer, standard: str | None = None) -> list[dict[str, Any]]:
+    """The answer's messages to the dispatcher; its slots (and the conversation's standard) as events."""
     for reply in answer.replies:
         dispatcher.utter_message(text=reply.text, buttons=reply.button_dicts)
-    return [SlotSet(name, value) for name, value in answer.slots.items()]
+    events = [SlotSet(name, value) for name, value in answer.slots.items()]
+    return events + ([SlotSet(STANDARD_SLOT, standard)] if standard else [])
 
 
 class TurnAction(Action, abc.ABC):
@@ -119,19 +126,24 @@ class TurnAction(Action, abc.ABC):
     def name(self) -> str:
         return self.action
 
-    def _respond(self, tracker: Tracker) -> Answer:
+    def _respond(self, turn: Turn) -> Answer:
         with session_scope() as session:
-            answer = respond(session, self.action, turn_of(tracker))
+            answer = respond(session, self.action, turn)
         spool.write_all(answer.records)
         return answer
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        turn = turn_of(tracker)
         try:
-            answer = await asyncio.to_thread(self._respond, tracker)
+            answer = await asyncio.to_thread(self._respond, turn)
         except SQLAlchemyError:
             log.exception("%s: database error", self.name())
-            dispatcher.utter_message(text=database_down())
+            dispatcher.utter_message(text=database_down(turn.standard))
             return []
-        return send(dispatcher, answer)
+        # The slot only when the standard changes (no slot yet: the municipality's standard).
+        changed = (
+            turn.standard if turn.standard != (tracker.get_slot(STANDARD_SLOT) or config.written_standard()) else None
+        )
+        return send(dispatcher, answer, changed)

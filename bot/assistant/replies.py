@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.assistant.contact import reach_it
 from bot.records import Record
+from bot.texts import DEFAULT_STANDARD, text
 
 if TYPE_CHECKING:
     from bot.gaps.detect import GapNote
@@ -42,12 +43,10 @@ class Answer:
     replies: list[Reply] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
     gaps: list[GapNote] = field(default_factory=list)  # gaps this answer revealed, to be recorded
-    # The message is not about work: answer with the domain's out-of-scope response instead.
+    # The message is not about work: bot.assistant.turn.respond says so first (small_talk.out_of_scope).
     out_of_scope: bool = False
     # The message goes to the trainers' inbox as this kind (bot.feedback.models.INBOX_KINDS).
     inbox: str | None = None
-    # A response of the domain (domain.yml) to send before the replies ("utter_greet").
-    response: str | None = None
     # Records to store, all in one transaction (gap records, inbox items, feedback).
     records: list[Record] = field(default_factory=list)
 
@@ -64,9 +63,6 @@ class Answer:
         return self
 
 
-def database_down() -> str:
+def database_down(standard: str = DEFAULT_STANDARD) -> str:
     """The reply when the catalogue database cannot be reached (needs no database itself)."""
-    return (
-        "Beklager, jeg får ikke slått opp i verktøykatalogen akkurat nå. Prøv igjen om litt, "
-        f"eller kontakt {reach_it()} hvis det haster."
-    )
+    return text("replies.database_down", standard, contact=reach_it())

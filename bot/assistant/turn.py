@@ -24,29 +24,15 @@ from bot.assistant.fallback import rephrase
 from bot.assistant.handoff_dialogue import ask_human, case_status, consent, contact_given, follow_up, skip, takes
 from bot.assistant.onboarding import narrowest_sector, onboarding
 from bot.assistant.privacy_notice import stored_data
-from bot.assistant.replies import Answer, intent_button
+from bot.assistant.replies import Answer, Reply, intent_button
 from bot.assistant.suggestions import suggestion
 from bot.assistant.wish_list import wish_list
 from bot.config import settings
 from bot.feedback.recorder import feedback_record, inbox_record
 from bot.gaps.detect import private_tool_gaps
+from bot.texts import text
 
-ASK_FEEDBACK = "Fikk du svar på det du lurte på?"
 SMALL_TALK = ("greet", "goodbye", "thanks", "help")
-
-
-def not_helpful() -> str:
-    return (
-        f"Beklager at svaret ikke hjalp. Prøv gjerne å si det på en annen måte, eller kontakt {reach_it()}. "
-        "Spørsmålet ditt går anonymt videre, så vi kan lære av det."
-    )
-
-
-def bot_challenge() -> str:
-    return (
-        "Jeg er en robot, ikke et menneske. Jeg svarer ut fra kommunens oversikt over digitale verktøy. "
-        f"Trenger du et menneske, kan du kontakte {reach_it()}."
-    )
 
 
 @dataclass(frozen=True)
@@ -113,9 +99,15 @@ def _about(aspect: str) -> Callable[[Session, Turn], Answer]:
 def _small_talk(session: Session, turn: Turn) -> Answer:
     if turn.intent == "out_of_scope":
         return Answer(out_of_scope=True)
-    if turn.intent == "bot_challenge":  # names IT's contact from the settings, which the domain cannot
-        return Answer().say(bot_challenge())
-    return Answer(response=f"utter_{turn.intent if turn.intent in SMALL_TALK else 'help'}")
+    if turn.intent == "bot_challenge":
+        return Answer().say(text("small_talk.bot_challenge", turn.standard, contact=reach_it()))
+    if turn.intent == "greet":
+        return Answer().say(
+            text("small_talk.greet", turn.standard),
+            intent_button(text("small_talk.greet_new", turn.standard), "onboarding"),
+            intent_button(text("small_talk.greet_tools", turn.standard), "list_tools"),
+        )
+    return Answer().say(text(f"small_talk.{turn.intent if turn.intent in SMALL_TALK else 'help'}", turn.standard))
 
 
 def _rephrase(session: Session, turn: Turn) -> Answer:
@@ -139,10 +131,10 @@ def _feedback(helpful: bool) -> Callable[[Session, Turn], Answer]:
         )
         result = Answer(records=[feedback_record(helpful, turn.answered.intent, turn.slots.get("tool"), question)])
         if helpful:
-            return result.say("Så bra! Takk for at du sa fra.")
+            return result.say(text("feedback.thanks", turn.standard))
         if question:  # the question goes to the trainers, and to the tool's owner view (linked above)
             result.records.append(question)
-        return result.say(not_helpful())
+        return result.say(text("feedback.not_helpful", turn.standard, contact=reach_it()))
 
     return answer
 
@@ -226,13 +218,17 @@ def respond(session: Session, action: str, turn: Turn) -> Answer:
         return contact_given(session, turn)
     status = service_status.question(session, turn.text, turn.mentioned) if action in STATUS_ACTIONS else None
     answer = service_status.prefixed(session, status or _handle(session, action, turn))
+    if answer.out_of_scope:
+        answer.replies.insert(0, Reply(text("small_talk.out_of_scope", turn.standard)))
     answer.gaps += private_tool_gaps(session, turn.mentioned.private_tools)
     inbox_kind = "out_of_scope" if answer.out_of_scope else answer.inbox
     if inbox_kind:  # the trainers' inbox, so the NLU or the catalogue can learn it
         answer.records.append(inbox_record(inbox_kind, turn.text, turn.intent, turn.confidence))
     if action in ASKS_FOR_FEEDBACK and answer.slots.get("tool"):
         answer.say(
-            ASK_FEEDBACK, intent_button("👍 Ja", "feedback_helpful"), intent_button("👎 Nei", "feedback_not_helpful")
+            text("feedback.ask", turn.standard),
+            intent_button(text("feedback.yes", turn.standard), "feedback_helpful"),
+            intent_button(text("feedback.no", turn.standard), "feedback_not_helpful"),
         )
     if answer.gaps:
         state = ConversationGaps.from_slots(turn.slots)

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot import db, throwaway
 from bot.assistant.locked_out import is_locked_out
-from bot.assistant.turn import ASK_FEEDBACK, HANDLERS, Turn, respond
+from bot.assistant.turn import HANDLERS, Turn, respond
 from bot.config import PROJECT_ROOT
+from bot.texts import text
 
 # Each catalogue and the tool whose tasks reset a password or unlock the account there.
 CATALOGUES = {
@@ -80,4 +81,4 @@ def test_a_tool_named_or_talked_about_keeps_its_own_answer(catalogue):
     turn = Turn("får ikke logget inn", intent="tool_access", slots={"tool": "outlook"})
     about = respond(session, "action_tool_access", turn)
     ordinary = HANDLERS["action_tool_access"](session, turn).replies
-    assert [reply for reply in about.replies if reply.text != ASK_FEEDBACK] == ordinary
+    assert [reply for reply in about.replies if reply.text != text("feedback.ask")] == ordinary

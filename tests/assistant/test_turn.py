@@ -14,6 +14,7 @@ from bot import spool
 from bot.assistant import turn as turns
 from bot.assistant.turn import Said, Turn, respond
 from bot.config import PROJECT_ROOT
+from bot.texts import text
 
 
 def subclasses(cls) -> set:
@@ -57,9 +58,13 @@ def test_the_records_of_a_turn_wait_as_one_spool_entry(seed, spool_dir):
     assert spool.pending() == 2
 
 
-def test_small_talk_answers_with_the_domain_response(seed):
+def test_small_talk_answers_from_the_message_catalogue(seed):
     answer = respond(seed, "action_small_talk", Turn("hei", intent="greet"))
-    assert answer.response == "utter_greet" and answer.replies == [] and answer.records == []
+    [greeting] = answer.replies
+    assert greeting.text == text("small_talk.greet") and answer.records == []
+    assert [b.payload for b in greeting.buttons] == ["/onboarding", "/list_tools"]
+    nynorsk = respond(seed, "action_small_talk", Turn("hei", intent="greet", standard="nn"))
+    assert nynorsk.replies[0].text.startswith("Hei! Eg er Digihjelpen")
 
 
 def test_not_helpful_stores_the_feedback_and_the_question_written_before(seed):

@@ -43,15 +43,16 @@ from bot.assistant.answers import ASK_WHICH_TOOL, EMPTY_CATALOGUE, no_tool_fits
 from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED
 from bot.assistant.onboarding import OVERVIEW_SHOWN, starter_pack
 from bot.assistant.replies import database_down
-from bot.assistant.turn import ASK_FEEDBACK
 from bot.catalogue import snapshot, store
 from bot.config import PROJECT_ROOT
 from bot.feedback.models import Feedback, InboxItem
 from bot.gaps.models import Gap
+from bot.texts import text as catalogue_text
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 EXTRACTOR = "CatalogueEntityExtractor"
 # What the actions add after the answer itself: the feedback question and the gap notice.
+ASK_FEEDBACK = catalogue_text("feedback.ask")
 ADDED = {ASK_FEEDBACK, NOTED, ASK_DEPARTMENT}
 ANSWER_SLOTS = {"tool", "private_tool", "onboarding_sector", "onboarding_step"}
 
@@ -185,7 +186,7 @@ def seeded_fresh(fresh) -> str:
 @pytest.mark.parametrize("text", ["bake kake med sjokolade", "hvordan fikser jeg sykkelen min"])
 async def test_find_tool_outside_work_gets_the_out_of_scope_response_and_no_gap(seeded_fresh, text):
     messages, events = await run(ActionFindTool(), tracker(text, "find_tool"))
-    assert [m["response"] for m in messages] == ["utter_out_of_scope"]
+    assert [m["text"] for m in messages] == [catalogue_text("small_talk.out_of_scope")]
     assert events == []
     assert rows(seeded_fresh, Gap) == 0
     assert rows(seeded_fresh, InboxItem) == 1  # the trainers see what the NLU took for a need
@@ -433,10 +434,9 @@ async def test_rephrase_offers_two_likely_meanings_with_the_tool(fresh):
 
 
 @pytest.mark.parametrize("intent", ["greet", "goodbye", "thanks", "help", "out_of_scope"])
-async def test_small_talk_sends_the_domain_response(fresh, intent):
+async def test_small_talk_answers_from_the_message_catalogue(fresh, intent):
     messages, events = await run(ActionSmallTalk(), tracker("hei", intent))
-    assert [m["response"] for m in messages] == [f"utter_{intent}"]
-    assert f"utter_{intent}" in DOMAIN["responses"]
+    assert [m["text"] for m in messages] == [catalogue_text(f"small_talk.{intent}")]
     assert events == []
     assert rows(fresh, InboxItem) == (1 if intent == "out_of_scope" else 0)
 
