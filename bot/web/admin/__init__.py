@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.training.project import Project
-from bot.web.admin import auth, catalogue, oidc, pages, service_messages, status, trainer, views
+from bot.web.admin import auth, catalogue, oidc, pages, service_messages, status, trainer, versions, views
 from bot.web.admin.security import Sessions, login_limiter, session_key
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -32,6 +32,7 @@ def setup(app: web.Application) -> None:
     app.router.add_routes(views.routes())
     app[trainer.TRAINING_PROJECT] = Project()
     app.router.add_routes(trainer.routes())
+    app.router.add_routes(versions.routes())
     app.router.add_routes(status.routes())
     app.router.add_routes(service_messages.routes())
     app.router.add_routes(catalogue.routes())
