@@ -5,24 +5,29 @@ from __future__ import annotations
 import json
 
 from bot.assistant.replies import Answer, Button
+from bot.texts import DEFAULT_STANDARD, text
 
-# What each intent means, as a button an employee can pick.
-INTENT_TITLES = {
-    "find_tool": "Finne et verktøy for en oppgave",
-    "tool_info": "Hva et verktøy er",
-    "tool_access": "Få tilgang til et verktøy",
-    "tool_training": "Opplæring i et verktøy",
-    "tool_support": "Få hjelp når noe ikke virker",
-    "ask_classification": "Hva jeg kan lagre hvor",
-    "ask_allowed": "Om jeg kan bruke et verktøy",
-    "onboarding": "Verktøy for nyansatte",
-    "list_tools": "Se alle verktøy",
-    "help": "Hva du kan hjelpe med",
-}
-NOT_OFFERED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thanks", "bot_challenge", "onboarding_next"}
+# The intents an employee can pick as a button; each button's title is `fallback.intent.<name>`.
+OFFERED = (
+    "find_tool",
+    "tool_info",
+    "tool_access",
+    "tool_training",
+    "tool_support",
+    "ask_classification",
+    "ask_allowed",
+    "onboarding",
+    "list_tools",
+    "help",
+)
 
 
-def rephrase(intent_ranking: list[dict], entities: list[dict]) -> Answer:
+def title(intent: str, standard: str = DEFAULT_STANDARD) -> str:
+    """The button title for `intent`, one of OFFERED («Få tilgang til et verktøy»)."""
+    return text(f"fallback.intent.{intent}", standard)
+
+
+def rephrase(intent_ranking: list[dict], entities: list[dict], standard: str = DEFAULT_STANDARD) -> Answer:
     """A rephrase prompt with up to two likely meanings as buttons, keeping the tool named."""
     carried = {
         e["entity"]: e["value"]
@@ -30,13 +35,11 @@ def rephrase(intent_ranking: list[dict], entities: list[dict]) -> Answer:
         if e.get("entity") in ("tool", "private_tool") and isinstance(e.get("value"), str)
     }
     suffix = json.dumps(carried, ensure_ascii=False) if carried else ""
-    likely = [
-        r["name"] for r in intent_ranking or () if r.get("name") in INTENT_TITLES and r["name"] not in NOT_OFFERED
-    ][:2]
+    likely = [r["name"] for r in intent_ranking or () if r.get("name") in OFFERED][:2]
     answer = Answer()
     if not likely:
-        return answer.say("Beklager, det forsto jeg ikke. Kan du si det på en annen måte?")
+        return answer.say(text("fallback.not_understood", standard))
     return answer.say(
-        "Beklager, jeg er ikke sikker på hva du mener. Mente du en av disse? Eller si det gjerne på en annen måte.",
-        *(Button(INTENT_TITLES[name], f"/{name}{suffix}") for name in likely),
+        text("fallback.unsure", standard),
+        *(Button(title(name, standard), f"/{name}{suffix}") for name in likely),
     )

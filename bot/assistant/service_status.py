@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.assistant.answers import Mentioned, follow_up_buttons, tool_aspect
 from bot.assistant.replies import Answer, Reply
 from bot.catalogue import service_messages, snapshot
+from bot.texts import DEFAULT_STANDARD, text
 
 # Words that ask whether a tool works: «nede», «driftsmelding», «virker ikke», or a message that
 # starts with «virker/funker …?» (but «hvordan virker Teams?» asks what it does).
@@ -28,10 +29,10 @@ STATUS_WORDS = re.compile(
 )
 
 
-def question(session: Session, text: str, mentioned: Mentioned) -> Answer | None:
+def question(session: Session, message: str, mentioned: Mentioned, standard: str = DEFAULT_STANDARD) -> Answer | None:
     """The answer to «is this tool down?», or None when the message does not ask that about one
     tool it names."""
-    if len(mentioned.tools) != 1 or len(mentioned.tools[0]) != 1 or not STATUS_WORDS.search(text):
+    if len(mentioned.tools) != 1 or len(mentioned.tools[0]) != 1 or not STATUS_WORDS.search(message):
         return None
     tool = snapshot.view(session).tools.get(mentioned.tools[0][0])
     if tool is None:
@@ -42,8 +43,8 @@ def question(session: Session, text: str, mentioned: Mentioned) -> Answer | None
         answer.say(notice.reply)
     if notices:
         return answer.say(notices[-1].reply, *follow_up_buttons(tool.id))
-    answer.say(f"Jeg kjenner ikke til noen driftsforstyrrelser i {tool.name} akkurat nå.")
-    return answer.extend(tool_aspect(tool, "support"))  # its support text, else how to reach IT
+    answer.say(text("service_status.none_known", standard, tool=tool.name))
+    return answer.extend(tool_aspect(tool, "support", standard))  # its support text, else how to reach IT
 
 
 def prefixed(session: Session, answer: Answer) -> Answer:

@@ -113,7 +113,7 @@ def _small_talk(session: Session, turn: Turn) -> Answer:
 def _rephrase(session: Session, turn: Turn) -> Answer:
     """The NLU was unsure: the two likeliest meanings, and the message to the trainers."""
     top = next((r for r in turn.ranking if r.get("name") != "nlu_fallback"), {})
-    answer = rephrase(list(turn.ranking), list(turn.entities))
+    answer = rephrase(list(turn.ranking), list(turn.entities), turn.standard)
     answer.records.append(inbox_record("fallback", turn.text, top.get("name"), top.get("confidence")))
     return answer
 
@@ -216,7 +216,9 @@ def respond(session: Session, action: str, turn: Turn) -> Answer:
     """Everything the assistant does about one message, as `action` of the domain."""
     if takes(action, turn):  # a name or e-mail for the handoff: nowhere else
         return contact_given(session, turn)
-    status = service_status.question(session, turn.text, turn.mentioned) if action in STATUS_ACTIONS else None
+    status = (
+        service_status.question(session, turn.text, turn.mentioned, turn.standard) if action in STATUS_ACTIONS else None
+    )
     answer = service_status.prefixed(session, status or _handle(session, action, turn))
     if answer.out_of_scope:
         answer.replies.insert(0, Reply(text("small_talk.out_of_scope", turn.standard)))

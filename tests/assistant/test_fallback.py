@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.assistant.fallback import INTENT_TITLES, rephrase
+from bot.assistant.fallback import OFFERED, rephrase, title
 
 RANKING = [
     {"name": "nlu_fallback", "confidence": 0.41},
@@ -21,8 +21,8 @@ def test_two_likely_intents_become_buttons():
     answer = rephrase(RANKING, [])
     assert answer.replies[0].text.startswith("Beklager, jeg er ikke sikker på hva du mener.")
     assert buttons(answer) == [
-        (INTENT_TITLES["tool_access"], "/tool_access"),
-        (INTENT_TITLES["tool_support"], "/tool_support"),
+        ("Få tilgang til et verktøy", "/tool_access"),
+        ("Få hjelp når noe ikke virker", "/tool_support"),
     ]
     assert answer.slots == {}
 
@@ -52,3 +52,19 @@ def test_with_no_likely_intent_it_just_asks_to_rephrase():
     assert [r.text for r in answer.replies] == ["Beklager, det forsto jeg ikke. Kan du si det på en annen måte?"]
     assert buttons(answer) == []
     assert [r.text for r in rephrase([], []).replies] == [r.text for r in answer.replies]
+
+
+def test_in_nynorsk_the_prompt_and_the_buttons_are_nynorsk():
+    answer = rephrase(RANKING, [], "nn")
+    assert answer.replies[0].text.startswith("Orsak, eg er ikkje sikker på kva du meiner.")
+    assert buttons(answer) == [
+        ("Få tilgang til eit verktøy", "/tool_access"),
+        ("Få hjelp når noko ikkje verkar", "/tool_support"),
+    ]
+    assert [r.text for r in rephrase([], [], "nn").replies] == [
+        "Orsak, det forstod eg ikkje. Kan du seie det på ein annan måte?"
+    ]
+
+
+def test_every_offered_intent_has_its_own_nynorsk_title():
+    assert all(title(intent, "nn") != title(intent, "nb") for intent in OFFERED)

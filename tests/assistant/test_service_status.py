@@ -3,6 +3,7 @@ question («er Notatappen nede?») gets it, and messages not started, ended or e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -68,6 +69,12 @@ def test_a_status_question_without_a_message_says_no_disruption_is_known_and_how
         "Jeg kjenner ikke til noen driftsforstyrrelser i Notatappen akkurat nå.",
         f"For hjelp med Notatappen kan du kontakte {reach_it()}.",
     ]
+
+
+def test_in_nynorsk_no_disruption_known_is_said_in_nynorsk(small):
+    turn = replace(about("er Notatappen nede?"), standard="nn")
+    said = texts(small, "action_tool_info", turn)
+    assert said[0] == "Eg kjenner ikkje til nokon driftsforstyrringar i Notatappen akkurat no."
 
 
 def test_how_a_tool_works_is_no_status_question(small):
