@@ -1,5 +1,8 @@
 """`bot run`: the action server, Rasa and our web service in the foreground, with labelled logs.
 
+`bot run` also starts the training worker (`bot training worker`), so a local run trains the
+versions trainers ask for on the trainer page and switches its Rasa to a promoted one.
+
 `bot run --cluster` starts the production topology on this machine instead: two action servers and
 two Rasa servers (each Rasa with its own action server) on PostgreSQL and Redis
 (deploy/endpoints.production.yml), and the web service relaying to both Rasa servers.
@@ -21,7 +24,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.service_secrets import action_secret, channel_secret, jwt_secret, model_server_token
 from bot.web.model_server import PATH as MODEL_SERVER_PATH
 
-COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m"}
+COLOURS = {"actions": "\033[36m", "rasa": "\033[35m", "web": "\033[32m", "trainer": "\033[33m"}
 CLUSTER_ENDPOINTS = "deploy/endpoints.production.yml"
 RESET = "\033[0m"
 STOP_GRACE_SECONDS = 10
@@ -72,6 +75,11 @@ def rasa_service(name: str, model: Path, port: int, endpoints: str, env: dict[st
     )  # /version is open even behind JWT
 
 
+def training_worker_service() -> Service:
+    """`bot training worker`: runs the trainings queued on the trainer page (bot/training/worker.py)."""
+    return Service("trainer", [str(Path(sys.executable).parent / "python"), "-m", "bot.cli", "training", "worker"])
+
+
 def web_service(port: int, env: dict[str, str] | None = None) -> Service:
     return Service(
         "web",
@@ -88,8 +96,9 @@ def addresses(config: Settings) -> str:
 
 
 def services(config: Settings, model: Path) -> list[Service]:
-    """The three services of `bot run`."""
+    """The services of `bot run`: the training worker, the action server, Rasa and the web service."""
     return [
+        training_worker_service(),
         actions_service("actions", config.action_port),
         rasa_service("rasa", model, config.rasa_port, "endpoints.yml"),
         web_service(config.web_port),

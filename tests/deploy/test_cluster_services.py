@@ -63,6 +63,7 @@ def test_two_rasa_servers_each_with_its_own_action_server_and_the_relay_over_bot
 
 def test_plain_bot_run_is_unchanged():
     assert [(s.name, s.env) for s in services(cluster_settings(), MODEL)] == [
+        ("trainer", {}),  # the training worker of the trainer page
         ("actions", {}),
         ("rasa", {}),
         ("web", {}),
