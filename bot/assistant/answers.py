@@ -395,7 +395,7 @@ def allowed(
         return answer
     text = f"Ja, {tool.name} er godkjent for jobb."
     if tool.data_classification:
-        text += f" Det kan brukes til {classification.EXPLAINED[tool.data_classification]}."
+        text += f" Det kan brukes til {classification.explained(tool.data_classification)}."
     return Answer(slots={"tool": tool.id, "aspect": "allowed"}).say(text, *follow_up_buttons(tool.id))
 
 
@@ -443,15 +443,15 @@ def information_class(
             f"Det er ikke registrert hva slags informasjon {tool.name} er godkjent for. "
             f"Spør {reach_it()} før du lagrer noe som ikke er åpent."
         )
-    approved = classification.EXPLAINED[tool.data_classification]
+    approved = classification.explained(tool.data_classification)
     if needed is None:
         return answer.say(f"{tool.name} er godkjent for {approved}.")
     if needed == tool.data_classification:
         return answer.say(f"Ja. {tool.name} er godkjent for {approved}.")
     if classification.allows(tool.data_classification, needed):
-        return answer.say(f"Ja. {tool.name} er godkjent for {approved}. Det dekker {classification.EXPLAINED[needed]}.")
+        return answer.say(f"Ja. {tool.name} er godkjent for {approved}. Det dekker {classification.explained(needed)}.")
     answer.say(
-        f"Nei. {tool.name} er bare godkjent for {approved}. Det du spør om er {classification.EXPLAINED[needed]}."
+        f"Nei. {tool.name} er bare godkjent for {approved}. Det du spør om er {classification.explained(needed)}."
     )
     return answer.extend(alternatives_for(session, tool, needed))
 
@@ -475,10 +475,10 @@ def alternatives_for(session: Session, tool: ToolEntry, level: str) -> Answer:
     if not same_job:
         return Answer().say(
             f"Jeg finner ikke noe verktøy for det samme i katalogen som er godkjent for "
-            f"{classification.EXPLAINED[level]}. Spør {reach_it()}."
+            f"{classification.explained(level)}. Spør {reach_it()}."
         )
     return Answer().say(
-        f"Til det samme kan du bruke dette, som er godkjent for {classification.EXPLAINED[level]}:",
+        f"Til det samme kan du bruke dette, som er godkjent for {classification.explained(level)}:",
         *(intent_button(t.name, "tool_info", tool=t.id) for t in same_job),
     )
 
@@ -491,10 +491,10 @@ def tools_approved_for(session: Session, level: str, limit: int = 5) -> Answer:
     ]
     if not tools:
         return Answer().say(
-            f"Jeg finner ikke noe verktøy i katalogen som er godkjent for {classification.EXPLAINED[level]}. Spør {reach_it()}."
+            f"Jeg finner ikke noe verktøy i katalogen som er godkjent for {classification.explained(level)}. Spør {reach_it()}."
         )
     return Answer().say(
-        f"Verktøy som er godkjent for {classification.EXPLAINED[level]}:",
+        f"Verktøy som er godkjent for {classification.explained(level)}:",
         *(intent_button(t.name, "tool_info", tool=t.id) for t in tools[:limit]),
     )
 

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from bot.catalogue.schema import CLASSIFICATIONS
 from bot.language.norwegian import terms
+from bot.texts import DEFAULT_STANDARD, text
 
 LEVEL = {name: rank for rank, name in enumerate(CLASSIFICATIONS)}
 
-EXPLAINED = {
-    "åpen": "åpen informasjon, som alle kan se",
-    "intern": "intern informasjon, som ikke er hemmelig, men bare er for ansatte",
-    "fortrolig": "fortrolig informasjon, for eksempel personopplysninger",
-    "strengt fortrolig": "strengt fortrolig informasjon, for eksempel helseopplysninger og annen taushetsbelagt informasjon",
+# Each class's key in bot/texts/classification.yml, which explains it in plain words.
+_EXPLANATION = {
+    "åpen": "classification.open",
+    "intern": "classification.internal",
+    "fortrolig": "classification.confidential",
+    "strengt fortrolig": "classification.strictly_confidential",
 }
+
+
+def explained(level: str, standard: str = DEFAULT_STANDARD) -> str:
+    """The class in plain words, to fill into a sentence: «fortrolig informasjon, for eksempel
+    personopplysninger»."""
+    return text(_EXPLANATION[level], standard)
+
 
 # Words for kinds of information, each with the class such information usually has.
 KINDS = {
@@ -33,9 +42,9 @@ KINDS = {
 _KIND_TERMS = {level: set(terms(words)) for level, words in KINDS.items()}
 
 
-def level_asked_about(text: str) -> str | None:
-    """The highest information class that the words in `text` point at, if any."""
-    asked = set(terms(text))
+def level_asked_about(message: str) -> str | None:
+    """The highest information class that the words in `message` point at, if any."""
+    asked = set(terms(message))
     for level in reversed(CLASSIFICATIONS):
         if asked & _KIND_TERMS[level]:
             return level

@@ -248,7 +248,7 @@ def test_a_workplace_tool_is_approved_with_its_information_class(seed, tool_id, 
     tool = store.get_tool(seed, tool_id)
     answer = answers.allowed(seed, named(tool_id), context_tool=None)
     assert texts(answer) == [
-        f"Ja, {tool.name} er godkjent for jobb. Det kan brukes til {classification.EXPLAINED[level]}."
+        f"Ja, {tool.name} er godkjent for jobb. Det kan brukes til {classification.explained(level)}."
     ]
     assert payloads(answer) == follow_ups(tool_id, "access", "training", "support")
     assert answer.slots == {"tool": tool_id, "aspect": "allowed"}
@@ -317,15 +317,15 @@ def test_personal_data_in_an_internal_tool_is_no_with_tools_that_fit(seed):
 
 def test_health_data_in_a_strictly_confidential_tool_is_yes(seed):
     answer = answers.information_class(seed, "er det lov å ha helseopplysninger i Gerica?", named("gerica"), None)
-    assert texts(answer) == [f"Ja. Gerica er godkjent for {classification.EXPLAINED['strengt fortrolig']}."]
+    assert texts(answer) == [f"Ja. Gerica er godkjent for {classification.explained('strengt fortrolig')}."]
     assert answer.slots == {"tool": "gerica", "aspect": "classification", "information_level": "strengt fortrolig"}
 
 
 def test_a_lower_class_in_a_higher_tool_is_yes_and_says_it_is_covered(seed):
     answer = answers.information_class(seed, "kan jeg lagre et møtereferat i Elements?", named("elements"), None)
     assert texts(answer) == [
-        f"Ja. Elements er godkjent for {classification.EXPLAINED['fortrolig']}. "
-        f"Det dekker {classification.EXPLAINED['intern']}."
+        f"Ja. Elements er godkjent for {classification.explained('fortrolig')}. "
+        f"Det dekker {classification.explained('intern')}."
     ]
 
 
@@ -338,18 +338,18 @@ def test_health_data_in_a_confidential_tool_is_no(seed):
 
 def test_information_class_uses_the_tool_from_the_conversation(seed):
     answer = answers.information_class(seed, "kan jeg lagre personopplysninger der?", Mentioned(), "visma-hrm")
-    assert texts(answer) == [f"Ja. Visma HRM er godkjent for {classification.EXPLAINED['fortrolig']}."]
+    assert texts(answer) == [f"Ja. Visma HRM er godkjent for {classification.explained('fortrolig')}."]
     assert answer.slots == {"tool": "visma-hrm", "aspect": "classification", "information_level": "fortrolig"}
 
 
 def test_without_a_kind_of_information_the_tools_class_is_told(seed):
     answer = answers.information_class(seed, "hva kan jeg lagre i Teams?", named("teams"), None)
-    assert texts(answer) == [f"Microsoft Teams er godkjent for {classification.EXPLAINED['intern']}."]
+    assert texts(answer) == [f"Microsoft Teams er godkjent for {classification.explained('intern')}."]
 
 
 def test_without_a_tool_the_tools_for_that_class_are_listed(seed):
     answer = answers.information_class(seed, "hvor kan jeg lagre helseopplysninger?", Mentioned(), None)
-    assert texts(answer) == [f"Verktøy som er godkjent for {classification.EXPLAINED['strengt fortrolig']}:"]
+    assert texts(answer) == [f"Verktøy som er godkjent for {classification.explained('strengt fortrolig')}:"]
     assert {b.payload for b in answer.replies[0].buttons} <= {
         f'/tool_info{{"tool": "{t}"}}' for t in approved_for(seed, "strengt fortrolig")
     }
