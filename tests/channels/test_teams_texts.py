@@ -32,7 +32,7 @@ async def test_a_message_too_long_is_answered_in_nynorsk(teams_channel, botframe
     activity = botframework.activity("x" * (MAX_MESSAGE_LENGTH + 1))
     assert await post(teams_channel, botframework, activity) == 200
     assert [r["activity"]["text"] for r in botframework.replies_to(activity["conversation"]["id"])] == [
-        f"Meldinga er for lang. Skriv kortare, maks {MAX_MESSAGE_LENGTH} teikn."
+        f"Meldinga er for lang. Skriv kortare, høgst {MAX_MESSAGE_LENGTH} teikn."
     ]
     assert teams_channel.agent.handled == []
 

@@ -20,7 +20,7 @@ NOTICE = {
 }
 TOO_LONG = {
     "nb": "Meldingen er for lang. Skriv kortere, høyst 1000 tegn.",
-    "nn": "Meldinga er for lang. Skriv kortare, maks 1000 teikn.",
+    "nn": "Meldinga er for lang. Skriv kortare, høgst 1000 teikn.",
 }
 
 
