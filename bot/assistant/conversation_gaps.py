@@ -10,15 +10,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import texts
 from bot.assistant import gap_status
 from bot.assistant.replies import Answer, intent_button
 from bot.config import settings
 from bot.gaps import recorder
 from bot.gaps.detect import GapNote
 
-DECLINED = "vil ikke oppgi"
-NOTED = "Jeg har notert dette anonymt, så IT ser hva ansatte mangler. Navnet ditt lagres ikke."
-ASK_DEPARTMENT = "Vil du si hvilket område du jobber i? Det hjelper IT å se hvor behovet er. Det er helt frivillig."
+DECLINED = "vil ikke oppgi"  # the decline button's payload value, the same in both standards
 
 
 @dataclass
@@ -74,31 +73,32 @@ def notice(
     ids = [record.payload["record_id"] for record in answer.records]
     answer.slots = {"gaps_logged": state.logged + list(new), "gap_records": state.records + ids}
     if any(note.kind != "suggestion" for note in new.values()):  # a suggestion's thanks says so
-        answer.say(NOTED)
+        answer.say(texts.text("gaps.noted", standard))
     if session is not None:
         for line in dict.fromkeys(filter(None, (gap_status.line(session, n, standard) for n in new.values()))):
             answer.say(line)
     if not state.department_asked:
         answer.slots["department_asked"] = True
         answer.say(
-            ASK_DEPARTMENT,
+            texts.text("gaps.ask_department", standard),
             *(intent_button(d, "give_department", department=d) for d in settings().departments),
-            intent_button("Vil ikke oppgi", "give_department", department=DECLINED),
+            intent_button(texts.text("gaps.decline_button", standard), "give_department", department=DECLINED),
         )
     return answer
 
 
-def department_given(department: str | None, state: ConversationGaps) -> Answer:
-    """The employee's answer to the department question."""
-    if not department or department.casefold() == DECLINED:
-        return Answer(slots={"department": None, "department_asked": True}).say("Helt greit. Takk likevel!")
+def department_given(department: str | None, state: ConversationGaps, standard: str = "nb") -> Answer:
+    """The employee's answer to the department question (the decline button's title counts too)."""
+    declined = {DECLINED} | {texts.text("gaps.decline_button", s).casefold() for s in texts.STANDARDS}
+    if not department or department.casefold() in declined:
+        return Answer(slots={"department": None, "department_asked": True}).say(texts.text("gaps.declined", standard))
     known = {d.casefold(): d for d in settings().departments}
     chosen = known.get(department.casefold())
     if chosen is None:
-        return Answer(slots={"department_asked": True}).say(
-            "Jeg fant ikke det området i listen, så jeg lot det være. Takk likevel!"
-        )
-    answer = Answer(slots={"department": chosen, "department_asked": True}).say(f"Takk! Jeg har notert {chosen}.")
+        return Answer(slots={"department_asked": True}).say(texts.text("gaps.unknown_department", standard))
+    answer = Answer(slots={"department": chosen, "department_asked": True}).say(
+        texts.text("gaps.department_noted", standard, department=chosen)
+    )
     record = recorder.department_record(state.records, chosen)
     if record is not None:
         answer.records.append(record)

@@ -166,7 +166,7 @@ HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
     "action_small_talk": _small_talk,
     "action_rephrase": _rephrase,
     "action_give_department": lambda session, turn: department_given(
-        turn.department, ConversationGaps.from_slots(turn.slots)
+        turn.department, ConversationGaps.from_slots(turn.slots), turn.standard
     ),
     "action_feedback_helpful": _feedback(True),
     "action_feedback_not_helpful": _feedback(False),

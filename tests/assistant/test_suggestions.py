@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from bot import db, spool
-from bot.assistant.conversation_gaps import ASK_DEPARTMENT
 from bot.assistant.replies import Answer
 from bot.assistant.turn import Turn, respond
 from bot.gaps import queries, report
@@ -28,7 +27,7 @@ def test_a_suggestion_is_an_anonymous_masked_gap_thanked_for_without_a_tool(seed
     assert "912 34 567" not in record.payload["need"] and "912 34 567" not in record.payload["text"]
     assert record.payload["need"].startswith("Jeg har et forslag: felles kalender for møterommene")
     assert record.payload["department"] is None and record.payload["private_tool"] is None
-    assert [reply.text for reply in answer.replies] == [text("suggestions.thanks"), ASK_DEPARTMENT]
+    assert [reply.text for reply in answer.replies] == [text("suggestions.thanks"), text("gaps.ask_department")]
     assert not answer.slots.get("tool") and not answer.out_of_scope
     assert all(button.payload.startswith("/give_department") for reply in answer.replies for button in reply.buttons)
 

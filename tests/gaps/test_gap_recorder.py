@@ -13,11 +13,14 @@ from sqlalchemy import inspect, select
 from storing import write_record, written
 
 from bot import db
-from bot.assistant.conversation_gaps import ASK_DEPARTMENT, DECLINED, NOTED, ConversationGaps, department_given, notice
+from bot.assistant.conversation_gaps import DECLINED, ConversationGaps, department_given, notice
 from bot.config import DEFAULT_DEPARTMENTS
 from bot.gaps import recorder
 from bot.gaps.detect import GapNote, missing_tool_gap, unknown_private_tool_gap
 from bot.gaps.models import Gap
+from bot.texts import text as catalogue_text
+
+NOTED, ASK_DEPARTMENT = catalogue_text("gaps.noted"), catalogue_text("gaps.ask_department")
 
 WHATSAPP = GapNote("private_tool", private_tool="whatsapp", need="Samhandling", alternatives=("teams",))
 DROPBOX = GapNote(

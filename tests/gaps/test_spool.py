@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from storing import write_record, written
 
 from bot import db, spool, throwaway
-from bot.assistant.conversation_gaps import ASK_DEPARTMENT, NOTED, ConversationGaps, department_given, notice
+from bot.assistant.conversation_gaps import ConversationGaps, department_given, notice
 from bot.cli import main
 from bot.config import PROJECT_ROOT
 from bot.feedback import recorder as feedback
@@ -35,6 +35,9 @@ from bot.feedback.models import InboxItem
 from bot.gaps import recorder
 from bot.gaps.detect import GapNote
 from bot.gaps.models import Gap
+from bot.texts import text as catalogue_text
+
+NOTED, ASK_DEPARTMENT = catalogue_text("gaps.noted"), catalogue_text("gaps.ask_department")
 
 WHATSAPP = GapNote("private_tool", private_tool="whatsapp", need="Samhandling", alternatives=("teams",))
 DROPBOX = GapNote("private_tool", private_tool="dropbox", need="Lagring", alternatives=("onedrive",))
