@@ -65,4 +65,4 @@ class Answer:
 
 def database_down(standard: str = DEFAULT_STANDARD) -> str:
     """The reply when the catalogue database cannot be reached (needs no database itself)."""
-    return text("replies.database_down", standard, contact=reach_it())
+    return text("replies.database_down", standard, contact=reach_it(standard))

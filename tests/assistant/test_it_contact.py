@@ -68,3 +68,14 @@ def test_the_database_down_reply_needs_no_database(monkeypatch):
     monkeypatch.setenv("BOT_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     monkeypatch.setenv("BOT_IT_CONTACT_NAME", "Servicetorget")
     assert "kontakt Servicetorget (" in database_down()
+
+
+def test_in_nynorsk_the_database_down_reply_is_nynorsk_and_names_the_contact(monkeypatch):
+    monkeypatch.setenv("BOT_IT_CONTACT_NAME", "Servicetorget")
+    monkeypatch.setenv("BOT_IT_CONTACT_PHONE", "99 88 77 66")
+    monkeypatch.setenv("BOT_IT_CONTACT_ADDRESS", "")
+    assert reach_it("nn") == "Servicetorget (telefon 99 88 77 66)"
+    assert database_down("nn") == (
+        "Orsak, eg får ikkje slått opp i verktøykatalogen akkurat no. Prøv igjen om litt, "
+        "eller ta kontakt med Servicetorget (telefon 99 88 77 66) om det hastar."
+    )
