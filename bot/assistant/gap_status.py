@@ -5,6 +5,7 @@ carry no news and are not told."""
 
 from __future__ import annotations
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.gaps import queries, wishes
@@ -20,6 +21,11 @@ def told(news: wishes.News, standard: str) -> str:
 
 
 def line(session: Session, note: GapNote, standard: str) -> str | None:
-    """The news of the group the gap `note` belongs to, told in `standard`; None without news."""
-    found = wishes.news(session, queries.group_key(note.kind, note.private_tool, note.need))
+    """The news of the group the gap `note` belongs to, told in `standard`; None without news, or
+    while the database cannot be read (the gap is still recorded, through the spool)."""
+    try:
+        found = wishes.news(session, queries.group_key(note.kind, note.private_tool, note.need))
+    except SQLAlchemyError:
+        session.rollback()
+        return None
     return told(found, standard) if found else None
