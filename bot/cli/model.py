@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import sys
 
 from bot.cli.common import UsageError
 from bot.training.project import Project
+
+log = logging.getLogger(__name__)
 
 
 class ProgressLine:
@@ -48,15 +51,57 @@ def _report_switch(switch) -> int:
     return 0 if switch.complete else 1
 
 
+def _stage(progress: ProgressLine):
+    """Print each stage of the training in Norwegian (bot.training.summary.STAGE_NAMES)."""
+    from bot.training.summary import STAGE_NAMES
+
+    def stage(name: str) -> None:
+        progress.done()
+        print(f"{STAGE_NAMES.get(name, name)} ...", flush=True)
+
+    return stage
+
+
+def _quiet(text: str) -> None:
+    """The pipeline's own lines (English) go to the log; the trainer reads the Norwegian stages."""
+    log.info("%s", text)
+
+
+def _theme_names() -> dict[str, str]:
+    from bot.db import session_scope
+    from bot.training.names import display_names
+
+    try:
+        with session_scope() as session:
+            return display_names(session, Project())
+    except Exception:  # noqa: BLE001  # names are a nicety; the ids do
+        log.debug("no theme names from the database", exc_info=True)
+        return {}
+
+
 def _report(outcome) -> int:
+    from bot.config import settings
+    from bot.training import registry, summary
+
+    record = registry.read_record(outcome.candidate)
+    compared_name = (record.get("compared_with") or {}).get("model")
+    compared = registry.read_record(outcome.candidate.parent / compared_name) if compared_name else {}
+    name = outcome.candidate.name.removesuffix(".tar.gz")
     print()
-    print(outcome.table)
+    print(f"Resultat for den nye versjonen {name}:")
+    for line in summary.lines(record, settings().quality_floor, _theme_names(), compared):
+        print(line)
     print()
+    if outcome.promoted and outcome.below_floor:
+        print("!" * 78)
+        print(f"ADVARSEL: {name} HOLDER IKKE KVALITETSKRAVET, OG DEN ER NÅ I BRUK. Roboten kan svare feil.")
+        print("Forbedre treningsdataene (docs/trainers.md) og lag en ny versjon.")
+        print("!" * 78)
     if outcome.promoted:
-        print(f"Promoted {outcome.candidate.name}: {outcome.reason}.")
+        print(f"{name} er tatt i bruk.")
         return _report_switch(outcome.switch)
-    print(f"Rejected {outcome.candidate.name}: {outcome.reason}.")
-    print(f"The model in service stays: {outcome.in_service.name if outcome.in_service else 'none'}.")
+    in_service = outcome.in_service.name.removesuffix(".tar.gz") if outcome.in_service else "ingen"
+    print(f"{name} er ikke tatt i bruk. Versjonen i bruk er fortsatt {in_service}.")
     return 1
 
 
@@ -66,10 +111,12 @@ def cmd_train(args) -> int:
 
     progress = ProgressLine()
     try:
-        outcome = train_and_promote(Project(), tolerance=args.tolerance, say=_say(progress), progress=progress)
+        outcome = train_and_promote(
+            Project(), tolerance=args.tolerance, say=_quiet, progress=progress, stage=_stage(progress)
+        )
     except TrainingError as error:
         progress.done()
-        print(f"Stopped: {error}", file=sys.stderr)
+        print(f"Stoppet: {error}", file=sys.stderr)
         return 1
     return _report(outcome)
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import utc_now
+from bot.training import summary
 from bot.training.models import TrainingRequest
 
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
@@ -20,9 +21,9 @@ STALE_MINUTES = 20  # a running training's worker beats each stage and each minu
 
 # Stages, as the trainer page shows them.
 WAITING = "Venter på at treningen starter"
-CHECKING = "Sjekker dataene"
-TRAINING = "Trener modellen"
-EVALUATING = "Evaluerer"
+CHECKING = summary.STAGE_NAMES["checking"]
+TRAINING = summary.STAGE_NAMES["training"]
+EVALUATING = summary.STAGE_NAMES["evaluating"]
 DONE = "Ferdig"
 STOPPED = "Stoppet"
 

@@ -17,6 +17,8 @@ STATUS_NAMES = {
     registry.WITHDRAWN: "Trukket tilbake",
 }
 IN_SERVICE = "I bruk nå"
+# The stages of a training (bot.training.pipeline's), as trainers read them on the page and in `bot train`.
+STAGE_NAMES = {"checking": "Sjekker dataene", "training": "Trener modellen", "evaluating": "Evaluerer"}
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,13 @@ from collections.abc import Callable
 
 from bot.config import settings
 from bot.db import session_scope
-from bot.training import pipeline, queue
+from bot.training import pipeline, queue, summary
 from bot.training.model import TrainingError
 from bot.training.project import Project
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 10.0
 HEARTBEAT_SECONDS = 30.0
-STAGES = {
-    pipeline.CHECKING: queue.CHECKING,
-    pipeline.TRAINING: queue.TRAINING,
-    pipeline.EVALUATING: queue.EVALUATING,
-}
 
 
 def run_once(
@@ -42,7 +37,7 @@ def run_once(
 
     def stage(name: str) -> None:
         nonlocal current, beat
-        current = STAGES.get(name, name)
+        current = summary.STAGE_NAMES.get(name, name)
         with session_scope(url) as session:
             queue.set_stage(session, request_id, current)
         beat = time.monotonic()
