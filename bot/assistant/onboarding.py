@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.assistant.answers import EMPTY_CATALOGUE
 from bot.assistant.replies import Answer, intent_button
 from bot.catalogue import snapshot
 from bot.catalogue.schema import EVERYONE, CatalogueFile, ToolEntry, in_standard
+from bot.texts import text
 
 ONBOARDING_PROCESS = "nyansatt"
 # A sector that belongs to a wider one also gets the wider one's tools, after its own.
@@ -32,13 +32,6 @@ WIDER_SECTOR = {
 MAX_BASICS_FALLBACK = 5
 MAX_OVERVIEW_LINES = 10  # tool lines in the overview; the rest are counted, and shown step by step
 OVERVIEW_SHOWN = -1
-STEP_THROUGH = "Gå gjennom ett og ett"
-ASK_SECTOR = (
-    "Hvor jobber du? Skriv det gjerne, for eksempel «jeg er ny i hjemmetjenesten», "
-    "så tar jeg med verktøyene for ditt område."
-)
-NO_PACK = "Jeg har ingen startpakke å vise ennå. Spør lederen din hvilke verktøy du trenger."
-END = "Det var alle verktøyene i startpakken. Lykke til i ny jobb! Spør meg gjerne om noe annet."
 # A sentence ends at . ! or ? before the end of the text or before a new sentence's first letter,
 # so "kl. 8" and "f.eks. på mobil" do not end it.
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÆØÅ«\"]|\s*$)")
@@ -89,54 +82,63 @@ def onboarding(session: Session, sector: str | None, step: int | None = None, st
     """The overview of the starter pack for `sector` (step None), or its tool number `step` (0-based)."""
     catalogue = snapshot.view(session).file
     if not catalogue.tools:
-        return Answer().say(EMPTY_CATALOGUE)
+        return Answer().say(text("answers.empty_catalogue", standard))
     pack = starter_pack(catalogue, sector)
     if not pack.tools:
-        return Answer().say(NO_PACK)
+        return Answer().say(text("onboarding.no_pack", standard))
     if step is None:
         return overview(pack, sector, standard)
     tools = pack.tools
     if step >= len(tools):
         return Answer(slots={"onboarding_sector": sector, "onboarding_step": len(tools)}).say(
-            END, intent_button("Start på nytt", "onboarding")
+            text("onboarding.end", standard), intent_button(text("onboarding.restart", standard), "onboarding")
         )
     step = max(step, 0)
     tool = tools[step]
-    buttons = [intent_button("Neste", "onboarding_next")] if step + 1 < len(tools) else []
-    buttons.append(intent_button("Opplæring", "tool_training", tool=tool.id))
+    buttons = [intent_button(text("onboarding.next", standard), "onboarding_next")] if step + 1 < len(tools) else []
+    buttons.append(intent_button(text("onboarding.training", standard), "tool_training", tool=tool.id))
     answer = Answer(slots={"onboarding_sector": sector, "onboarding_step": step, "tool": tool.id})
     summary, access = in_standard(tool, "summary", standard), in_standard(tool, "access", standard)
-    return answer.say(f"{step + 1} av {len(tools)}: {tool.name}. {summary}\nTilgang: {access}", *buttons)
+    return answer.say(
+        text(
+            "onboarding.tool",
+            standard,
+            number=step + 1,
+            total=len(tools),
+            tool=tool.name,
+            summary=summary,
+            access=access,
+        ),
+        *buttons,
+    )
 
 
 def overview(pack: StarterPack, sector: str | None, standard: str = "nb") -> Answer:
     """Every tool of the pack with how to get started, grouped, then the offer to step through."""
     total = len(pack.tools)
     own_lines, basic_lines = _share(len(pack.sector_tools), len(pack.basics), MAX_OVERVIEW_LINES)
+    count = text("onboarding.one_tool", standard) if total == 1 else text("onboarding.tools", standard, count=total)
     if sector:
-        text = [f"Velkommen! Startpakken din for {sector} har {_count(total)}. Slik kommer du i gang:"]
+        lines = [text("onboarding.welcome_sector", standard, sector=sector, count=count)]
     else:
-        text = [f"Velkommen! Her er {_count(total)} alle ansatte bruker. Slik kommer du i gang:"]
+        lines = [text("onboarding.welcome", standard, count=count)]
     if pack.sector_tools:
-        text += ["", f"For {sector}:", *_tool_lines(pack.sector_tools, own_lines, standard)]
+        lines += [
+            "",
+            text("onboarding.for_sector", standard, sector=sector),
+            *_tool_lines(pack.sector_tools, own_lines, standard),
+        ]
     elif sector:
-        text += ["", f"Jeg fant ingen egne verktøy for {sector} i katalogen, bare dem alle ansatte bruker."]
+        lines += ["", text("onboarding.no_sector_tools", standard, sector=sector)]
     if pack.basics and sector:
-        text += ["", "For alle ansatte:"]
-    text += _tool_lines(pack.basics, basic_lines, standard)
+        lines += ["", text("onboarding.for_everyone", standard)]
+    lines += _tool_lines(pack.basics, basic_lines, standard)
     if not sector:
-        text += ["", ASK_SECTOR]
-    offer = (
-        "Vil du gå gjennom dem ett og ett? Da får du vite mer om hvert verktøy, med tilgang og opplæring."
-        if total > 1
-        else "Vil du vite mer om verktøyet, med tilgang og opplæring?"
-    )
+        lines += ["", text("onboarding.ask_sector", standard)]
+    offer = text("onboarding.offer_many" if total > 1 else "onboarding.offer_one", standard)
     answer = Answer(slots={"onboarding_sector": sector, "onboarding_step": OVERVIEW_SHOWN})
-    return answer.say("\n".join(text)).say(offer, intent_button(STEP_THROUGH, "onboarding_next"))
-
-
-def _count(n: int) -> str:
-    return "ett verktøy" if n == 1 else f"{n} verktøy"
+    step_through = intent_button(text("onboarding.step_through", standard), "onboarding_next")
+    return answer.say("\n".join(lines)).say(offer, step_through)
 
 
 def _share(own: int, basics: int, limit: int) -> tuple[int, int]:
@@ -154,5 +156,5 @@ def _tool_lines(tools: tuple[ToolEntry, ...], shown: int, standard: str) -> list
         for tool in tools[:shown]
     ]
     if len(tools) > shown:
-        lines.append(f"- … og {len(tools) - shown} til, som du får se når vi går gjennom ett og ett.")
+        lines.append(text("onboarding.more", standard, count=len(tools) - shown))
     return lines

@@ -11,18 +11,18 @@ import pytest
 from bot import db
 from bot.assistant.answers import EMPTY_CATALOGUE
 from bot.assistant.onboarding import (
-    ASK_SECTOR,
-    END,
     MAX_OVERVIEW_LINES,
-    NO_PACK,
     ONBOARDING_PROCESS,
     OVERVIEW_SHOWN,
-    STEP_THROUGH,
     first_sentence,
     narrowest_sector,
     onboarding,
 )
 from bot.catalogue import store
+from bot.texts import text
+
+ASK_SECTOR, END, NO_PACK = text("onboarding.ask_sector"), text("onboarding.end"), text("onboarding.no_pack")
+STEP_THROUGH = text("onboarding.step_through")
 
 
 def walk(session, sector):
