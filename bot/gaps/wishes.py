@@ -75,12 +75,20 @@ def wishes(session: Session, threshold: int, top: int = TOP) -> list[Wish]:
     return [
         Wish(
             key=g.key,
-            label=names[g.label].name if g.key.startswith("tool:") and g.label in names else g.label,
+            label=_label(g, names),
             count=g.count + votes.get(g.key, 0),
             news=news(session, g.key),
         )
         for g in ranked
     ]
+
+
+def _label(group: queries.Group, names: dict) -> str:
+    """A private tool's catalogue name; else the group's shortest need text (masked, and the one
+    that says least beyond the terms every record of the group shares)."""
+    if group.key.startswith("tool:"):
+        return names[group.label].name if group.label in names else group.label
+    return min((need for need in group.needs if need), key=lambda need: (len(need), need), default=group.label)
 
 
 def _write_vote(session: Session, payload: dict) -> None:
