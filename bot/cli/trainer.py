@@ -10,21 +10,32 @@ from bot.cli.common import UsageError, since
 
 
 def cmd_trainer_inbox(args) -> int:
+    """The open inbox messages, with the bot's guess as the theme's Norwegian name (bot.training.names)."""
     from bot.db import session_scope
     from bot.training.inbox import open_items
+    from bot.training.names import display_names
+    from bot.training.project import Project
 
     with session_scope() as session:
         items = open_items(session, args.limit)
+        names = display_names(session, Project()) if items else {}
         if not items:
             print("The inbox is empty.")
+        width = max([len(names.get(item.intent, item.intent)) for item in items if item.intent] + [5]) + 6
         for item in items:
-            guess = (
-                f"{item.intent} {item.confidence:.2f}"
-                if item.intent and item.confidence is not None
-                else (item.intent or "-")
-            )
-            print(f"{item.id:>6}  {item.created_at:%Y-%m-%d}  {item.kind:<13} {guess:<28} {item.text}")
+            theme = names.get(item.intent, item.intent) if item.intent else "-"
+            guess = f"{theme} {item.confidence:.2f}" if item.intent and item.confidence is not None else theme
+            print(f"{item.id:>6}  {item.created_at:%Y-%m-%d}  {item.kind:<13} {guess:<{width}} {item.text}")
     return 0
+
+
+def _intent_of(session, theme: str) -> str:
+    """The intent a theme is called by: its id, or its Norwegian name as `bot trainer inbox` shows it."""
+    from bot.training.names import display_names
+    from bot.training.project import Project
+
+    by_name = {name.casefold(): intent for intent, name in display_names(session, Project()).items()}
+    return by_name.get(theme.casefold(), theme)
 
 
 def cmd_trainer_assign(args) -> int:
@@ -41,7 +52,7 @@ def cmd_trainer_assign(args) -> int:
             result = assign(
                 session,
                 args.ids,
-                args.intent or "",
+                _intent_of(session, args.intent) if args.intent else "",
                 by="cli",
                 extra_examples=tuple(args.example),
                 new_response=args.new_response,
@@ -176,7 +187,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "stored in the database",
     )
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
-    p.add_argument("--intent", help="the intent (for a new one: default made from --name)")
+    p.add_argument(
+        "--intent", help="the theme: its id or its Norwegian name as `bot trainer inbox` shows it (new: from --name)"
+    )
     p.add_argument("--example", action="append", default=[], metavar="TEXT", help="another example (repeatable)")
     p.add_argument("--new-response", metavar="TEXT", help="create a new intent with this answer")
     p.add_argument("--name", metavar="TEXT", help="the new intent's Norwegian name, as trainers see it")
