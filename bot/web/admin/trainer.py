@@ -128,7 +128,7 @@ def _notices(query, names: dict[str, str]) -> list[str]:
     if query.get("avvist", "").isdigit():
         notices.append(f"{query['avvist']} {_messages(int(query['avvist']))} avvist.")
     if notices:
-        notices.append("Eksemplene tas i bruk neste gang roboten trenes (make train).")
+        notices.append("Eksemplene tas i bruk når du lager en ny versjon på siden Versjoner.")
     return notices
 
 
