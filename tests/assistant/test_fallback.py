@@ -1,8 +1,9 @@
-"""The rephrase prompt when the NLU is unsure (no database needed)."""
+"""The rephrase prompt when the NLU is unsure (no database needed, but for the whole turn)."""
 
 from __future__ import annotations
 
 from bot.assistant.fallback import OFFERED, rephrase, title
+from bot.assistant.turn import Turn, respond
 
 RANKING = [
     {"name": "nlu_fallback", "confidence": 0.41},
@@ -68,3 +69,13 @@ def test_in_nynorsk_the_prompt_and_the_buttons_are_nynorsk():
 
 def test_every_offered_intent_has_its_own_nynorsk_title():
     assert all(title(intent, "nn") != title(intent, "nb") for intent in OFFERED)
+
+
+def test_a_nynorsk_turn_gets_the_prompt_in_nynorsk(small):
+    turn = Turn("eg skjønar ikkje dette", "nlu_fallback", 0.41, tuple(RANKING), standard="nn")
+    answer = respond(small, "action_rephrase", turn)
+    assert answer.replies[0].text.startswith("Orsak, eg er ikkje sikker på kva du meiner.")
+    assert [title for title, _ in buttons(answer)][:2] == [
+        "Få tilgang til eit verktøy",
+        "Få hjelp når noko ikkje verkar",
+    ]
