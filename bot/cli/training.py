@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 
 
 def cmd_worker(args) -> int:
     from bot.training import worker
     from bot.training.project import Project
+
+    # A stopped worker (docker stop, a pod's end) records its training as stopped before it exits.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
 
     if args.once:
         if not worker.run_once(Project()):

@@ -8,12 +8,13 @@ the model in service as it was and records why."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
 from bot.config import settings
 from bot.db import session_scope
-from bot.training import pipeline, queue, summary
+from bot.training import pipeline, queue, registry, summary
 from bot.training.model import TrainingError
 from bot.training.project import Project
 
@@ -33,24 +34,28 @@ def run_once(
     if request_id is None:
         return False
     say(f"Training request {request_id}: started.")
-    current, beat = queue.CHECKING, time.monotonic()
+    current = queue.CHECKING
 
     def stage(name: str) -> None:
-        nonlocal current, beat
+        nonlocal current
         current = summary.STAGE_NAMES.get(name, name)
         with session_scope(url) as session:
             queue.set_stage(session, request_id, current)
-        beat = time.monotonic()
 
-    def progress(_seconds: float, _message: str) -> None:
-        nonlocal beat
-        if time.monotonic() - beat >= HEARTBEAT_SECONDS:
-            with session_scope(url) as session:
-                queue.set_stage(session, request_id)
-            beat = time.monotonic()
+    stop = threading.Event()
 
+    def beat() -> None:  # so the queue sees the worker alive however long a stage is quiet
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                with session_scope(url) as session:
+                    queue.set_stage(session, request_id)
+            except Exception:  # noqa: BLE001  # the next beat may reach the database again
+                log.warning("training request %s: no heartbeat", request_id, exc_info=True)
+
+    beating = threading.Thread(target=beat, name=f"training-{request_id}-heartbeat", daemon=True)
+    beating.start()
     try:
-        outcome = pipeline.train_and_promote(project, say=say, progress=progress, database_url=url, stage=stage)
+        outcome = pipeline.train_and_promote(project, say=say, database_url=url, stage=stage)
     except Exception as error:  # noqa: BLE001  # any failure is recorded; the model in service stays
         if not isinstance(error, TrainingError):
             log.exception("training request %s failed", request_id)
@@ -62,12 +67,16 @@ def run_once(
             queue.finish(session, request_id, succeeded=False, outcome=reason)
         say(f"Training request {request_id}: failed: {error}")
         return True
-    if outcome.promoted:
-        text = "Den nye versjonen er tatt i bruk."
-        if outcome.switch is not None and not outcome.switch.complete:
-            log.info("switch after training request %s: %s", request_id, outcome.switch.message)
-    else:
-        text = "Den nye versjonen er ikke tatt i bruk, fordi den var dårligere enn versjonen i bruk."
+    except BaseException:  # stopped (SIGTERM, Ctrl+C): say so now rather than when it goes stale
+        with session_scope(url) as session:
+            queue.finish(session, request_id, succeeded=False, outcome=queue.STALE)
+        raise
+    finally:
+        stop.set()
+        beating.join()
+    text = summary.decision(registry.read_record(outcome.candidate), settings().quality_floor)
+    if outcome.switch is not None and not outcome.switch.complete:
+        log.info("switch after training request %s: %s", request_id, outcome.switch.message)
     with session_scope(url) as session:
         queue.finish(
             session,

@@ -77,3 +77,20 @@ def test_a_failed_training_leaves_the_model_in_service_and_records_why(database,
         assert "Modellen i bruk er ikke endret" in row.outcome and row.candidate is None
     assert registry.in_service(project.models_dir) == model
     assert [m.name for m in registry.models(project.models_dir)] == [model.name]
+
+
+def test_a_worker_stopped_mid_training_records_it_at_once(database, project, monkeypatch):
+    from bot.training import pipeline
+
+    def stopped(*_args, **_kwargs):
+        raise KeyboardInterrupt  # what SIGTERM (sys.exit) or Ctrl+C raises in the worker
+
+    monkeypatch.setattr(pipeline, "train_and_promote", stopped)
+    with session_scope(database) as session:
+        request_id = queue.request(session, "kari").id
+    with pytest.raises(KeyboardInterrupt):
+        worker.run_once(project, database, say=lambda _text: None)
+    with session_scope(database) as session:
+        row = session.get(TrainingRequest, request_id)
+        assert (row.state, row.active, row.outcome) == (queue.FAILED, None, queue.STALE)
+        assert queue.request(session, "ola").state == queue.QUEUED  # the queue is free again

@@ -45,7 +45,7 @@ def test_the_worker_trains_evaluates_and_promotes_a_queued_version(project, monk
     with session_scope(db_url) as session:
         row = session.get(TrainingRequest, request_id)
         assert (row.state, row.stage, row.promoted, row.active) == (queue.SUCCEEDED, queue.DONE, 1, None)
-        assert row.outcome == "Den nye versjonen er tatt i bruk."
+        assert row.outcome == "Tatt i bruk: ingen versjon var i bruk fra før."
         names = display_names(session, project)
     model = project.models_dir / row.candidate
     assert registry.in_service(project.models_dir) == model
