@@ -182,6 +182,7 @@ def assistant(trained_model, seeded_db_url, tmp_path_factory):
 class WebService:
     url: str
     assistant: Assistant
+    admin_url: str = ""  # the internal surface (/admin, /api/v1)
 
 
 @pytest.fixture(scope="session")
@@ -194,10 +195,11 @@ def web_service(assistant, tmp_path_factory) -> Iterator[WebService]:
 @contextmanager
 def running_web_service(assistant: Assistant, workdir: Path) -> Iterator[WebService]:
     """Our web service (`python -m bot.web`, chat page and relay) in front of `assistant`."""
-    port = free_port()
+    port, admin_port = free_port(), free_port()
     env = {
         **service_environment(
             web_port=port,
+            admin_port=admin_port,
             rasa_port=int(assistant.rasa_url.rsplit(":", 1)[1]),
             tracker_store_url=assistant.tracker_store_url,
             database_url=assistant.db_url,
@@ -208,7 +210,7 @@ def running_web_service(assistant: Assistant, workdir: Path) -> Iterator[WebServ
     process = start(runner.web_service(port), env, log)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", [process], [log])
-        yield WebService(f"http://127.0.0.1:{port}", assistant)
+        yield WebService(f"http://127.0.0.1:{port}", assistant, f"http://127.0.0.1:{admin_port}")
     finally:
         stop([process])
 
