@@ -95,11 +95,14 @@ def test_it_logs_in_filters_triages_a_gap_and_downloads_csv(admin_site, page, ar
     assert "&lt;e-post&gt;" in page.content()
     accessible(page, accessibility_violations)
     page.get_by_label("Status", exact=True).select_option("planlagt")
-    page.get_by_label("Notat").fill("Vi ser på Teams for vaktlister")
+    page.get_by_label("Internt notat").fill("Vi ser på Teams for vaktlister")
+    page.get_by_label("Melding til ansatte").fill("IT planlegger vaktbytte i Teams fra mars.")
     page.get_by_role("button", name="Lagre").click()
     page.get_by_text("Endringene er lagret.").wait_for()
     audit = page.locator("table").last.inner_text()
     assert "it-kari" in audit and "planlagt" in audit and "Vi ser på Teams for vaktlister" in audit
+    assert "Melding til ansatte" in audit and "IT planlegger vaktbytte i Teams fra mars." in audit
+    accessible(page, accessibility_violations)
     page.screenshot(path=str(artifacts / "admin-gap-detail.png"), full_page=True)
 
     page.get_by_role("link", name="Grupper", exact=True).click()
