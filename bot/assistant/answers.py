@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy.orm import Session
 
+from bot import texts
 from bot.assistant import classification, scope
 from bot.assistant.contact import reach_it
 from bot.assistant.replies import Answer, Button, intent_button
@@ -47,9 +48,6 @@ ASPECT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-EMPTY_CATALOGUE = "Verktøykatalogen er tom akkurat nå, så jeg har ingen verktøy å vise. Prøv igjen senere."
-ASK_WHICH_TOOL = "Hvilket verktøy gjelder det? Skriv navnet, for eksempel «Teams» eller «Outlook»."
-
 
 @dataclass
 class Mentioned:
@@ -86,10 +84,11 @@ def catalogue_size(session: Session) -> int:
     return len(snapshot.view(session).tools)
 
 
-def follow_up_buttons(tool_id: str, skip: str | None = None) -> tuple[Button, ...]:
-    titles = {"access": "Tilgang", "training": "Opplæring", "support": "Hjelp"}
+def follow_up_buttons(tool_id: str, skip: str | None = None, standard: str = "nb") -> tuple[Button, ...]:
     return tuple(
-        intent_button(title, ASPECT_INTENT[aspect], tool=tool_id) for aspect, title in titles.items() if aspect != skip
+        intent_button(texts.text(f"answers.button_{aspect}", standard), ASPECT_INTENT[aspect], tool=tool_id)
+        for aspect in ("access", "training", "support")
+        if aspect != skip
     )
 
 
@@ -115,13 +114,13 @@ def need(
     if result.decision != search.NOTHING:
         judged = scope.assess(session, text, _named(session, mentioned))
         if _one_ordinary_word(judged, text, result.hits[0]):
-            return no_fit(session, text, mentioned, judged)  # "det virker ikke" is no need a tool fits
+            return no_fit(session, text, mentioned, judged, standard)  # "det virker ikke" is no need a tool fits
     if result.decision == search.ASK:
-        return did_you_mean(result.choices)
+        return did_you_mean(result.choices, standard)
     if result.near_miss:
-        return Answer(inbox="no_fit").say(not_sure())
+        return Answer(inbox="no_fit").say(not_sure(standard))
     if not result.fits:
-        return no_fit(session, text, mentioned)
+        return no_fit(session, text, mentioned, standard=standard)
     return answer_with(session, result.hits[0], standard)
 
 
@@ -132,12 +131,12 @@ def answer_with(session: Session, best: search.Hit, standard: str = "nb") -> Ans
         return process_steps(session, snapshot.view(session).processes[best.id], standard)
     tool = snapshot.view(session).tools[best.id]
     summary = in_standard(tool, "summary", standard)
-    return Answer(slots={"tool": tool.id}).say(
-        f"Til det kan du bruke {tool.name}. {summary}\nDen passer til å {item_in_standard(tool, 'tasks', best.why, standard)}."
-        if best.why in tool.tasks
-        else f"Til det kan du bruke {tool.name}. {summary}",
-        *follow_up_buttons(tool.id),
-    )
+    if best.why in tool.tasks:
+        task = item_in_standard(tool, "tasks", best.why, standard)
+        reply = texts.text("answers.use_tool_why", standard, tool=tool.name, summary=summary, task=task)
+    else:
+        reply = texts.text("answers.use_tool", standard, tool=tool.name, summary=summary)
+    return Answer(slots={"tool": tool.id}).say(reply, *follow_up_buttons(tool.id, standard=standard))
 
 
 def _named(session: Session, mentioned: Mentioned) -> list[str]:
@@ -153,14 +152,14 @@ def _one_ordinary_word(judged: scope.Scope, text: str, best: search.Hit) -> bool
     return not set(terms(text)) & set(terms(best.name))
 
 
-def did_you_mean(choices: tuple[search.Hit, ...]) -> Answer:
+def did_you_mean(choices: tuple[search.Hit, ...], standard: str = "nb") -> Answer:
     """Close candidates as buttons: a tool's button tells what it is, a process's shows its steps."""
     buttons = [
         intent_button(hit.name, "tool_info", tool=hit.id) if hit.kind == "tool" else Button(hit.name, hit.name)
         for hit in choices
     ]
-    question = "Mente du dette?" if len(choices) == 1 else "Mente du en av disse?"
-    return Answer().say(f"{question} Hvis ingen passer, skriv gjerne litt mer om hva du skal gjøre.", *buttons)
+    question = "answers.did_you_mean_one" if len(choices) == 1 else "answers.did_you_mean_many"
+    return Answer().say(texts.text(question, standard), *buttons)
 
 
 def process_named(session: Session, text: str) -> ProcessEntry | None:
@@ -171,34 +170,30 @@ def process_named(session: Session, text: str) -> ProcessEntry | None:
     return next((p for p in catalogue.processes if p.name.casefold() == wanted), None)
 
 
-def no_fit(session: Session, text: str, mentioned: Mentioned, judged: scope.Scope | None = None) -> Answer:
+def no_fit(
+    session: Session, text: str, mentioned: Mentioned, judged: scope.Scope | None = None, standard: str = "nb"
+) -> Answer:
     """Nothing in the catalogue fits: a gap for IT only when the need is about work; a need that
     is not is out of scope ("hvordan lager jeg pannekaker"), and a vague one is neither."""
     if catalogue_size(session) == 0:
-        return Answer().say(EMPTY_CATALOGUE)
+        return Answer().say(texts.text("answers.empty_catalogue", standard))
     judged = judged or scope.assess(session, text, _named(session, mentioned))
     if judged.vague:
-        return no_tool_fits()
+        return no_tool_fits(standard)
     if not judged.about_work:
         return Answer(out_of_scope=True)
-    answer = no_tool_fits()
+    answer = no_tool_fits(standard)
     answer.gaps.append(missing_tool_gap(text))
     answer.inbox = "no_fit"  # a trainer may attach it to the entry that should have answered
     return answer
 
 
-def not_sure() -> str:
-    return (
-        "Jeg er ikke sikker på hvilket verktøy som passer. Kan du skrive litt mer om hva du skal gjøre? "
-        f"Du kan også spørre lederen din eller {reach_it()}."
-    )
+def not_sure(standard: str = "nb") -> str:
+    return texts.text("answers.not_sure", standard, contact=reach_it())
 
 
-def no_tool_fits() -> Answer:
-    return Answer().say(
-        "Jeg fant ikke noe verktøy i katalogen som passer til det. "
-        f"Prøv gjerne å si det på en annen måte, eller spør lederen din eller {reach_it()}."
-    )
+def no_tool_fits(standard: str = "nb") -> Answer:
+    return Answer().say(texts.text("answers.no_tool_fits", standard, contact=reach_it()))
 
 
 def process_steps(session: Session, process: ProcessEntry, standard: str = "nb") -> Answer:
@@ -206,7 +201,7 @@ def process_steps(session: Session, process: ProcessEntry, standard: str = "nb")
     text = f"{process.name}:\n{steps}"
     names = _tool_names(session, process.tools)
     if names:
-        text += "\nVerktøy du trenger: " + ", ".join(names) + "."
+        text += "\n" + texts.text("answers.process_tools", standard, tools=", ".join(names))
     slots = {"tool": process.tools[0]} if process.tools else {}
     return Answer(slots=slots).say(text, *(intent_button(n, "tool_info", tool=t) for n, t in zip(names, process.tools)))
 
@@ -227,7 +222,7 @@ def about_tool(
     """A question about one aspect of a tool: info, access, training, support, classification
     (may this information be kept there?) or allowed (may I use it?)."""
     if aspect == "classification":
-        return information_class(session, text, mentioned, context_tool, vector, previous_level)
+        return information_class(session, text, mentioned, context_tool, vector, previous_level, standard)
     if aspect == "allowed":
         return allowed(session, mentioned, context_tool, text, standard)
     return tool_question(session, aspect, mentioned, context_tool, text, vector, standard)
@@ -249,10 +244,10 @@ def resolve_tool(mentioned: Mentioned, context_tool: str | None) -> list[str]:
     return [context_tool] if context_tool else []
 
 
-def clarify(session: Session, intent: str, candidates: list[str]) -> Answer:
+def clarify(session: Session, intent: str, candidates: list[str], standard: str = "nb") -> Answer:
     names = _tool_names(session, candidates)
     return Answer().say(
-        "Det navnet passer på flere verktøy. Hvilket mener du?",
+        texts.text("answers.which_of_these", standard),
         *(intent_button(name, intent, tool=tool_id) for name, tool_id in zip(names, candidates)),
     )
 
@@ -272,16 +267,17 @@ def tool_question(
     if mentioned.private_tools and not mentioned.tools:
         return allowed(session, mentioned, context_tool=None, standard=standard)
     if not mentioned.tools:
-        for_task = tool_for_task(session, text, vector, ASPECT_INTENT[aspect])
+        for_task = tool_for_task(session, text, vector, ASPECT_INTENT[aspect], standard)
         if for_task is not None:
             tool, answer = for_task
             return answer if tool is None else answer.extend(tool_aspect(tool, aspect, standard))
     candidates = resolve_tool(mentioned, context_tool)
     if len(candidates) > 1:
-        return clarify(session, ASPECT_INTENT[aspect], candidates)
+        return clarify(session, ASPECT_INTENT[aspect], candidates, standard)
     tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
     if tool is None:
-        return Answer().say(EMPTY_CATALOGUE if catalogue_size(session) == 0 else ASK_WHICH_TOOL)
+        empty = catalogue_size(session) == 0
+        return Answer().say(texts.text("answers.empty_catalogue" if empty else "answers.ask_which_tool", standard))
     return tool_aspect(tool, aspect, standard)
 
 
@@ -290,6 +286,7 @@ def tool_for_task(
     text: str,
     vector: np.ndarray | None,
     intent: str,
+    standard: str = "nb",
 ) -> tuple[ToolEntry | None, Answer] | None:
     """The tool for the task a question about access, training, support or information names:
     (the tool, an answer that says so) when the search is sure; (None, «Mente du» with buttons for
@@ -309,12 +306,17 @@ def tool_for_task(
 
     if result.fits:
         tool = tool_of(result.hits[0])
-        return None if tool is None else (tool, Answer().say(f"Til det bruker du {tool.name}."))
+        return (
+            None
+            if tool is None
+            else (tool, Answer().say(texts.text("answers.tool_for_task", standard, tool=tool.name)))
+        )
     if result.decision == search.ASK:
         tools = list({t.id: t for hit in result.choices if (t := tool_of(hit)) is not None}.values())
         if tools:
             return None, Answer().say(
-                "Mente du et av disse verktøyene?", *(intent_button(t.name, intent, tool=t.id) for t in tools)
+                texts.text("answers.one_of_these_tools", standard),
+                *(intent_button(t.name, intent, tool=t.id) for t in tools),
             )
     return None
 
@@ -322,29 +324,30 @@ def tool_for_task(
 def tool_aspect(tool: ToolEntry, aspect: str, standard: str = "nb") -> Answer:
     """A tool's summary, access, training or support, in `standard` where the entry has it."""
     answer = Answer(slots={"tool": tool.id, "aspect": aspect})
+    name = tool.name
     if aspect == "info":
-        text = f"{tool.name} ({tool.category}): {in_standard(tool, 'summary', standard)}"
+        text = f"{name} ({tool.category}): {in_standard(tool, 'summary', standard)}"
         if tool.url:
-            text += f"\nLenke: {tool.url}"
-        return answer.say(text, *follow_up_buttons(tool.id))
+            text += "\n" + texts.text("answers.link", standard, url=tool.url)
+        return answer.say(text, *follow_up_buttons(tool.id, standard=standard))
     if aspect == "access":
-        return answer.say(
-            f"Slik får du tilgang til {tool.name}: {in_standard(tool, 'access', standard)}",
-            *follow_up_buttons(tool.id, skip="access"),
-        )
-    if aspect == "training":
+        access = in_standard(tool, "access", standard)
+        text = texts.text("answers.access", standard, tool=name, access=access)
+    elif aspect == "training":
+        training = in_standard(tool, "training", standard)
         text = (
-            f"Opplæring i {tool.name}: {in_standard(tool, 'training', standard)}"
+            texts.text("answers.training", standard, tool=name, training=training)
             if tool.training
-            else f"Jeg har ikke noe kurs registrert for {tool.name}. Spør lederen din eller en kollega som kan verktøyet."
+            else texts.text("answers.no_training", standard, tool=name)
         )
-        return answer.say(text, *follow_up_buttons(tool.id, skip="training"))
-    text = (
-        f"Hjelp med {tool.name}: {in_standard(tool, 'support', standard)}"
-        if tool.support
-        else f"For hjelp med {tool.name} kan du kontakte {reach_it()}."
-    )
-    return answer.say(text, *follow_up_buttons(tool.id, skip="support"))
+    else:
+        support = in_standard(tool, "support", standard)
+        text = (
+            texts.text("answers.support", standard, tool=name, support=support)
+            if tool.support
+            else texts.text("answers.no_support", standard, tool=name, contact=reach_it())
+        )
+    return answer.say(text, *follow_up_buttons(tool.id, skip=aspect, standard=standard))
 
 
 # --- private tools and whether a tool may be used -------------------------------------------------
@@ -356,14 +359,13 @@ def private_tool_advice(session: Session, private: PrivateToolEntry, standard: s
     answer = Answer(slots={"private_tool": private.id})
     if names:
         answer.slots["tool"] = private.alternatives[0]
-        text = f"{guidance}\nGodkjent alternativ: {', '.join(names)}."
+        text = texts.text("answers.alternative", standard, guidance=guidance, tools=", ".join(names))
         buttons = [
-            intent_button(f"Tilgang til {n}", "tool_access", tool=t) for n, t in zip(names, private.alternatives)
+            intent_button(texts.text("answers.access_to", standard, tool=n), "tool_access", tool=t)
+            for n, t in zip(names, private.alternatives)
         ]
         return answer.say(text, *buttons[:3])
-    return answer.say(
-        f"{private.name} er ikke godkjent for jobb, og kommunen har ikke et godkjent alternativ ennå.\n{guidance}"
-    )
+    return answer.say(texts.text("answers.no_alternative", standard, tool=private.name, guidance=guidance))
 
 
 def allowed(
@@ -379,24 +381,23 @@ def allowed(
         return answer
     candidates = resolve_tool(mentioned, None if mentioned.private_tools else context_tool)
     if len(candidates) > 1:
-        return clarify(session, "ask_allowed", candidates)
+        return clarify(session, "ask_allowed", candidates, standard)
     tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
     if tool is None:
         if catalogue_size(session) == 0:
-            return Answer().say(EMPTY_CATALOGUE)
-        answer = Answer().say(
-            "Jeg kjenner ikke det verktøyet, så jeg kan ikke si at det er godkjent. "
-            f"Bruk det ikke til jobb før du har spurt {reach_it()}. "
-            "Skriv gjerne hva du vil gjøre, så finner jeg et godkjent verktøy."
-        )
+            return Answer().say(texts.text("answers.empty_catalogue", standard))
+        answer = Answer().say(texts.text("answers.unknown_tool", standard, contact=reach_it()))
         unknown = unknown_private_tool_gap(text)
         if unknown is not None:
             answer.gaps.append(unknown)
         return answer
-    text = f"Ja, {tool.name} er godkjent for jobb."
+    text = texts.text("answers.approved", standard, tool=tool.name)
     if tool.data_classification:
-        text += f" Det kan brukes til {classification.explained(tool.data_classification)}."
-    return Answer(slots={"tool": tool.id, "aspect": "allowed"}).say(text, *follow_up_buttons(tool.id))
+        level = classification.explained(tool.data_classification, standard)
+        text += texts.text("answers.approved_for", standard, level=level)
+    return Answer(slots={"tool": tool.id, "aspect": "allowed"}).say(
+        text, *follow_up_buttons(tool.id, standard=standard)
+    )
 
 
 def information_class(
@@ -406,18 +407,19 @@ def information_class(
     context_tool: str | None,
     vector: np.ndarray | None = None,
     previous_level: str | None = None,
+    standard: str = "nb",
 ) -> Answer:
     """May this kind of information be stored or shared in this tool? The tool is the one named,
     else the one for the task the question names, else the conversation's. `previous_level` is the
     kind of information asked about before, for a follow-up («hva med OneDrive da?»)."""
     if mentioned.private_tools and not mentioned.tools:
-        answer = Answer().say("Nei. Jobbinformasjon skal ikke lagres eller deles i private verktøy.")
-        return answer.extend(allowed(session, mentioned, context_tool=None))
+        answer = Answer().say(texts.text("answers.no_private", standard))
+        return answer.extend(allowed(session, mentioned, context_tool=None, standard=standard))
     needed = classification.level_asked_about(text) or previous_level
     found = Answer()
     tool = None
     if not mentioned.tools:
-        for_task = tool_for_task(session, text, vector, "ask_classification")
+        for_task = tool_for_task(session, text, vector, "ask_classification", standard)
         if for_task is not None:
             tool, found = for_task
             if tool is None:
@@ -425,38 +427,31 @@ def information_class(
     if tool is None:
         candidates = resolve_tool(mentioned, context_tool)
         if len(candidates) > 1:
-            return clarify(session, "ask_classification", candidates)
+            return clarify(session, "ask_classification", candidates, standard)
         tool = snapshot.view(session).tools.get(candidates[0]) if candidates else None
     if tool is None:
         if catalogue_size(session) == 0:
-            return Answer().say(EMPTY_CATALOGUE)
+            return Answer().say(texts.text("answers.empty_catalogue", standard))
         if needed is None:
-            return Answer().say(
-                "Det kommer an på hva slags informasjon det er og hvilket verktøy du vil bruke. "
-                "Skriv for eksempel «kan jeg lagre personopplysninger i OneDrive?»."
-            )
-        return tools_approved_for(session, needed)
+            return Answer().say(texts.text("answers.depends", standard))
+        return tools_approved_for(session, needed, standard=standard)
     answer = found
     answer.slots.update({"tool": tool.id, "aspect": "classification", "information_level": needed})
     if not tool.data_classification:
-        return answer.say(
-            f"Det er ikke registrert hva slags informasjon {tool.name} er godkjent for. "
-            f"Spør {reach_it()} før du lagrer noe som ikke er åpent."
-        )
-    approved = classification.explained(tool.data_classification)
+        return answer.say(texts.text("answers.class_unknown", standard, tool=tool.name, contact=reach_it()))
+    approved = classification.explained(tool.data_classification, standard)
     if needed is None:
-        return answer.say(f"{tool.name} er godkjent for {approved}.")
+        return answer.say(texts.text("answers.class_is", standard, tool=tool.name, approved=approved))
     if needed == tool.data_classification:
-        return answer.say(f"Ja. {tool.name} er godkjent for {approved}.")
+        return answer.say(texts.text("answers.class_yes", standard, tool=tool.name, approved=approved))
+    asked = classification.explained(needed, standard)
     if classification.allows(tool.data_classification, needed):
-        return answer.say(f"Ja. {tool.name} er godkjent for {approved}. Det dekker {classification.explained(needed)}.")
-    answer.say(
-        f"Nei. {tool.name} er bare godkjent for {approved}. Det du spør om er {classification.explained(needed)}."
-    )
-    return answer.extend(alternatives_for(session, tool, needed))
+        return answer.say(texts.text("answers.class_covers", standard, tool=tool.name, approved=approved, needed=asked))
+    answer.say(texts.text("answers.class_no", standard, tool=tool.name, approved=approved, needed=asked))
+    return answer.extend(alternatives_for(session, tool, needed, standard))
 
 
-def alternatives_for(session: Session, tool: ToolEntry, level: str) -> Answer:
+def alternatives_for(session: Session, tool: ToolEntry, level: str, standard: str = "nb") -> Answer:
     """Approved tools for `level` that do the same job as `tool`: its category, or what fits its
     tasks best. Not any tool with the class: a password manager is no place to share files."""
     view = snapshot.view(session)
@@ -472,29 +467,26 @@ def alternatives_for(session: Session, tool: ToolEntry, level: str) -> Answer:
         if others and others[0].score >= SAME_JOB_SCORE and others[0].id in approved:
             same_job.append(approved[others[0].id])
     same_job = list({t.id: t for t in same_job}.values())[:3]
+    explained = classification.explained(level, standard)
     if not same_job:
-        return Answer().say(
-            f"Jeg finner ikke noe verktøy for det samme i katalogen som er godkjent for "
-            f"{classification.explained(level)}. Spør {reach_it()}."
-        )
+        return Answer().say(texts.text("answers.no_same_job", standard, level=explained, contact=reach_it()))
     return Answer().say(
-        f"Til det samme kan du bruke dette, som er godkjent for {classification.explained(level)}:",
+        texts.text("answers.same_job", standard, level=explained),
         *(intent_button(t.name, "tool_info", tool=t.id) for t in same_job),
     )
 
 
-def tools_approved_for(session: Session, level: str, limit: int = 5) -> Answer:
+def tools_approved_for(session: Session, level: str, limit: int = 5, standard: str = "nb") -> Answer:
     """Tools approved for `level`."""
     catalogue = snapshot.view(session).file
     tools = [
         t for t in catalogue.tools if t.data_classification and classification.allows(t.data_classification, level)
     ]
+    explained = classification.explained(level, standard)
     if not tools:
-        return Answer().say(
-            f"Jeg finner ikke noe verktøy i katalogen som er godkjent for {classification.explained(level)}. Spør {reach_it()}."
-        )
+        return Answer().say(texts.text("answers.none_approved", standard, level=explained, contact=reach_it()))
     return Answer().say(
-        f"Verktøy som er godkjent for {classification.explained(level)}:",
+        texts.text("answers.approved_tools", standard, level=explained),
         *(intent_button(t.name, "tool_info", tool=t.id) for t in tools[:limit]),
     )
 
@@ -511,14 +503,16 @@ def _first_sentence(text: str) -> str:
 # --- lists -------------------------------------------------------------------------------------
 
 
-def tool_list(session: Session, mentioned: Mentioned, text: str = "", vector: np.ndarray | None = None) -> Answer:
+def tool_list(
+    session: Session, mentioned: Mentioned, text: str = "", vector: np.ndarray | None = None, standard: str = "nb"
+) -> Answer:
     """The tools of a category or sector, else the categories to choose from. A list request that
     names a need («hvilket verktøy bruker vi til å dele skjerm?») is a need."""
     catalogue = snapshot.view(session).file
     if not catalogue.tools:
-        return Answer().say(EMPTY_CATALOGUE)
+        return Answer().say(texts.text("answers.empty_catalogue", standard))
     if not (mentioned.categories or mentioned.sectors) and terms(LIST_WORDS.sub(" ", text)):
-        return need(session, text, mentioned, vector)
+        return need(session, text, mentioned, vector, standard)
     if mentioned.categories or mentioned.sectors:
         if mentioned.categories:
             topic = mentioned.categories[0]
@@ -528,13 +522,13 @@ def tool_list(session: Session, mentioned: Mentioned, text: str = "", vector: np
             tools = [t for t in catalogue.tools if topic in t.audience]
         if tools:
             tools.sort(key=lambda t: t.name.casefold())
-            lines = "\n".join(f"- {t.name}: {_first_sentence(t.summary)}" for t in tools)
+            lines = "\n".join(f"- {t.name}: {_first_sentence(str(in_standard(t, 'summary', standard)))}" for t in tools)
             return Answer().say(
-                f"Verktøy for {_in_sentence(topic)}:\n{lines}",
+                texts.text("answers.tools_for", standard, topic=_in_sentence(topic), lines=lines),
                 *(intent_button(t.name, "tool_info", tool=t.id) for t in tools[:MAX_LIST]),
             )
     categories = sorted({t.category for t in catalogue.tools}, key=str.casefold)
     return Answer().say(
-        f"Katalogen har {len(catalogue.tools)} verktøy. Velg et område, eller skriv hva du vil gjøre:",
+        texts.text("answers.catalogue_areas", standard, count=len(catalogue.tools)),
         *(intent_button(c, "list_tools", category=c) for c in categories),
     )

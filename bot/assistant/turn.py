@@ -158,7 +158,9 @@ HANDLERS: dict[str, Callable[[Session, Turn], Answer]] = {
     "action_tool_support": _about("support"),
     "action_ask_allowed": _about("allowed"),
     "action_information_class": _about("classification"),
-    "action_list_tools": lambda session, turn: answers.tool_list(session, turn.mentioned, turn.text, turn.vector),
+    "action_list_tools": lambda session, turn: answers.tool_list(
+        session, turn.mentioned, turn.text, turn.vector, turn.standard
+    ),
     "action_onboarding": lambda session, turn: onboarding(
         session, narrowest_sector(turn.mentioned.sectors) or turn.slots.get("onboarding_sector"), None, turn.standard
     ),

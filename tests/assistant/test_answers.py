@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.assistant import answers, classification
-from bot.assistant.answers import EMPTY_CATALOGUE, Mentioned
+from bot.assistant.answers import Mentioned
 from bot.assistant.contact import reach_it
 from bot.assistant.replies import Answer
 from bot.catalogue import store
+from bot.texts import text as catalogue_text
 
 
 def texts(answer: Answer) -> list[str]:
@@ -185,7 +186,7 @@ def test_an_ambiguous_name_gets_a_clarifying_question(seed, aspect):
 
 def test_without_a_tool_the_question_is_which_tool(seed):
     answer = answers.tool_question(seed, "support", Mentioned(), context_tool=None)
-    assert texts(answer) == [answers.ASK_WHICH_TOOL]
+    assert texts(answer) == [catalogue_text("answers.ask_which_tool")]
     assert answer.slots == {}
 
 
@@ -471,5 +472,5 @@ def test_tool_list_without_a_known_topic_offers_the_categories(seed, mentioned):
 )
 def test_an_empty_catalogue_is_said_politely(empty, ask):
     answer = ask(empty)
-    assert texts(answer) == [EMPTY_CATALOGUE]
+    assert texts(answer) == [catalogue_text("answers.empty_catalogue")]
     assert payloads(answer) == [] and answer.slots == {}

@@ -9,7 +9,6 @@ import textwrap
 import pytest
 
 from bot import db
-from bot.assistant.answers import EMPTY_CATALOGUE
 from bot.assistant.onboarding import (
     MAX_OVERVIEW_LINES,
     ONBOARDING_PROCESS,
@@ -23,6 +22,7 @@ from bot.texts import text
 
 ASK_SECTOR, END, NO_PACK = text("onboarding.ask_sector"), text("onboarding.end"), text("onboarding.no_pack")
 STEP_THROUGH = text("onboarding.step_through")
+EMPTY_CATALOGUE = text("answers.empty_catalogue")
 
 
 def walk(session, sector):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.assistant import answers
 from bot.assistant.answers import Mentioned
+from bot.texts import text as catalogue_text
 
 
 def texts(answer) -> list[str]:
@@ -46,7 +47,7 @@ def test_a_question_without_a_task_keeps_the_tool_of_the_conversation(seed):
     answer = answers.tool_question(seed, "access", Mentioned(), "gerica", "hvordan får jeg tilgang til det?")
     assert texts(answer)[0].startswith("Slik får du tilgang til Gerica:")
     support = answers.tool_question(seed, "support", Mentioned(), None, "det virker ikke")
-    assert texts(support) == [answers.ASK_WHICH_TOOL]
+    assert texts(support) == [catalogue_text("answers.ask_which_tool")]
 
 
 def test_information_class_follow_up_keeps_the_aspect_for_the_new_tool(seed):

@@ -39,7 +39,7 @@ from actions.loop import ActionAskHuman, ActionCaseStatus, ActionStoredData, Act
 from actions.onboarding import ActionOnboarding, ActionOnboardingNext
 from actions.security import ActionAskAllowed, ActionInformationClass
 from bot import db, throwaway
-from bot.assistant.answers import ASK_WHICH_TOOL, EMPTY_CATALOGUE, no_tool_fits
+from bot.assistant.answers import no_tool_fits
 from bot.assistant.onboarding import OVERVIEW_SHOWN, starter_pack
 from bot.assistant.replies import database_down
 from bot.catalogue import snapshot, store
@@ -52,6 +52,7 @@ DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"
 EXTRACTOR = "CatalogueEntityExtractor"
 # What the actions add after the answer itself: the feedback question and the gap notice.
 ASK_FEEDBACK = catalogue_text("feedback.ask")
+ASK_WHICH_TOOL, EMPTY_CATALOGUE = catalogue_text("answers.ask_which_tool"), catalogue_text("answers.empty_catalogue")
 NOTED, ASK_DEPARTMENT = catalogue_text("gaps.noted"), catalogue_text("gaps.ask_department")
 ADDED = {ASK_FEEDBACK, NOTED, ASK_DEPARTMENT}
 ANSWER_SLOTS = {"tool", "private_tool", "onboarding_sector", "onboarding_step"}
