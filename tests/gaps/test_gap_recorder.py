@@ -43,6 +43,7 @@ GAP_COLUMNS = {
     "language",
     "status",
     "note",
+    "public_note",  # IT's word to employees, checked by the masking (bot.gaps.triage)
     "updated_at",
 }
 
