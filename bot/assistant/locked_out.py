@@ -50,6 +50,6 @@ def reset_hit(session: Session, text: str, vector: np.ndarray | None = None) -> 
     return None
 
 
-def answer(session: Session, text: str, vector: np.ndarray | None = None) -> Answer | None:
+def answer(session: Session, text: str, vector: np.ndarray | None = None, standard: str = "nb") -> Answer | None:
     hit = reset_hit(session, text, vector)
-    return None if hit is None else answer_with(session, hit)
+    return None if hit is None else answer_with(session, hit, standard)

@@ -208,7 +208,7 @@ def _handle(session: Session, action: str, turn: Turn) -> Answer:
     named = turn.mentioned.tools or turn.mentioned.private_tools
     about_a_tool = action in ("action_tool_access", "action_tool_support") and turn.slots.get("tool")
     if action in LOCKED_OUT_ACTIONS and not named and not about_a_tool:
-        found = locked_out.answer(session, turn.text, turn.vector)
+        found = locked_out.answer(session, turn.text, turn.vector, turn.standard)
         if found is not None:
             return found
     return HANDLERS[action](session, turn)
