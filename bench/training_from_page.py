@@ -1,17 +1,17 @@
-"""Training to serving: the time from asking for a new version (after a trainer added a theme) until
-both Rasa replicas of the cluster serve it, split into the training (with its evaluation and
-promotion) and the pull (bench/model_rollout.py's promotion, measured here again), and the messages
-that failed or were answered wrongly meanwhile, while conversations talk through the web relay as
-in bench/model_rollout.py (issue 15, "Done means").
+"""Training to serving: the time from «Lag ny versjon» (after a trainer added a theme) until both
+Rasa replicas of the cluster serve the new version, split into the queue and training (the worker
+polls, trains, evaluates and promotes) and the pull (bench/model_rollout.py's promotion, measured
+here again), and the messages that failed or were answered wrongly meanwhile, while conversations
+talk through the web relay as in bench/model_rollout.py (issue 15, "Done means").
 
     .venv/bin/python bench/training_from_page.py
     .venv/bin/python bench/training_from_page.py --rounds 2 --conversations 6 --pull-seconds 10
 
 Each round adds a new theme with an answer and examples to the database (as the trainer page
-does, bot.training.additions), then runs `bot train` on the stack's database and models (the
-trainer page's «Lag ny versjon» is to queue the same training for `bot training worker`); the
-replicas are not called (BOT_RASA_URLS points nowhere): they pull the new model in service from the
-web service. Stores are private (PostgreSQL and Redis servers of the benchmark's own).
+does, bot.training.additions) and queues a training as «Lag ny versjon» does (bot.training.queue);
+`bot training worker`, running beside the cluster as in deploy/, takes it (it looks every 10 s).
+The worker calls no Rasa (BOT_RASA_URLS points nowhere): the replicas pull the new model in
+service from the web service. Stores are private (PostgreSQL and Redis servers of the benchmark's own).
 Report: stdout and bench/results/training_from_page.md.
 """
 
@@ -28,6 +28,7 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from _common import machine, percentile, publish, seeded, table  # noqa: E402
@@ -36,7 +37,8 @@ from model_rollout import PACE_SECONDS, seconds_until_served, under_load  # noqa
 
 from bot import db  # noqa: E402
 from bot.config import PROJECT_ROOT  # noqa: E402
-from bot.training import additions, registry  # noqa: E402
+from bot.training import additions, queue, registry  # noqa: E402
+from bot.training.models import TrainingRequest  # noqa: E402
 from bot.training.project import Project  # noqa: E402
 
 EXAMPLES = [
@@ -65,18 +67,39 @@ def add_theme(db_url: str, number: int) -> str:
     return intent
 
 
-def train(stack: Stack) -> None:
-    env = {**stack.env, "BOT_RASA_URLS": "http://127.0.0.1:9"}  # no switch call: the replicas pull
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "bot"), "train", "--tolerance", "1"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bot train failed:\n{done.stdout}\n{done.stderr}")
+@contextlib.contextmanager
+def worker(stack: Stack) -> Iterator[None]:
+    """`bot training worker` on the stack's database and models, calling no Rasa."""
+    env = {**stack.env, "BOT_RASA_URLS": "http://127.0.0.1:9"}
+    with (stack.workdir / "worker.log").open("w") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "bot"), "training", "worker"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+
+
+def train(db_url: str) -> str:
+    """«Lag ny versjon»: queue a training and wait until the worker has finished it; the new
+    version's file name."""
+    with db.session_scope(db_url) as session:
+        request_id = queue.request(session, "bench/training_from_page.py").id
+    while True:
+        with db.session_scope(db_url) as session:
+            row = session.get(TrainingRequest, request_id)
+            assert row is not None
+            if row.state == queue.FAILED:
+                raise RuntimeError(f"the training failed: {row.outcome}")
+            if row.state == queue.SUCCEEDED and row.candidate:
+                return row.candidate
+        time.sleep(0.2)
 
 
 def run(args, model: Path) -> tuple[list[tuple[float, float]], list[Conversation]]:
@@ -101,7 +124,9 @@ def run(args, model: Path) -> tuple[list[tuple[float, float]], list[Conversation
                     add_theme(db_url, number)
                     before = registry.in_service(stack.config.models_dir)
                     started = time.monotonic()
-                    train(stack)
+                    candidate = stack.config.models_dir / train(db_url)
+                    if registry.in_service(stack.config.models_dir) != candidate:  # judged worse: «Ta i bruk»
+                        registry.put_in_service(candidate, "«Ta i bruk» (bench/training_from_page.py)")
                     trained = time.monotonic() - started
                     new = registry.in_service(stack.config.models_dir)
                     assert new is not None and new != before, "the new version was not put in service"
@@ -112,7 +137,8 @@ def run(args, model: Path) -> tuple[list[tuple[float, float]], list[Conversation
                 return timings
 
             print(f"cluster: {args.rounds} training(s) under load, pull every {args.pull_seconds} s", flush=True)
-            timings, talked = under_load(stack, args.conversations, rounds)
+            with worker(stack):
+                timings, talked = under_load(stack, args.conversations, rounds)
     return [(trained, served) for trained, served in timings], talked
 
 
@@ -126,9 +152,9 @@ def report(timings: list[tuple[float, float]], talked: list[Conversation], args,
         return [label, str(len(values)), f"{min(values):.1f}", f"{statistics.median(values):.1f}", f"{max(values):.1f}"]
 
     rows = [
-        row("training: `bot train` (train, evaluate, promote)", [t for t, _ in timings]),
+        row("queue and training: the worker looks, trains, evaluates, promotes", [t for t, _ in timings]),
         row(f"promotion -> both replicas serving (pull every {args.pull_seconds} s)", [s for _, s in timings]),
-        row("total: asking for a version -> both replicas serving", [t + s for t, s in timings]),
+        row("total: «Lag ny versjon» -> both replicas serving", [t + s for t, s in timings]),
     ]
     load = (
         f"Under load ({args.conversations} conversations through the web relay, one message each every "
