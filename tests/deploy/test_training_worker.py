@@ -1,5 +1,5 @@
 """The training worker and the models volume in deploy/: compose and Kubernetes run one
-`bot training worker` that mounts the same models volume (BOT_MODELS_DIR) as every web replica,
+`bot training worker` (a command the CLI has) that mounts the same models volume (BOT_MODELS_DIR) as every web replica,
 Rasa mounts none (it pulls from web), the Kubernetes volume is ReadWriteMany and an empty one is
 seeded with the image's model in service by web's init container (run here with sh), the
 image leaves its models directory to the service user so Docker's copy into a named volume stays
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from deploy_files import DEPLOY, compose, containers, main_container, manifests, pod_spec, workloads
@@ -40,6 +41,19 @@ def test_compose_runs_one_worker_sharing_the_models_volume_with_web():
     assert "models" in compose()["volumes"]
     for name in ("rasa", "actions", "purge", "migrate"):
         assert not any(str(v).startswith("models:") for v in services[name].get("volumes", [])), name
+
+
+def test_the_worker_command_of_both_variants_exists():
+    commands = {
+        tuple(compose()["services"]["trainer"]["command"]),
+        tuple(main_container(workloads()["trainer"])["command"]),
+    }
+    for command in commands:
+        assert command[0] == "bot"
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *command[1:], "--help"], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0 and "--once" in done.stdout, done.stderr
 
 
 def claim() -> dict:
