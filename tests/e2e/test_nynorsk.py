@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import requests
 from assistant_services import running_assistant
 
 from bot.texts import text
@@ -39,3 +40,16 @@ def test_a_nynorsk_municipality_answers_nynorsk_from_the_first_message(trained_m
         greeting = nynorsk.texts(sender(), "hei")
         assert "Eg er Digihjelpen" in greeting
         assert text("feedback.ask", "nn") in nynorsk.texts(sender(), "tilgang til Teams")
+
+
+def test_the_web_relay_gives_the_gap_notice_and_department_question_in_nynorsk(web_service):
+    widget = requests.Session()  # the relay's cookie keeps the conversation
+
+    def say(message: str) -> str:
+        response = widget.post(f"{web_service.url}/api/messages", json={"message": message}, timeout=90)
+        response.raise_for_status()
+        return "\n".join(r["text"] for r in response.json()["replies"])
+
+    first = say("Kan eg bruke Dropbox til å dele filer med ein kollega? Eg veit ikkje kva som er lov")
+    assert text("gaps.noted", "nn") in first and text("gaps.ask_department", "nn") in first
+    assert text("gaps.noted", "nb") not in first
