@@ -189,11 +189,11 @@ def no_fit(
 
 
 def not_sure(standard: str = "nb") -> str:
-    return texts.text("answers.not_sure", standard, contact=reach_it())
+    return texts.text("answers.not_sure", standard, contact=reach_it(standard))
 
 
 def no_tool_fits(standard: str = "nb") -> Answer:
-    return Answer().say(texts.text("answers.no_tool_fits", standard, contact=reach_it()))
+    return Answer().say(texts.text("answers.no_tool_fits", standard, contact=reach_it(standard)))
 
 
 def process_steps(session: Session, process: ProcessEntry, standard: str = "nb") -> Answer:
@@ -345,7 +345,7 @@ def tool_aspect(tool: ToolEntry, aspect: str, standard: str = "nb") -> Answer:
         text = (
             texts.text("answers.support", standard, tool=name, support=support)
             if tool.support
-            else texts.text("answers.no_support", standard, tool=name, contact=reach_it())
+            else texts.text("answers.no_support", standard, tool=name, contact=reach_it(standard))
         )
     return answer.say(text, *follow_up_buttons(tool.id, skip=aspect, standard=standard))
 
@@ -386,7 +386,7 @@ def allowed(
     if tool is None:
         if catalogue_size(session) == 0:
             return Answer().say(texts.text("answers.empty_catalogue", standard))
-        answer = Answer().say(texts.text("answers.unknown_tool", standard, contact=reach_it()))
+        answer = Answer().say(texts.text("answers.unknown_tool", standard, contact=reach_it(standard)))
         unknown = unknown_private_tool_gap(text)
         if unknown is not None:
             answer.gaps.append(unknown)
@@ -438,7 +438,7 @@ def information_class(
     answer = found
     answer.slots.update({"tool": tool.id, "aspect": "classification", "information_level": needed})
     if not tool.data_classification:
-        return answer.say(texts.text("answers.class_unknown", standard, tool=tool.name, contact=reach_it()))
+        return answer.say(texts.text("answers.class_unknown", standard, tool=tool.name, contact=reach_it(standard)))
     approved = classification.explained(tool.data_classification, standard)
     if needed is None:
         return answer.say(texts.text("answers.class_is", standard, tool=tool.name, approved=approved))
@@ -469,7 +469,7 @@ def alternatives_for(session: Session, tool: ToolEntry, level: str, standard: st
     same_job = list({t.id: t for t in same_job}.values())[:3]
     explained = classification.explained(level, standard)
     if not same_job:
-        return Answer().say(texts.text("answers.no_same_job", standard, level=explained, contact=reach_it()))
+        return Answer().say(texts.text("answers.no_same_job", standard, level=explained, contact=reach_it(standard)))
     return Answer().say(
         texts.text("answers.same_job", standard, level=explained),
         *(intent_button(t.name, "tool_info", tool=t.id) for t in same_job),
@@ -484,7 +484,7 @@ def tools_approved_for(session: Session, level: str, limit: int = 5, standard: s
     ]
     explained = classification.explained(level, standard)
     if not tools:
-        return Answer().say(texts.text("answers.none_approved", standard, level=explained, contact=reach_it()))
+        return Answer().say(texts.text("answers.none_approved", standard, level=explained, contact=reach_it(standard)))
     return Answer().say(
         texts.text("answers.approved_tools", standard, level=explained),
         *(intent_button(t.name, "tool_info", tool=t.id) for t in tools[:limit]),

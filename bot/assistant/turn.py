@@ -100,7 +100,7 @@ def _small_talk(session: Session, turn: Turn) -> Answer:
     if turn.intent == "out_of_scope":
         return Answer(out_of_scope=True)
     if turn.intent == "bot_challenge":
-        return Answer().say(text("small_talk.bot_challenge", turn.standard, contact=reach_it()))
+        return Answer().say(text("small_talk.bot_challenge", turn.standard, contact=reach_it(turn.standard)))
     if turn.intent == "greet":
         return Answer().say(
             text("small_talk.greet", turn.standard),
@@ -134,7 +134,7 @@ def _feedback(helpful: bool) -> Callable[[Session, Turn], Answer]:
             return result.say(text("feedback.thanks", turn.standard))
         if question:  # the question goes to the trainers, and to the tool's owner view (linked above)
             result.records.append(question)
-        return result.say(text("feedback.not_helpful", turn.standard, contact=reach_it()))
+        return result.say(text("feedback.not_helpful", turn.standard, contact=reach_it(turn.standard)))
 
     return answer
 
