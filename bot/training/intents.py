@@ -75,11 +75,15 @@ def rule_yaml(intent: str) -> str:
 
 def _append_to_section(text: str, key: str, item_yaml: str, name: str) -> str:
     """`text` (of the file `name`) with `item_yaml` (rendered at column 0) added at the end of the
-    top-level section `key`, indented like the section's existing entries."""
+    top-level section `key`, indented like the section's existing entries; a missing or empty
+    section is started at the end of the file (domain.yml has no responses of its own)."""
     lines = text.splitlines(keepends=True)
     document = round_trip_yaml().load(text) or {}
-    if key not in document:
-        raise ExampleError(f"{name} has no {key} section.")
+    if document.get(key) is None:  # no such section, or an empty one: the item starts it at the end
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        kept = [line for number, line in enumerate(lines) if key not in document or number != document.lc.key(key)[0]]
+        return "".join([*kept, f"{key}:\n", *("  " + line for line in item_yaml.splitlines(keepends=True))])
     end = block_end(lines, *document.lc.key(key))  # type: ignore[union-attr]  # ruamel: a CommentedMap
     if end is None:
         raise ExampleError(f"The {key} section of {name} is empty or not indented; add the first entry by hand.")

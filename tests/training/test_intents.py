@@ -36,7 +36,8 @@ def test_a_new_intent_is_wired_into_domain_rules_and_its_own_nlu_file(project):
     assert domain["intents"][-1] == "guest_wifi"
     assert domain["responses"]["utter_guest_wifi"] == [{"text": ANSWER}]
     added = inserted_lines(domain_before, domain_after)
-    assert added[0] == "  - guest_wifi\n" and added[1] == "  utter_guest_wifi:\n" and len(added) == 3
+    # domain.yml has no responses of its own (bot/texts): the first new theme starts the section
+    assert added[:3] == ["  - guest_wifi\n", "responses:\n", "  utter_guest_wifi:\n"] and len(added) == 4
 
     rules_after = project.rules.read_text(encoding="utf-8")
     rule = yaml.safe_load(rules_after)["rules"][-1]
@@ -65,13 +66,19 @@ def test_refusals_write_nothing(project, name, answer, texts, message):
 
 def test_a_response_that_exists_is_refused(project):
     domain = project.domain.read_text(encoding="utf-8")
-    project.domain.write_text(
-        domain.replace("responses:\n", 'responses:\n  utter_wifi:\n    - text: "x"\n', 1), encoding="utf-8"
-    )
+    project.domain.write_text(domain + 'responses:\n  utter_wifi:\n    - text: "x"\n', encoding="utf-8")
     before = snapshot(project)
     with pytest.raises(ExampleError, match="utter_wifi"):
         intents.write_intent("wifi", "Svar", ["trådløst nett på jobben"], project)
     assert snapshot(project) == before
+
+
+def test_a_second_new_intent_joins_the_responses_the_first_started(project):
+    intents.write_intent("guest_wifi", ANSWER, EXAMPLES, project)
+    intents.write_intent("coffee_machine", "Kaffemaskinen står i 2. etasje.", ["hvor er kaffemaskinen"], project)
+
+    responses = yaml.safe_load(project.domain.read_text(encoding="utf-8"))["responses"]
+    assert list(responses) == ["utter_guest_wifi", "utter_coffee_machine"]
 
 
 @pytest.mark.slow
