@@ -82,7 +82,8 @@ def _append_to_section(text: str, key: str, item_yaml: str, name: str) -> str:
     if document.get(key) is None:  # no such section, or an empty one: the item starts it at the end
         if lines and not lines[-1].endswith("\n"):
             lines[-1] += "\n"
-        kept = [line for number, line in enumerate(lines) if key not in document or number != document.lc.key(key)[0]]
+        empty_line = document.lc.key(key)[0] if key in document else None  # type: ignore[union-attr]  # ruamel
+        kept = [line for number, line in enumerate(lines) if number != empty_line]
         return "".join([*kept, f"{key}:\n", *("  " + line for line in item_yaml.splitlines(keepends=True))])
     end = block_end(lines, *document.lc.key(key))  # type: ignore[union-attr]  # ruamel: a CommentedMap
     if end is None:
