@@ -226,7 +226,9 @@ async def group_status(request: web.Request) -> web.StreamResponse:
         gap_filter = queries.parse_filter(form)
     except queries.FilterError as error:
         return pages.error(request, 400, str(error))
-    public_note = form.get("public_note")  # None (no field) leaves the gaps' public notes
+    # An empty field leaves the gaps' public notes as they are: a status set for a whole group must
+    # not wipe the notes IT wrote on its gaps (a note is cleared on the gap's own page).
+    public_note = form.get("public_note") or None
     if status not in STATUSES or (public_note is not None and len(public_note) > 5000):
         return pages.error(request, 400, "Velg en gyldig status. Meldingen til ansatte kan være høyst 5000 tegn.")
     actor = request["user"].name

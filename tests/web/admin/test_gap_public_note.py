@@ -55,6 +55,18 @@ async def test_the_group_form_sets_the_public_note_of_every_member(client, login
     assert (await client.post("/admin/groups/status", data=refused)).status == 400
 
 
+async def test_a_group_status_with_the_note_field_empty_keeps_the_notes_it_had(client, login, add_gap, db_url):
+    members = [add_gap() for _ in range(2)]
+    csrf = await login("it")
+    form = {"csrf": csrf, "key": "tool:whatsapp", "new_status": "planlagt", "public_note": NOTE}
+    assert (await client.post("/admin/groups/status", data=form)).status == 200
+    assert (
+        await client.post("/admin/groups/status", data={**form, "new_status": "løst", "public_note": ""})
+    ).status == 200
+    with db.session_scope(db_url) as session:
+        assert [(session.get(Gap, i).status, session.get(Gap, i).public_note) for i in members] == [("løst", NOTE)] * 2
+
+
 async def test_votes_are_shown_beside_the_gaps(client, login, add_gap, db_url):
     gap_id = add_gap()
     with db.session_scope(db_url) as session:
