@@ -99,11 +99,18 @@ def without_contacts(tracker: DialogueStateTracker) -> None:
         elif isinstance(event, SlotSet) and event.key == STEP:
             step = event.value
         elif isinstance(event, SlotSet) and event.key == SESSION_METADATA and isinstance(event.value, dict):
-            event.value = {key: value for key, value in event.value.items() if key != "user"}
+            event.value = _without_user(event.value)
         elif isinstance(event, UserUttered):
             parsed: dict[str, Any] = event.parse_data  # Rasa types it as a TypedDict
+            # The event's metadata (Rasa adds model_id and assistant_id to it) and the message's own
+            # metadata in its parse data (the channel's) each lose the identity.
             if event.metadata and "user" in event.metadata:
-                event.metadata = {key: value for key, value in event.metadata.items() if key != "user"}
-                parsed["metadata"] = event.metadata
+                event.metadata = _without_user(event.metadata)
+            if isinstance(parsed.get("metadata"), dict) and "user" in parsed["metadata"]:
+                parsed["metadata"] = _without_user(parsed["metadata"])
             if step == CONTACT and event.text and not event.text.startswith("/"):
                 event.text = parsed["text"] = text("handoff.contact_hidden")
+
+
+def _without_user(metadata: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in metadata.items() if key != "user"}
