@@ -5,10 +5,16 @@ keeps them)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
+from assistant_services import free_port
 
 from bot.config import PROJECT_ROOT
 
@@ -84,3 +90,27 @@ def accessibility_violations():
     """serious_accessibility_violations as a fixture: `from conftest import ...` finds another
     directory's conftest when tests from several directories run together."""
     return serious_accessibility_violations
+
+
+@contextlib.contextmanager
+def served_from_a_thread(app: web.Application) -> Iterator[str]:
+    """The aiohttp app served on a free local port from a thread (the browser tests drive it); yields its base URL."""
+    port, loop, started = free_port(), asyncio.new_event_loop(), threading.Event()
+    runner = web.AppRunner(app)
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(30), "the web app did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)

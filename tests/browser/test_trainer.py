@@ -6,16 +6,13 @@ the database."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from aiohttp import web
-from assistant_services import free_port
+from browser_session import served_from_a_thread
 from copies import copy_project, read_only
 from sqlalchemy import select
 
@@ -62,26 +59,8 @@ def trainer_site(tmp_path):
     project = copy_project(tmp_path / "project")
     app = create_app(replace(settings(), database_url=url, session_secret=""))
     app[TRAINING_PROJECT] = project
-    port, loop, started = free_port(), asyncio.new_event_loop(), threading.Event()
-    runner = web.AppRunner(app)
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert started.wait(30), "the web app did not start"
-    try:
-        with read_only(project):
-            yield f"http://127.0.0.1:{port}", project, url
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(30)
+    with served_from_a_thread(app) as site, read_only(project):
+        yield site, project, url
 
 
 def test_a_trainer_assigns_messages_to_a_theme_and_creates_a_new_one(

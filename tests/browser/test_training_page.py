@@ -8,14 +8,10 @@ tests/training/test_worker_training.py), so the browser sees exactly what the pa
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from dataclasses import replace
 
 import pytest
-from aiohttp import web
-from assistant_services import free_port
-from browser_session import accessible
+from browser_session import accessible, served_from_a_thread
 from copies import copy_project
 
 from bot import db
@@ -54,25 +50,8 @@ def versions_site(tmp_path):
     )
     app = create_app(config)
     app[TRAINING_PROJECT] = copy_project(tmp_path / "project")
-    port, loop, started = free_port(), asyncio.new_event_loop(), threading.Event()
-    runner = web.AppRunner(app)
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert started.wait(30), "the web app did not start"
-    try:
-        yield f"http://127.0.0.1:{port}", url, models
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(30)
+    with served_from_a_thread(app) as site:
+        yield site, url, models
 
 
 def test_a_trainer_makes_a_new_version_follows_it_promotes_it_and_goes_back(
